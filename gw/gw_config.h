@@ -1,0 +1,49 @@
+/* config.h: the schema of sipgw.conf and its typed sections.
+ * The file format and every key are described in doc/sipgw.conf.5. */
+#ifndef SGW_GW_CONFIG_H
+#define SGW_GW_CONFIG_H
+
+#include <stdint.h>
+
+#include "lib/conf.h"
+#include "lib/log.h"
+
+struct gw_general {
+	char *user;	 /* drop root to this user after start; NULL: stay */
+	char *group;	 /* and this group (default: the user's) */
+	char *state_dir; /* where the daemon keeps state (CDRs later) */
+};
+
+struct gw_log {
+	int target;			/* enum log_target */
+	int level;			/* enum log_level, default for every category */
+	int facility;			/* index into gw_syslog_facilities */
+	int category[LOGC_COUNT];	/* enum log_level, or -1: use level */
+};
+
+struct gw_control {
+	char *socket;		/* path of the Unix control socket */
+	int64_t mode;		/* its file mode */
+	char *group;		/* its group owner; NULL: the daemon's group */
+	int64_t max_clients;	/* concurrent control connections */
+	int64_t idle_timeout;	/* ms: a silent control connection is closed */
+};
+
+struct gw_config {
+	struct conf *conf;
+	const struct gw_general *general;
+	const struct gw_log *log;
+	const struct gw_control *control;
+};
+
+extern const struct conf_schema gw_config_schema;
+extern const int gw_syslog_facilities[];
+
+/* Load and check a configuration file; errors go to errs as file:line. */
+int gw_config_load(const char *path, struct gw_config **out, struct conf_errors *errs);
+void gw_config_free(struct gw_config *cfg);
+/* Set log target and levels from [log]; returns 0 or a negative errno
+ * (the journal socket could not be opened: logging stays on stderr). */
+int gw_config_apply_log(const struct gw_config *cfg);
+
+#endif

@@ -1,0 +1,18 @@
+## gw/: the gateway: daemon main, configuration schema, control socket, sipgwctl.
+noinst_LIBRARIES += gw/libgw.a
+gw_libgw_a_SOURCES = \
+	gw/gw_config.c gw/gw_config.h \
+	gw/ctl.c gw/ctl.h \
+	gw/ctl_out.c gw/ctl_out.h \
+	gw/ctl_proto.c gw/ctl_proto.h \
+	gw/daemon.c gw/daemon.h \
+	gw/version.h
+GW_LIBS = gw/libgw.a $(LIB_LIBS)
+
+sbin_PROGRAMS += sipgwd
+sipgwd_SOURCES = gw/sipgwd.c
+sipgwd_LDADD = $(GW_LIBS)
+
+bin_PROGRAMS += sipgwctl
+sipgwctl_SOURCES = gw/sipgwctl.c
+sipgwctl_LDADD = $(GW_LIBS)

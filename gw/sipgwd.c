@@ -1,0 +1,465 @@
+/* sipgwd.c: the gateway daemon's main: options, life cycle, reload.
+ *
+ * Start: check the configuration completely, detach (unless -f), set up
+ * the signalling loop and its signals, open what needs root (the control
+ * socket now; spans and privileged ports as those layers arrive), drop to
+ * the configured user, tell systemd READY=1, run.
+ * Reload (SIGHUP or `sipgwctl reload`): read and check the new file
+ * completely first; a file with any error is refused and the running
+ * configuration stays, as nginx and OpenBSD's daemons do.
+ * Stop (SIGTERM, SIGINT): STOPPING=1, close everything, remove the socket. */
+#include "config.h"
+
+#include "gw/gw_config.h"
+#include "gw/ctl.h"
+#include "gw/daemon.h"
+#include "gw/version.h"
+#include "lib/log.h"
+#include "lib/loop.h"
+#include "lib/mem.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SGW_SYSCONFDIR
+#define SGW_SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONFIG SGW_SYSCONFDIR "/sipgw/sipgw.conf"
+
+#define RELOAD_ERRORS_KEPT 20
+
+struct gwd {
+	const char *config_path;
+	struct gw_config *cfg;
+	struct loop *loop;
+	struct ctl_server *ctl;
+	time_t started, loaded;
+	uint64_t started_mono_ns;
+	uint64_t reloads, reload_failures;
+	/* the errors of the last refused reload, for `sipgwctl status` */
+	char *last_errors[RELOAD_ERRORS_KEPT];
+	size_t last_error_count;
+	time_t last_reload;
+	bool last_reload_ok;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: sipgwd [-f] [-c FILE]\n"
+		"       sipgwd -t [-c FILE]    check the configuration and exit\n"
+		"       sipgwd -T [-c FILE]    check it and print it normalised\n"
+		"       sipgwd -C              list every section and key with type and default\n"
+		"       sipgwd -V              print the version\n"
+		"  -c FILE  configuration file (default %s)\n"
+		"  -f       stay in the foreground (systemd, tests)\n"
+		"  -d       log at debug level until the configuration says otherwise\n",
+		DEFAULT_CONFIG);
+}
+
+static void print_errors(const struct conf_errors *errs)
+{
+	for (size_t i = 0; i < errs->count; i++)
+		fprintf(stderr, "%s\n", errs->msg[i]);
+}
+
+static void iso_time(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void clear_last_errors(struct gwd *d)
+{
+	for (size_t i = 0; i < d->last_error_count; i++)
+		mem_free(d->last_errors[i]);
+	d->last_error_count = 0;
+}
+
+/* Settings that only a restart can change (socket already bound, root
+ * already dropped): say so instead of pretending they applied. */
+static void note_restart_only(const struct gw_config *old, const struct gw_config *new)
+{
+	struct {
+		const char *what, *a, *b;
+	} keys[] = {
+		{"[control] socket", old->control->socket, new->control->socket},
+		{"[control] group", old->control->group, new->control->group},
+		{"[general] user", old->general->user, new->general->user},
+		{"[general] group", old->general->group, new->general->group},
+	};
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *a = keys[i].a ? keys[i].a : "", *b = keys[i].b ? keys[i].b : "";
+
+		if (strcmp(a, b))
+			LOGP(LOGC_MAIN, LOGL_NOTICE, "%s changed; takes effect when sipgwd restarts",
+			     keys[i].what);
+	}
+	if (old->control->mode != new->control->mode)
+		LOGP(LOGC_MAIN, LOGL_NOTICE,
+		     "[control] mode changed; takes effect when sipgwd restarts");
+}
+
+/* Returns 0, or -EINVAL with the reasons in errs (the old config stays). */
+static int gwd_reload(struct gwd *d, struct conf_errors *errs)
+{
+	struct gw_config *cfg;
+	int err;
+
+	daemon_notify_reloading();
+	d->last_reload = time(NULL);
+	err = gw_config_load(d->config_path, &cfg, errs);
+	if (err) {
+		d->reload_failures++;
+		d->last_reload_ok = false;
+		clear_last_errors(d);
+		for (size_t i = 0; i < errs->count && i < RELOAD_ERRORS_KEPT; i++) {
+			LOGP(LOGC_MAIN, LOGL_ERROR, "%s", errs->msg[i]);
+			d->last_errors[d->last_error_count] = mem_strdup(errs->msg[i]);
+			if (d->last_errors[d->last_error_count])
+				d->last_error_count++;
+		}
+		LOGP(LOGC_MAIN, LOGL_ERROR,
+		     "reload refused: %zu error(s) in %s; still running the configuration "
+		     "loaded before",
+		     errs->count, d->config_path);
+		daemon_notify("READY=1\nSTATUS=reload refused: configuration has errors");
+		return -EINVAL;
+	}
+	note_restart_only(d->cfg, cfg);
+	gw_config_free(d->cfg);
+	d->cfg = cfg;
+	gw_config_apply_log(cfg);
+	ctl_server_set_limits(d->ctl, (unsigned)cfg->control->max_clients,
+			      (uint64_t)cfg->control->idle_timeout);
+	d->reloads++;
+	d->loaded = time(NULL);
+	d->last_reload_ok = true;
+	clear_last_errors(d);
+	LOGP(LOGC_MAIN, LOGL_NOTICE, "configuration reloaded from %s", d->config_path);
+	daemon_notify("READY=1\nSTATUS=running");
+	return 0;
+}
+
+/* ---- control commands ----------------------------------------------------- */
+
+static void cmd_status(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	struct gwd *d = arg;
+	char when[32];
+	struct passwd *pw = getpwuid(geteuid());
+
+	ctl_str(out, "version", SIPGW_VERSION);
+	ctl_int(out, "pid", getpid());
+	ctl_int(out, "uptime_s", (int64_t)((loop_now_ns() - d->started_mono_ns) / 1000000000ull));
+	iso_time(d->started, when, sizeof(when));
+	ctl_str(out, "started", when);
+	ctl_str(out, "user", pw ? pw->pw_name : "?");
+	ctl_str(out, "config_file", d->config_path);
+	iso_time(d->loaded, when, sizeof(when));
+	ctl_str(out, "config_loaded", when);
+	ctl_obj_begin(out, "counts");
+	ctl_int(out, "control_connections", (int64_t)ctl_server_clients(d->ctl));
+	ctl_int(out, "control_requests", (int64_t)ctl_server_requests(d->ctl));
+	ctl_int(out, "reloads", (int64_t)d->reloads);
+	ctl_int(out, "reload_failures", (int64_t)d->reload_failures);
+	ctl_obj_end(out);
+	if (d->last_reload) {
+		ctl_obj_begin(out, "last_reload");
+		iso_time(d->last_reload, when, sizeof(when));
+		ctl_str(out, "at", when);
+		ctl_str(out, "result", d->last_reload_ok ? "ok" : "refused");
+		if (!d->last_reload_ok) {
+			ctl_arr_begin(out, "errors");
+			for (size_t i = 0; i < d->last_error_count; i++)
+				ctl_str(out, NULL, d->last_errors[i]);
+			ctl_arr_end(out);
+		}
+		ctl_obj_end(out);
+	}
+}
+
+static void cmd_reload(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	struct gwd *d = arg;
+	struct conf_errors errs = {0};
+
+	ctl_str(out, "config_file", d->config_path);
+	if (gwd_reload(d, &errs) == 0) {
+		ctl_str(out, "result", "reloaded");
+	} else {
+		ctl_str(out, "result", "refused");
+		ctl_arr_begin(out, "errors");
+		for (size_t i = 0; i < errs.count; i++)
+			ctl_str(out, NULL, errs.msg[i]);
+		ctl_arr_end(out);
+		ctl_out_error(out, "reload-refused",
+			      "%zu error(s) in %s; the running configuration is unchanged",
+			      errs.count, d->config_path);
+	}
+	conf_errors_release(&errs);
+}
+
+static void cmd_show_config(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	const struct gwd *d = arg;
+	const struct conf *c = d->cfg->conf;
+
+	if (!req->json) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+
+		if (!f) {
+			ctl_out_error(out, "failed", "out of memory");
+			return;
+		}
+		conf_print(c, f);
+		fclose(f);
+		ctl_text(out, text);
+		free(text);
+		return;
+	}
+	ctl_str(out, "config_file", d->config_path);
+	ctl_arr_begin(out, "sections");
+	for (const struct conf_section *s = c->first; s; s = s->next) {
+		ctl_obj_begin(out, NULL);
+		ctl_str(out, "section", s->def->name);
+		ctl_str(out, "name", s->label);
+		ctl_obj_begin(out, "keys");
+		for (size_t i = 0; i < s->def->key_count; i++) {
+			char value[1024];
+
+			if (conf_value_format(s, i, value, sizeof(value)) == 0)
+				ctl_str(out, s->def->keys[i].name, value);
+			else
+				ctl_str(out, s->def->keys[i].name, NULL);
+		}
+		ctl_obj_end(out);
+		ctl_obj_end(out);
+	}
+	ctl_arr_end(out);
+}
+
+static const struct ctl_command commands[] = {
+	{"status", "", "version, uptime, configuration file and counters", 0, 0, cmd_status},
+	{"reload", "", "re-read the configuration file (refused whole if it has errors)", 0, 0,
+	 cmd_reload},
+	{"show config", "", "the running configuration, normalised, defaults included", 0, 0,
+	 cmd_show_config},
+};
+
+/* ---- signals -------------------------------------------------------------- */
+
+static void on_reload_signal(struct loop *loop, int signo, void *arg)
+{
+	struct conf_errors errs = {0};
+
+	LOGP(LOGC_MAIN, LOGL_NOTICE, "SIGHUP: reloading %s", ((struct gwd *)arg)->config_path);
+	gwd_reload(arg, &errs);
+	conf_errors_release(&errs);
+}
+
+static void on_stop_signal(struct loop *loop, int signo, void *arg)
+{
+	LOGP(LOGC_MAIN, LOGL_NOTICE, "%s: shutting down", strsignal(signo));
+	daemon_notify("STOPPING=1");
+	loop_stop(loop);
+}
+
+/* ---- start-up ------------------------------------------------------------- */
+
+static int open_control(struct gwd *d, uid_t uid, gid_t gid)
+{
+	const struct gw_control *c = d->cfg->control;
+	struct ctl_server_opts o = {
+		.path = c->socket,
+		.mode = (mode_t)c->mode,
+		.uid = uid,
+		.gid = gid,
+		.max_clients = (unsigned)c->max_clients,
+		.idle_timeout_ms = (uint64_t)c->idle_timeout,
+	};
+	char err[256];
+	int rc;
+
+	if (c->group) {
+		char unused[8];
+		uid_t u;
+
+		/* the socket's group: [control] group, else the daemon's */
+		rc = daemon_lookup_ids("root", c->group, &u, &o.gid, unused, sizeof(unused));
+		if (rc < 0) {
+			LOGP(LOGC_MAIN, LOGL_ERROR, "[control] group '%s' does not exist", c->group);
+			return rc;
+		}
+	}
+	rc = ctl_server_open(d->loop, &o, &d->ctl, err, sizeof(err));
+	if (rc < 0) {
+		LOGP(LOGC_MAIN, LOGL_ERROR, "%s", err);
+		return rc;
+	}
+	ctl_server_set_commands(d->ctl, commands, sizeof(commands) / sizeof(commands[0]), d);
+	return 0;
+}
+
+static int run(struct gwd *d, bool foreground)
+{
+	const struct gw_general *g = d->cfg->general;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	bool drop = false;
+	char err[256];
+	int rc;
+
+	if (g->user && geteuid() == 0) {
+		rc = daemon_lookup_ids(g->user, g->group, &uid, &gid, err, sizeof(err));
+		if (rc < 0) {
+			LOGP(LOGC_MAIN, LOGL_ERROR, "[general] user: %s", err);
+			return rc;
+		}
+		drop = true;
+	} else if (g->user) {
+		LOGP(LOGC_MAIN, LOGL_NOTICE, "not started as root: ignoring [general] user = %s",
+		     g->user);
+	}
+	if (!foreground && (rc = daemon_detach()) < 0) {
+		LOGP(LOGC_MAIN, LOGL_ERROR, "cannot detach: %s", strerror(-rc));
+		return rc;
+	}
+	rc = loop_new(&d->loop);
+	if (rc < 0) {
+		LOGP(LOGC_MAIN, LOGL_ERROR, "cannot create event loop: %s", strerror(-rc));
+		return rc;
+	}
+	if ((rc = loop_signal_add(d->loop, SIGHUP, on_reload_signal, d)) < 0 ||
+	    (rc = loop_signal_add(d->loop, SIGTERM, on_stop_signal, d)) < 0 ||
+	    (rc = loop_signal_add(d->loop, SIGINT, on_stop_signal, d)) < 0) {
+		LOGP(LOGC_MAIN, LOGL_ERROR, "cannot set up signals: %s", strerror(-rc));
+		return rc;
+	}
+	signal(SIGPIPE, SIG_IGN);
+
+	/* everything that needs root is opened above this line */
+	rc = open_control(d, drop ? uid : (uid_t)-1, drop ? gid : (gid_t)-1);
+	if (rc < 0)
+		return rc;
+	if (drop) {
+		rc = daemon_drop_privileges(uid, gid, err, sizeof(err));
+		if (rc < 0) {
+			LOGP(LOGC_MAIN, LOGL_ERROR, "cannot drop privileges to %s: %s", g->user,
+			     err);
+			return rc;
+		}
+		LOGP(LOGC_MAIN, LOGL_INFO, "running as user %s (uid %u, gid %u)", g->user,
+		     (unsigned)uid, (unsigned)gid);
+	}
+
+	d->started = d->loaded = time(NULL);
+	d->started_mono_ns = loop_now_ns();
+	LOGP(LOGC_MAIN, LOGL_NOTICE, "sipgwd %s started (pid %d), configuration %s, control %s",
+	     SIPGW_VERSION, (int)getpid(), d->config_path, d->cfg->control->socket);
+	daemon_notify("READY=1\nSTATUS=running");
+	if (!foreground)
+		daemon_detach_done(0);
+	rc = loop_run(d->loop);
+	if (rc < 0)
+		LOGP(LOGC_MAIN, LOGL_ERROR, "event loop failed: %s", strerror(-rc));
+	return rc;
+}
+
+static void gwd_release(struct gwd *d)
+{
+	ctl_server_close(d->ctl);
+	loop_free(d->loop);
+	gw_config_free(d->cfg);
+	clear_last_errors(d);
+}
+
+int main(int argc, char **argv)
+{
+	struct gwd d = {.config_path = DEFAULT_CONFIG};
+	struct conf_errors errs = {0};
+	bool foreground = false, test = false, print = false, debug = false;
+	int opt, rc;
+
+	log_init("sipgwd");
+	while ((opt = getopt(argc, argv, "c:fdtTCVh")) != -1) {
+		switch (opt) {
+		case 'c':
+			d.config_path = optarg;
+			break;
+		case 'f':
+			foreground = true;
+			break;
+		case 'd':
+			debug = true;
+			break;
+		case 't':
+			test = true;
+			break;
+		case 'T':
+			test = print = true;
+			break;
+		case 'C':
+			conf_schema_print(&gw_config_schema, stdout);
+			return 0;
+		case 'V':
+			printf("sipgwd %s\n", SIPGW_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "sipgwd: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (debug)
+		for (int c = 0; c < LOGC_COUNT; c++)
+			log_level_set(c, LOGL_DEBUG);
+
+	rc = gw_config_load(d.config_path, &d.cfg, &errs);
+	if (rc < 0) {
+		print_errors(&errs);
+		fprintf(stderr, "sipgwd: configuration file %s test failed (%zu error%s)\n",
+			d.config_path, errs.count, errs.count == 1 ? "" : "s");
+		conf_errors_release(&errs);
+		return 1;
+	}
+	if (test) {
+		if (print)
+			conf_print(d.cfg->conf, stdout);
+		fprintf(stderr, "sipgwd: configuration file %s test is successful\n",
+			d.config_path);
+		gw_config_free(d.cfg);
+		return 0;
+	}
+	if (!debug && gw_config_apply_log(d.cfg) < 0)
+		LOGP(LOGC_MAIN, LOGL_WARNING, "systemd journal not reachable; logging to stderr");
+
+	rc = run(&d, foreground);
+	if (rc < 0) {
+		daemon_notify("STOPPING=1");
+		daemon_detach_done(1);
+	}
+	gwd_release(&d);
+	LOGP(LOGC_MAIN, LOGL_NOTICE, "sipgwd stopped");
+	log_shutdown();
+	return rc < 0 ? 1 : 0;
+}

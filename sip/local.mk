@@ -1,0 +1,2 @@
+## sip/: SIP messages, URIs, SDP (issue 3 onwards).
+EXTRA_DIST += sip/README.md

@@ -1,0 +1,43 @@
+## tests/: cmocka unit tests per layer (TAP through CMOCKA_MESSAGE_OUTPUT),
+## integration tests that start the real daemon, test tools.
+
+UNIT_TESTS = \
+	tests/unit/test_lib_timer \
+	tests/unit/test_lib_loop \
+	tests/unit/test_lib_log \
+	tests/unit/test_lib_conf \
+	tests/unit/test_gw_config \
+	tests/unit/test_gw_ctl
+
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+EXTRA_DIST += tests/unit/testutil.h
+
+tests_unit_test_lib_timer_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_lib_timer_LDADD = $(LIB_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_lib_loop_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_lib_loop_LDADD = $(LIB_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_lib_log_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_lib_log_LDADD = $(LIB_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_lib_conf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_lib_conf_LDADD = $(LIB_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_gw_config_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_gw_config_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_gw_ctl_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_gw_ctl_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
+
+# integration: the real daemon and sipgwctl
+check_PROGRAMS += tests/tools/sockutil
+tests_tools_sockutil_SOURCES = tests/tools/sockutil.c
+
+INTEGRATION_TESTS = \
+	tests/integration/daemon.sh \
+	tests/integration/control.sh
+TESTS += $(INTEGRATION_TESTS)
+EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh
+
+# The unit tests alone (the sanitizer build runs these).
+check-unit:
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(UNIT_TESTS)"
+.PHONY: check-unit
