@@ -391,6 +391,7 @@ int main(int argc, char **argv)
 	struct gwd d = {.config_path = DEFAULT_CONFIG};
 	struct conf_errors errs = {0};
 	bool foreground = false, test = false, print = false, debug = false;
+	char *abs_path = NULL;
 	int opt, rc;
 
 	log_init("sipgwd");
@@ -450,6 +451,10 @@ int main(int argc, char **argv)
 		gw_config_free(d.cfg);
 		return 0;
 	}
+	/* a relative path would break reload once detached into "/" */
+	abs_path = realpath(d.config_path, NULL);
+	if (abs_path)
+		d.config_path = abs_path;
 	if (!debug && gw_config_apply_log(d.cfg) < 0)
 		LOGP(LOGC_MAIN, LOGL_WARNING, "systemd journal not reachable; logging to stderr");
 
@@ -459,6 +464,7 @@ int main(int argc, char **argv)
 		daemon_detach_done(1);
 	}
 	gwd_release(&d);
+	free(abs_path);
 	LOGP(LOGC_MAIN, LOGL_NOTICE, "sipgwd stopped");
 	log_shutdown();
 	return rc < 0 ? 1 : 0;

@@ -33,7 +33,8 @@ tests_tools_sockutil_SOURCES = tests/tools/sockutil.c
 
 INTEGRATION_TESTS = \
 	tests/integration/daemon.sh \
-	tests/integration/control.sh
+	tests/integration/control.sh \
+	tests/integration/build.sh
 TESTS += $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh
 
