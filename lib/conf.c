@@ -68,6 +68,8 @@ void conf_errors_release(struct conf_errors *e)
 }
 
 static void verror_at(struct conf_parse *p, unsigned line, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static void verror_at(struct conf_parse *p, unsigned line, const char *fmt, va_list ap)
 {
 	char text[512], full[700];
 

@@ -42,3 +42,24 @@ EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh
 check-unit:
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(UNIT_TESTS)"
 .PHONY: check-unit
+
+# libFuzzer targets (configure --enable-fuzzing CC=clang); run by
+# tests/fuzz/run for a bounded time each, with their seed corpora.
+if ENABLE_FUZZING
+FUZZERS = tests/fuzz/fuzz_conf tests/fuzz/fuzz_ctl
+noinst_PROGRAMS += $(FUZZERS)
+FUZZ_FLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c
+tests_fuzz_fuzz_conf_LDFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_conf_LDADD = $(GW_LIBS)
+tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz_ctl.c
+tests_fuzz_fuzz_ctl_LDFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_ctl_LDADD = $(GW_LIBS)
+endif
+# make check-fuzz: the fuzz run through the test harness, so it is counted.
+check-fuzz:
+	$(MAKE) $(AM_MAKEFLAGS) $(FUZZERS)
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS="tests/fuzz/fuzz.sh" check_PROGRAMS=
+.PHONY: check-fuzz
+EXTRA_DIST += tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_ctl.c tests/fuzz/run tests/fuzz/fuzz.sh \
+	tests/fuzz/corpus
