@@ -1,7 +1,7 @@
 ## tests/: cmocka unit tests per layer (TAP through CMOCKA_MESSAGE_OUTPUT),
 ## integration tests that start the real daemon, test tools.
 
-UNIT_TESTS = \
+UNIT_TESTS += \
 	tests/unit/test_lib_timer \
 	tests/unit/test_lib_loop \
 	tests/unit/test_lib_log \
@@ -9,8 +9,6 @@ UNIT_TESTS = \
 	tests/unit/test_gw_config \
 	tests/unit/test_gw_ctl
 
-check_PROGRAMS += $(UNIT_TESTS)
-TESTS += $(UNIT_TESTS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 EXTRA_DIST += tests/unit/testutil.h
 
@@ -31,12 +29,11 @@ tests_unit_test_gw_ctl_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
 check_PROGRAMS += tests/tools/sockutil
 tests_tools_sockutil_SOURCES = tests/tools/sockutil.c
 
-INTEGRATION_TESTS = \
+INTEGRATION_TESTS += \
 	tests/integration/daemon.sh \
 	tests/integration/control.sh \
 	tests/integration/build.sh
-TESTS += $(INTEGRATION_TESTS)
-EXTRA_DIST += $(INTEGRATION_TESTS) tests/integration/lib.sh
+EXTRA_DIST += tests/integration/lib.sh
 
 # The unit tests alone (the sanitizer build runs these).
 check-unit:
@@ -63,3 +60,9 @@ check-fuzz:
 .PHONY: check-fuzz
 EXTRA_DIST += tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_ctl.c tests/fuzz/run tests/fuzz/fuzz.sh \
 	tests/fuzz/corpus
+
+# Unit and integration tests of every fragment (each layer's local.mk adds
+# to UNIT_TESTS and INTEGRATION_TESTS).
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
+EXTRA_DIST += $(INTEGRATION_TESTS)
