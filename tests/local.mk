@@ -66,3 +66,13 @@ EXTRA_DIST += tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_ctl.c tests/fuzz/run tests/
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS) $(INTEGRATION_TESTS)
 EXTRA_DIST += $(INTEGRATION_TESTS)
+
+# The DAHDI kernel modules in a qemu VM (tests/dahdi/vm.sh): the test
+# program runs inside the VM, so it is linked statically.
+if HAVE_DAHDI
+check_PROGRAMS += tests/dahdi/dahdi_vm_test
+tests_dahdi_dahdi_vm_test_SOURCES = tests/dahdi/dahdi_vm_test.c
+tests_dahdi_dahdi_vm_test_LDFLAGS = -static
+INTEGRATION_TESTS += tests/dahdi/vm.sh
+endif
+EXTRA_DIST += tests/dahdi/vm.sh tests/dahdi/dynamic.conf tests/dahdi/system.conf
