@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -56,7 +57,11 @@ static int journal_open(void)
 
 	if (fd < 0)
 		return -errno;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", "/run/systemd/journal/socket");
+	/* SIPGW_JOURNAL_SOCKET points the journal target elsewhere (tests) */
+	const char *path = getenv("SIPGW_JOURNAL_SOCKET");
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s",
+		 path && *path ? path : "/run/systemd/journal/socket");
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		int err = -errno;
 

@@ -3,7 +3,7 @@
 # sipgwctl (a broken file is refused and the old one kept), systemd notify
 # messages, detaching, privilege drop, a second daemon, SIGTERM.
 . "$top_srcdir/tests/integration/lib.sh"
-plan 27
+plan 29
 
 cfg="$SCRATCH/sipgw.conf"
 write_config "$cfg"
@@ -89,6 +89,21 @@ rc=$?
 check "SIGTERM stops sipgwd with status 0" test $rc -eq 0
 check "the control socket is removed" test ! -e "$SCRATCH/ctl.sock"
 check "systemd is told STOPPING=1" wait_for 20 grep -q "^STOPPING=1" "$SCRATCH/notify.log"
+kill "$listener" 2>/dev/null
+
+# the journal target speaks systemd's native protocol, category as a field
+write_config "$cfg"
+sed -i 's/^target = stderr/target = journal/' "$cfg"
+"$SOCKUTIL" dgram-listen "$SCRATCH/journal.sock" 30 > "$SCRATCH/journal.log" &
+listener=$!
+wait_for 50 test -S "$SCRATCH/journal.sock"
+SIPGW_JOURNAL_SOCKET="$SCRATCH/journal.sock" start_daemon "$cfg"
+check "log target journal sends native journal records" wait_for 50 \
+	grep -q "^PRIORITY=5;SYSLOG_IDENTIFIER=sipgwd;SIPGW_CATEGORY=main;MESSAGE=main: sipgwd .* started" "$SCRATCH/journal.log"
+ctl frobnicate 2>/dev/null
+check "with the category of each line" wait_for 50 \
+	grep -q "^PRIORITY=6;SYSLOG_IDENTIFIER=sipgwd;SIPGW_CATEGORY=ctl;MESSAGE=ctl: request refused: unknown-command" "$SCRATCH/journal.log"
+stop_daemon
 kill "$listener" 2>/dev/null
 
 # detached, and dropping root when started as root
