@@ -1,2 +1,13 @@
-## sip/: SIP messages, URIs, SDP (issue 3 onwards).
+## sip/: the SIP stack: messages, URIs, SDP, numbers, transports, ...
+noinst_LIBRARIES += sip/libsip.a
+sip_libsip_a_SOURCES = \
+	sip/transport.c sip/transport.h
+sip_libsip_a_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
+SIP_LIBS = sip/libsip.a $(LIB_LIBS) $(GNUTLS_LIBS)
 EXTRA_DIST += sip/README.md
+
+UNIT_TESTS += tests/unit/test_sip_transport
+tests_unit_test_sip_transport_SOURCES = tests/unit/test_sip_transport.c \
+	tests/unit/tls_certs.c tests/unit/tls_certs.h
+tests_unit_test_sip_transport_CFLAGS = $(UNIT_CFLAGS) $(GNUTLS_CFLAGS)
+tests_unit_test_sip_transport_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
