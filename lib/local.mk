@@ -2,6 +2,7 @@
 noinst_LIBRARIES += lib/libsgwlib.a
 lib_libsgwlib_a_SOURCES = \
 	lib/buf.c lib/buf.h \
+	lib/clock.c lib/clock.h \
 	lib/conf.c lib/conf.h \
 	lib/log.c lib/log.h \
 	lib/loop.c lib/loop.h \

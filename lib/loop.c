@@ -26,6 +26,7 @@ struct loop_signal {
 };
 
 struct loop {
+	struct clock clock; /* first: loop_clock() hands out &loop->clock */
 	int epfd;
 	bool stopped;
 	struct timer_heap timers;
@@ -50,6 +51,10 @@ uint64_t loop_now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
+
+static uint64_t clock_now(struct clock *c);
+static int clock_start(struct clock *c, struct timer *t, uint64_t due);
+static void clock_stop(struct clock *c, struct timer *t);
 
 static void rearm(struct loop *loop)
 {
@@ -108,6 +113,9 @@ int loop_new(struct loop **out)
 	if (loop->epfd < 0)
 		goto fail_errno;
 	timer_heap_init(&loop->timers);
+	loop->clock.now_ns = clock_now;
+	loop->clock.start = clock_start;
+	loop->clock.stop = clock_stop;
 	loop->armed_for = UINT64_MAX;
 	loop->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (loop->tfd < 0)
@@ -230,6 +238,27 @@ int loop_signal_add(struct loop *loop, int signo, loop_signal_fn fn, void *arg)
 	loop->signals[signo].fn = fn;
 	loop->signals[signo].arg = arg;
 	return 0;
+}
+
+static uint64_t clock_now(struct clock *c)
+{
+	(void)c;
+	return loop_now_ns();
+}
+
+static int clock_start(struct clock *c, struct timer *t, uint64_t due)
+{
+	return start_at((struct loop *)c, t, due);
+}
+
+static void clock_stop(struct clock *c, struct timer *t)
+{
+	loop_timer_stop((struct loop *)c, t);
+}
+
+struct clock *loop_clock(struct loop *loop)
+{
+	return &loop->clock;
 }
 
 void loop_stop(struct loop *loop)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/epoll.h>
 
+#include "lib/clock.h"
 #include "lib/timer.h"
 
 struct loop;
@@ -52,6 +53,9 @@ uint64_t loop_now_ns(void);
 int loop_timer_start_ms(struct loop *loop, struct timer *t, uint64_t delay_ms);
 int loop_timer_start_ns(struct loop *loop, struct timer *t, uint64_t delay_ns);
 void loop_timer_stop(struct loop *loop, struct timer *t);
+
+/* The loop as a struct clock, for state machines (lib/clock.h). */
+struct clock *loop_clock(struct loop *loop);
 
 /* Route signo to fn through the loop's signalfd.  The signal is blocked for
  * the calling thread; call this before starting other threads so they

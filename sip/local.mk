@@ -1,7 +1,8 @@
 ## sip/: the SIP stack: messages, URIs, SDP, numbers, transports, ...
 noinst_LIBRARIES += sip/libsip.a
 sip_libsip_a_SOURCES = \
-	sip/transport.c sip/transport.h
+	sip/transport.c sip/transport.h \
+	sip/tsx.c sip/tsx.h
 sip_libsip_a_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
 SIP_LIBS = sip/libsip.a $(LIB_LIBS) $(GNUTLS_LIBS)
 EXTRA_DIST += sip/README.md
@@ -11,3 +12,8 @@ tests_unit_test_sip_transport_SOURCES = tests/unit/test_sip_transport.c \
 	tests/unit/tls_certs.c tests/unit/tls_certs.h
 tests_unit_test_sip_transport_CFLAGS = $(UNIT_CFLAGS) $(GNUTLS_CFLAGS)
 tests_unit_test_sip_transport_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
+
+UNIT_TESTS += tests/unit/test_sip_tsx
+tests_unit_test_sip_tsx_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sip_tsx_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
+EXTRA_DIST += tests/unit/golden/sip_tsx.ok
