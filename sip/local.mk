@@ -1,6 +1,7 @@
 ## sip/: the SIP stack: messages, URIs, SDP, numbers, transports, ...
 noinst_LIBRARIES += sip/libsip.a
 sip_libsip_a_SOURCES = \
+	sip/auth.c sip/auth.h \
 	sip/transport.c sip/transport.h \
 	sip/tsx.c sip/tsx.h
 sip_libsip_a_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
@@ -17,3 +18,7 @@ UNIT_TESTS += tests/unit/test_sip_tsx
 tests_unit_test_sip_tsx_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_tsx_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/unit/golden/sip_tsx.ok
+
+UNIT_TESTS += tests/unit/test_sip_auth
+tests_unit_test_sip_auth_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sip_auth_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
