@@ -2,10 +2,11 @@
 noinst_LIBRARIES += sip/libsip.a
 sip_libsip_a_SOURCES = \
 	sip/auth.c sip/auth.h \
+	sip/dns.c sip/dns.h \
 	sip/transport.c sip/transport.h \
 	sip/tsx.c sip/tsx.h
-sip_libsip_a_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
-SIP_LIBS = sip/libsip.a $(LIB_LIBS) $(GNUTLS_LIBS)
+sip_libsip_a_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(CARES_CFLAGS)
+SIP_LIBS = sip/libsip.a $(LIB_LIBS) $(GNUTLS_LIBS) $(CARES_LIBS) -lresolv
 EXTRA_DIST += sip/README.md
 
 UNIT_TESTS += tests/unit/test_sip_transport
@@ -22,3 +23,7 @@ EXTRA_DIST += tests/unit/golden/sip_tsx.ok
 UNIT_TESTS += tests/unit/test_sip_auth
 tests_unit_test_sip_auth_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_auth_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
+
+UNIT_TESTS += tests/unit/test_sip_dns
+tests_unit_test_sip_dns_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sip_dns_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
