@@ -37,7 +37,7 @@ EXTRA_DIST += tests/integration/lib.sh
 
 # The unit tests alone (the sanitizer build runs these).
 check-unit:
-	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(UNIT_TESTS)"
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS="$(UNIT_TESTS)" check_PROGRAMS="$(UNIT_TESTS)"
 .PHONY: check-unit
 
 # libFuzzer targets (configure --enable-fuzzing CC=clang); run by
@@ -76,3 +76,7 @@ tests_dahdi_dahdi_vm_test_LDFLAGS = -static
 INTEGRATION_TESTS += tests/dahdi/vm.sh
 endif
 EXTRA_DIST += tests/dahdi/vm.sh tests/dahdi/dynamic.conf tests/dahdi/system.conf
+
+# the DAHDI module build cache of tests/dahdi/vm.sh
+clean-local:
+	-rm -rf tests/dahdi/modules-*
