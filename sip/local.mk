@@ -3,6 +3,7 @@ noinst_LIBRARIES += sip/libsip.a
 sip_libsip_a_SOURCES = \
 	sip/auth.c sip/auth.h \
 	sip/dns.c sip/dns.h \
+	sip/reg.c sip/reg.h \
 	sip/transport.c sip/transport.h \
 	sip/tsx.c sip/tsx.h
 sip_libsip_a_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(CARES_CFLAGS)
@@ -27,3 +28,8 @@ tests_unit_test_sip_auth_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 UNIT_TESTS += tests/unit/test_sip_dns
 tests_unit_test_sip_dns_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_dns_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
+
+UNIT_TESTS += tests/unit/test_sip_reg
+tests_unit_test_sip_reg_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sip_reg_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
+EXTRA_DIST += tests/unit/golden/sip_reg.ok
