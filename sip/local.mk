@@ -3,6 +3,7 @@ noinst_LIBRARIES += sip/libsip.a
 sip_libsip_a_SOURCES = \
 	sip/auth.c sip/auth.h \
 	sip/dns.c sip/dns.h \
+	sip/probe.c sip/probe.h \
 	sip/reg.c sip/reg.h \
 	sip/transport.c sip/transport.h \
 	sip/tsx.c sip/tsx.h
@@ -33,3 +34,7 @@ UNIT_TESTS += tests/unit/test_sip_reg
 tests_unit_test_sip_reg_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_reg_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 EXTRA_DIST += tests/unit/golden/sip_reg.ok
+
+UNIT_TESTS += tests/unit/test_sip_probe
+tests_unit_test_sip_probe_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sip_probe_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
