@@ -4,7 +4,9 @@ sip_libsip_a_SOURCES = \
 	sip/auth.c sip/auth.h \
 	sip/dns.c sip/dns.h \
 	sip/probe.c sip/probe.h \
+	sip/ratelimit.c sip/ratelimit.h \
 	sip/reg.c sip/reg.h \
+	sip/session_timer.c sip/session_timer.h \
 	sip/transport.c sip/transport.h \
 	sip/tsx.c sip/tsx.h
 sip_libsip_a_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(CARES_CFLAGS)
@@ -38,3 +40,7 @@ EXTRA_DIST += tests/unit/golden/sip_reg.ok
 UNIT_TESTS += tests/unit/test_sip_probe
 tests_unit_test_sip_probe_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_probe_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
+
+UNIT_TESTS += tests/unit/test_sip_limits
+tests_unit_test_sip_limits_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sip_limits_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
