@@ -1,6 +1,7 @@
 ## gw/: the gateway: daemon main, configuration schema, control socket, sipgwctl.
 noinst_LIBRARIES += gw/libgw.a
 gw_libgw_a_SOURCES = \
+	gw/cause.c gw/cause.h \
 	gw/gw_config.c gw/gw_config.h \
 	gw/ctl.c gw/ctl.h \
 	gw/ctl_out.c gw/ctl_out.h \

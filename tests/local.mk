@@ -7,7 +7,8 @@ UNIT_TESTS += \
 	tests/unit/test_lib_log \
 	tests/unit/test_lib_conf \
 	tests/unit/test_gw_config \
-	tests/unit/test_gw_ctl
+	tests/unit/test_gw_ctl \
+	tests/unit/test_gw_cause
 
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 EXTRA_DIST += tests/unit/testutil.h
@@ -24,6 +25,8 @@ tests_unit_test_gw_config_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_gw_config_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_gw_ctl_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_gw_ctl_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_gw_cause_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_gw_cause_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
 
 # integration: the real daemon and sipgwctl
 check_PROGRAMS += tests/tools/sockutil
