@@ -117,7 +117,7 @@ static void control_validate(struct conf_parse *p, const struct conf_section *s)
 
 /* ---- the schema ----------------------------------------------------------- */
 
-enum { SEC_GENERAL, SEC_LOG, SEC_CONTROL };
+enum { SEC_GENERAL, SEC_LOG, SEC_CONTROL, SEC_ROUTE };
 
 static const struct conf_section_def sections[] = {
 	[SEC_GENERAL] = {"general", false, sizeof(struct gw_general), general_keys,
@@ -128,7 +128,11 @@ static const struct conf_section_def sections[] = {
 			 N_KEYS(control_keys), "the control socket of sipgwctl", control_validate},
 };
 
-const struct conf_schema gw_config_schema = {sections, N_KEYS(sections), NULL};
+/* The sections in order; [route] is defined by the dial plan (dialplan.c). */
+static const struct conf_section_def *const section_defs[] = {
+	&sections[SEC_GENERAL], &sections[SEC_LOG], &sections[SEC_CONTROL], &dp_route_section};
+
+const struct conf_schema gw_config_schema = {section_defs, N_KEYS(section_defs), NULL};
 
 int gw_config_load(const char *path, struct gw_config **out, struct conf_errors *errs)
 {
@@ -145,6 +149,12 @@ int gw_config_load(const char *path, struct gw_config **out, struct conf_errors 
 	cfg->general = conf_get(cfg->conf, &sections[SEC_GENERAL]);
 	cfg->log = conf_get(cfg->conf, &sections[SEC_LOG]);
 	cfg->control = conf_get(cfg->conf, &sections[SEC_CONTROL]);
+	err = dialplan_build(cfg->conf, &cfg->dialplan);
+	if (err) {
+		conf_free(cfg->conf);
+		mem_free(cfg);
+		return err;
+	}
 	*out = cfg;
 	return 0;
 }
@@ -153,6 +163,7 @@ void gw_config_free(struct gw_config *cfg)
 {
 	if (!cfg)
 		return;
+	dialplan_release(&cfg->dialplan);
 	conf_free(cfg->conf);
 	mem_free(cfg);
 }

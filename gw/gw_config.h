@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "gw/dialplan.h"
 #include "lib/conf.h"
 #include "lib/log.h"
 
@@ -34,6 +35,7 @@ struct gw_config {
 	const struct gw_general *general;
 	const struct gw_log *log;
 	const struct gw_control *control;
+	struct dialplan dialplan; /* the [route] sections, compiled */
 };
 
 extern const struct conf_schema gw_config_schema;

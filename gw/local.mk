@@ -7,6 +7,7 @@ gw_libgw_a_SOURCES = \
 	gw/ctl_out.c gw/ctl_out.h \
 	gw/ctl_proto.c gw/ctl_proto.h \
 	gw/daemon.c gw/daemon.h \
+	gw/dialplan.c gw/dialplan.h \
 	gw/version.h
 GW_LIBS = gw/libgw.a $(LIB_LIBS)
 

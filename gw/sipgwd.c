@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "gw/gw_config.h"
+#include "gw/cause.h"
 #include "gw/ctl.h"
 #include "gw/daemon.h"
 #include "gw/version.h"
@@ -25,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -251,12 +253,123 @@ static void cmd_show_config(const struct ctl_request *req, struct ctl_out *out, 
 	ctl_arr_end(out);
 }
 
+/* route test --from X --called N [--calling M] [--day mon] [--at HH:MM] */
+static void cmd_route_test(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	const struct gwd *d = arg;
+	struct dp_call call = {.source_kind = DP_SOURCE_ANY, .presentation = 0};
+	struct dp_result res;
+	char buf[160];
+	const char *day = NULL, *at = NULL;
+	struct tm tm;
+	time_t now = time(NULL);
+
+	for (int i = 0; i < req->argc; i++) {
+		const char *opt = req->argv[i], *val = i + 1 < req->argc ? req->argv[i + 1] : NULL;
+
+		if (!val) {
+			ctl_out_error(out, "bad-arguments", "%s needs a value", opt);
+			return;
+		}
+		if (!strcmp(opt, "--from"))
+			call.source = val;
+		else if (!strcmp(opt, "--called"))
+			call.called = val;
+		else if (!strcmp(opt, "--calling"))
+			call.calling = val;
+		else if (!strcmp(opt, "--day"))
+			day = val;
+		else if (!strcmp(opt, "--at"))
+			at = val;
+		else {
+			ctl_out_error(out, "bad-arguments",
+				      "unknown option '%s' (--from, --called, --calling, --day, --at)",
+				      opt);
+			return;
+		}
+		i++;
+	}
+	if (!call.called) {
+		ctl_out_error(out, "bad-arguments", "usage: route test --from SOURCE --called NUMBER "
+						    "[--calling NUMBER] [--day mon] [--at HH:MM]");
+		return;
+	}
+	/* a source that is an address matches address rules, a name the others */
+	if (call.source && strpbrk(call.source, ".:") &&
+	    strspn(call.source, "0123456789.:abcdefABCDEF") == strlen(call.source)) {
+		call.source_kind = DP_SOURCE_ADDRESS;
+		call.source_addr = call.source;
+	}
+	localtime_r(&now, &tm);
+	if (day) {
+		static const char *const days[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+		int want = -1;
+
+		for (int k = 0; k < 7; k++)
+			if (!strcasecmp(day, days[k]))
+				want = k;
+		if (want < 0) {
+			ctl_out_error(out, "bad-arguments", "--day: '%s' is not mon..sun", day);
+			return;
+		}
+		tm.tm_mday += (want - tm.tm_wday + 7) % 7;
+	}
+	if (at && (sscanf(at, "%d:%d", &tm.tm_hour, &tm.tm_min) != 2 || tm.tm_hour > 23 ||
+		   tm.tm_min > 59)) {
+		ctl_out_error(out, "bad-arguments", "--at: '%s' is not HH:MM", at);
+		return;
+	}
+	tm.tm_sec = 0;
+	call.when = mktime(&tm);
+
+	if (dialplan_route(&d->cfg->dialplan, &call, &res) < 0) {
+		ctl_bool(out, "matched", false);
+		ctl_str(out, "result", "no rule matches: the call is refused (SIP 404, cause 1)");
+		return;
+	}
+	ctl_bool(out, "matched", true);
+	ctl_str(out, "rule", res.rule->name);
+	snprintf(buf, sizeof(buf), "%s:%u", d->config_path, res.rule->line);
+	ctl_str(out, "defined_at", buf);
+	ctl_str(out, "action", dp_action_names[res.rule->action]);
+	switch (res.rule->action) {
+	case DP_ROUTE:
+		if (res.rule->span_group[0])
+			ctl_str(out, "span_group", res.rule->span_group);
+		if (res.rule->ntrunks) {
+			ctl_arr_begin(out, "trunks");
+			for (size_t i = 0; i < res.rule->ntrunks; i++)
+				ctl_str(out, NULL, res.rule->trunks[i]);
+			ctl_arr_end(out);
+		}
+		break;
+	case DP_REJECT:
+		ctl_int(out, "cause", res.rule->reject_cause);
+		ctl_int(out, "sip_status", gw_cause_to_sip(res.rule->reject_cause));
+		break;
+	case DP_REDIRECT:
+		ctl_str(out, "contact", res.rule->redirect_contact);
+		break;
+	case DP_TESTLINE:
+		ctl_str(out, "testline", dp_testline_names[res.rule->testline]);
+		break;
+	}
+	ctl_str(out, "called", res.called);
+	ctl_int(out, "called_ton", res.called_ton);
+	ctl_str(out, "calling", res.calling);
+	ctl_int(out, "calling_ton", res.calling_ton);
+	ctl_str(out, "presentation", res.presentation == 1 ? "restricted" : "allowed");
+}
+
 static const struct ctl_command commands[] = {
 	{"status", "", "version, uptime, configuration file and counters", 0, 0, cmd_status},
 	{"reload", "", "re-read the configuration file (refused whole if it has errors)", 0, 0,
 	 cmd_reload},
 	{"show config", "", "the running configuration, normalised, defaults included", 0, 0,
 	 cmd_show_config},
+	{"route test", "--from SOURCE --called NUMBER [--calling NUMBER] [--day DAY] [--at HH:MM]",
+	 "which dial plan rule a call would take, and its numbers after rewriting", 0, 10,
+	 cmd_route_test},
 };
 
 /* ---- signals -------------------------------------------------------------- */

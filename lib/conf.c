@@ -97,8 +97,8 @@ static const struct conf_section_def *find_def(const struct conf_schema *s, cons
 					       size_t len)
 {
 	for (size_t i = 0; i < s->count; i++)
-		if (strlen(s->sections[i].name) == len && !strncmp(s->sections[i].name, name, len))
-			return &s->sections[i];
+		if (strlen(s->sections[i]->name) == len && !strncmp(s->sections[i]->name, name, len))
+			return s->sections[i];
 	return NULL;
 }
 
@@ -231,7 +231,7 @@ static void section_header(struct conf_parse *p, const char *start, size_t len)
 			size_t used = strlen(known);
 
 			snprintf(known + used, sizeof(known) - used, "%s%s", i ? ", " : "",
-				 p->schema->sections[i].name);
+				 p->schema->sections[i]->name);
 		}
 		conf_error_at(p, p->line, "unknown section [%s] (known sections: %s)", name, known);
 		return;
@@ -614,7 +614,7 @@ static int load(struct conf_parse *p, struct conf **out)
 	p->conf->file = mem_strdup(p->name);
 	/* every unnamed section exists, with its defaults, even if absent */
 	for (size_t i = 0; i < p->schema->count; i++)
-		if (!p->schema->sections[i].named && !section_new(p, &p->schema->sections[i], NULL, 0))
+		if (!p->schema->sections[i]->named && !section_new(p, p->schema->sections[i], NULL, 0))
 			conf_error_at(p, 0, "out of memory");
 
 	ini_allow_multiline = false; /* continuation lines would hide indentation mistakes */
@@ -803,7 +803,7 @@ static const char *type_name(const struct conf_key *k)
 void conf_schema_print(const struct conf_schema *schema, FILE *out)
 {
 	for (size_t i = 0; i < schema->count; i++) {
-		const struct conf_section_def *d = &schema->sections[i];
+		const struct conf_section_def *d = schema->sections[i];
 
 		fprintf(out, "[%s%s]  %s\n", d->name, d->named ? " NAME" : "", d->help ? d->help : "");
 		for (size_t j = 0; j < d->key_count; j++) {

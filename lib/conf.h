@@ -55,7 +55,8 @@ struct conf_section_def {
 };
 
 struct conf_schema {
-	const struct conf_section_def *sections;
+	/* pointers, so layers can define their own sections in their own files */
+	const struct conf_section_def *const *sections;
 	size_t count;
 	/* Checks across sections once the file is read.  May be NULL. */
 	void (*validate)(struct conf_parse *p, const struct conf *c);

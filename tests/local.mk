@@ -8,7 +8,8 @@ UNIT_TESTS += \
 	tests/unit/test_lib_conf \
 	tests/unit/test_gw_config \
 	tests/unit/test_gw_ctl \
-	tests/unit/test_gw_cause
+	tests/unit/test_gw_cause \
+	tests/unit/test_gw_dialplan
 
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 EXTRA_DIST += tests/unit/testutil.h
@@ -27,6 +28,8 @@ tests_unit_test_gw_ctl_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_gw_ctl_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_gw_cause_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_gw_cause_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_gw_dialplan_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_gw_dialplan_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
 
 # integration: the real daemon and sipgwctl
 check_PROGRAMS += tests/tools/sockutil
@@ -35,7 +38,8 @@ tests_tools_sockutil_SOURCES = tests/tools/sockutil.c
 INTEGRATION_TESTS += \
 	tests/integration/daemon.sh \
 	tests/integration/control.sh \
-	tests/integration/build.sh
+	tests/integration/build.sh \
+	tests/integration/dialplan.sh
 EXTRA_DIST += tests/integration/lib.sh
 
 # The unit tests alone (the sanitizer build runs these).

@@ -52,7 +52,8 @@ static const struct conf_section_def defs[] = {
 	{"main", false, sizeof(struct t_main), main_keys, 6, "", NULL},
 	{"peer", true, sizeof(struct t_peer), peer_keys, 2, "", peer_validate},
 };
-static const struct conf_schema schema = {defs, 2, NULL};
+static const struct conf_section_def *const def_ptrs[] = {&defs[0], &defs[1]};
+static const struct conf_schema schema = {def_ptrs, 2, NULL};
 
 /* Load text expecting failure; the errors joined by '|' */
 static char *load_errors(const char *text)
