@@ -2,6 +2,7 @@
 noinst_LIBRARIES += gw/libgw.a
 gw_libgw_a_SOURCES = \
 	gw/cause.c gw/cause.h \
+	gw/cdr.c gw/cdr.h \
 	gw/gw_config.c gw/gw_config.h \
 	gw/ctl.c gw/ctl.h \
 	gw/ctl_out.c gw/ctl_out.h \

@@ -9,7 +9,8 @@ UNIT_TESTS += \
 	tests/unit/test_gw_config \
 	tests/unit/test_gw_ctl \
 	tests/unit/test_gw_cause \
-	tests/unit/test_gw_dialplan
+	tests/unit/test_gw_dialplan \
+	tests/unit/test_gw_cdr
 
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 EXTRA_DIST += tests/unit/testutil.h
@@ -30,6 +31,8 @@ tests_unit_test_gw_cause_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_gw_cause_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_gw_dialplan_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_gw_dialplan_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_gw_cdr_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_gw_cdr_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
 
 # integration: the real daemon and sipgwctl
 check_PROGRAMS += tests/tools/sockutil
