@@ -1,0 +1,8 @@
+## isdn/: ISDN PRI signalling through libpri, on D-channel frames from tdm/.
+noinst_LIBRARIES += isdn/libisdn.a
+isdn_libisdn_a_SOURCES = isdn/isdn.h isdn/span.c
+ISDN_LIBS = isdn/libisdn.a $(LIB_LIBS) $(PRI_LIBS)
+
+UNIT_TESTS += tests/unit/test_isdn_calls
+tests_unit_test_isdn_calls_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_isdn_calls_LDADD = $(ISDN_LIBS) $(CMOCKA_LIBS)

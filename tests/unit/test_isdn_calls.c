@@ -1,0 +1,397 @@
+/* ISDN calls with libpri on both ends: a CPE span and a NET span joined by
+ * an in-memory D-channel (frames delivered in order on the next loop turn).
+ * D-channel up on E1 EuroISDN and T1 NI2; calls both ways to connected and
+ * released with the cause given; CLIR; overlap dialling; all channels busy;
+ * glare; the line going down failing every call and coming back. */
+#include "config.h"
+
+#include "isdn/isdn.h"
+#include "lib/log.h"
+#include "lib/loop.h"
+#include "testutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define QLEN 512
+#define FMAX 300
+
+struct side;
+
+struct wire {
+	struct side *to;
+	unsigned char frames[QLEN][FMAX];
+	size_t lens[QLEN];
+	size_t head, tail;
+};
+
+enum policy { ANSWER, REJECT, RING_ONLY, OVERLAP };
+
+struct side {
+	const char *name;
+	struct isdn_span *span;
+	struct wire out;
+	bool up;
+	int nev[ISDN_EV_COUNT];
+	int last_cause;
+	struct isdn_setup setup;
+	struct isdn_call *call;
+	char digits[64];
+	enum policy policy;
+	int reject_cause;
+	int released;
+};
+
+static struct loop *loop;
+static struct timer deliver_timer;
+static struct side A, B; /* A: CPE, B: NET */
+
+static void deliver(struct timer *t, void *arg)
+{
+	struct wire *w[2] = {&A.out, &B.out};
+
+	/* bounded: what is queued now; frames sent while delivering wait */
+	for (int k = 0; k < 2; k++) {
+		size_t end = w[k]->tail;
+
+		while (w[k]->head != end) {
+			size_t i = w[k]->head;
+
+			w[k]->head = (i + 1) % QLEN;
+			if (w[k]->to->span)
+				isdn_span_rx(w[k]->to->span, w[k]->frames[i], w[k]->lens[i]);
+		}
+	}
+}
+
+static int tx_frame(void *arg, const void *frame, size_t len)
+{
+	struct side *s = arg;
+	struct wire *w = &s->out;
+
+	assert_true(len <= FMAX);
+	assert_int_not_equal((w->tail + 1) % QLEN, w->head);
+	memcpy(w->frames[w->tail], frame, len);
+	w->lens[w->tail] = len;
+	w->tail = (w->tail + 1) % QLEN;
+	loop_timer_start_ms(loop, &deliver_timer, 0);
+	return (int)len;
+}
+
+static void dchan(void *arg, bool up)
+{
+	((struct side *)arg)->up = up;
+}
+
+static void call_event(void *arg, struct isdn_call *c, const struct isdn_event *ev)
+{
+	struct side *s = arg;
+
+	s->nev[ev->kind]++;
+	switch (ev->kind) {
+	case ISDN_EV_INCOMING:
+		s->setup = *ev->setup;
+		s->call = c;
+		s->digits[0] = '\0';
+		if (s->policy == REJECT) {
+			isdn_call_hangup(c, s->reject_cause);
+		} else if (s->policy == OVERLAP && !ev->setup->complete) {
+			isdn_call_setup_ack(c);
+		} else {
+			isdn_call_proceeding(c);
+			isdn_call_alerting(c, true);
+			if (s->policy == ANSWER)
+				isdn_call_answer(c);
+		}
+		break;
+	case ISDN_EV_DIGITS:
+		strncat(s->digits, ev->digits, sizeof(s->digits) - strlen(s->digits) - 1);
+		if (strlen(s->setup.called.digits) + strlen(s->digits) >= 10)
+			isdn_call_proceeding(c); /* number complete */
+		break;
+	case ISDN_EV_DISCONNECT:
+		s->last_cause = ev->cause;
+		isdn_call_hangup(c, ev->cause);
+		break;
+	case ISDN_EV_RELEASED:
+		s->last_cause = ev->cause;
+		s->released++;
+		if (s->call == c)
+			s->call = NULL;
+		break;
+	default:
+		break;
+	}
+}
+
+static const struct isdn_span_ops ops = {tx_frame, dchan, call_event};
+
+/* bounded by 3000 turns of at most 10 ms: Q.921 recovery takes a few T200/T203 */
+#define PUMP_UNTIL(cond)                                                                           \
+	do {                                                                                       \
+		for (int i_ = 0; i_ < 3000 && !(cond); i_++)                                       \
+			loop_run_once(loop, 10);                                                   \
+		assert_true(cond);                                                                 \
+	} while (0)
+
+static void sides_up(bool t1, enum isdn_switch sw, bool overlap)
+{
+	struct isdn_span_opts cpe = {.number = 1, .network = false, .switchtype = sw, .t1 = t1,
+				     .ulaw = t1, .overlap = overlap};
+	struct isdn_span_opts net = cpe;
+
+	net.number = 2;
+	net.network = true;
+	memset(&A, 0, sizeof(A));
+	memset(&B, 0, sizeof(B));
+	A.name = "cpe";
+	B.name = "net";
+	A.out.to = &B;
+	B.out.to = &A;
+	assert_int_equal(loop_new(&loop), 0);
+	timer_setup(&deliver_timer, deliver, NULL);
+	assert_int_equal(isdn_span_new(loop, &cpe, &ops, &A, &A.span), 0);
+	assert_int_equal(isdn_span_new(loop, &net, &ops, &B, &B.span), 0);
+	if (getenv("SGW_DEBUG")) { /* a decoded Q.921/Q.931 trace on stderr */
+		log_level_set(LOGC_ISDN, LOGL_DEBUG);
+		isdn_span_debug(A.span, true);
+		isdn_span_debug(B.span, true);
+	}
+	PUMP_UNTIL(A.up && B.up);
+}
+
+static void sides_down(void)
+{
+	isdn_span_free(A.span);
+	isdn_span_free(B.span);
+	A.span = B.span = NULL;
+	loop_timer_stop(loop, &deliver_timer);
+	loop_free(loop);
+}
+
+static struct isdn_setup national_call(const char *called, const char *calling)
+{
+	struct isdn_setup s = {.complete = true};
+
+	snprintf(s.called.digits, sizeof(s.called.digits), "%s", called);
+	s.called.ton = ISDN_TON_NATIONAL;
+	s.called.npi = ISDN_NPI_E164;
+	snprintf(s.calling.digits, sizeof(s.calling.digits), "%s", calling);
+	s.calling.ton = ISDN_TON_SUBSCRIBER;
+	s.calling.npi = ISDN_NPI_E164;
+	return s;
+}
+
+static void dchannel_comes_up(void **state)
+{
+	sides_up(false, ISDN_SWITCH_EUROISDN, false);
+	assert_int_equal(isdn_span_channels(A.span), 30);
+	assert_int_equal(isdn_span_channel_ts(A.span, 15), 17); /* timeslot 16 skipped */
+	sides_down();
+	sides_up(true, ISDN_SWITCH_NI2, false);
+	assert_int_equal(isdn_span_channels(A.span), 23);
+	sides_down();
+}
+
+static void call_cpe_to_net_and_back(void **state)
+{
+	struct isdn_setup s = national_call("301234567", "201");
+	struct isdn_call *c;
+
+	sides_up(false, ISDN_SWITCH_EUROISDN, false);
+	B.policy = ANSWER;
+	assert_int_equal(isdn_call_place(A.span, &s, NULL, &c), 0);
+	PUMP_UNTIL(A.nev[ISDN_EV_CONNECT] == 1);
+	assert_int_equal(A.nev[ISDN_EV_PROCEEDING], 1);
+	assert_int_equal(A.nev[ISDN_EV_ALERTING], 1);
+	assert_string_equal(B.setup.called.digits, "301234567");
+	assert_int_equal(B.setup.called.ton, ISDN_TON_NATIONAL);
+	assert_int_equal(B.setup.called.npi, ISDN_NPI_E164);
+	assert_string_equal(B.setup.calling.digits, "201");
+	assert_int_equal(B.setup.calling.ton, ISDN_TON_SUBSCRIBER);
+	assert_false(B.setup.restricted);
+	assert_int_equal(B.setup.channel, isdn_call_channel(c));
+	assert_int_equal(isdn_span_busy(A.span), 1);
+	assert_int_equal(isdn_span_busy(B.span), 1);
+	/* the caller hangs up: normal clearing seen on the other side */
+	isdn_call_hangup(c, 16);
+	PUMP_UNTIL(A.released == 1 && B.released == 1);
+	assert_int_equal(B.nev[ISDN_EV_DISCONNECT], 1);
+	assert_int_equal(B.last_cause, 16);
+	assert_int_equal(isdn_span_busy(A.span), 0);
+	assert_int_equal(isdn_span_busy(B.span), 0);
+	sides_down();
+}
+
+static void causes_reach_the_caller(void **state)
+{
+	static const int causes[] = {16, 17, 21, 34, 1};
+
+	sides_up(false, ISDN_SWITCH_EUROISDN, false);
+	for (size_t i = 0; i < sizeof(causes) / sizeof(causes[0]); i++) {
+		struct isdn_setup s = national_call("301234567", "201");
+		struct isdn_call *c;
+		int released = B.released;
+
+		/* NET -> CPE this time; the CPE refuses with the cause */
+		A.policy = REJECT;
+		A.reject_cause = causes[i];
+		assert_int_equal(isdn_call_place(B.span, &s, NULL, &c), 0);
+		PUMP_UNTIL(B.released == released + 1);
+		assert_int_equal(B.last_cause, causes[i]);
+		if (isdn_span_busy(A.span) || isdn_span_busy(B.span))
+			print_error("cause %d: busy A %zu B %zu, released A %d B %d\n", causes[i],
+				    isdn_span_busy(A.span), isdn_span_busy(B.span), A.released, B.released);
+		PUMP_UNTIL(isdn_span_busy(A.span) == 0 && isdn_span_busy(B.span) == 0);
+		assert_int_equal(A.released, (int)i + 1);
+	}
+	sides_down();
+}
+
+static void clir_arrives_restricted(void **state)
+{
+	struct isdn_setup s = national_call("301234567", "201");
+	struct isdn_call *c;
+
+	sides_up(false, ISDN_SWITCH_EUROISDN, false);
+	B.policy = RING_ONLY;
+	s.restricted = true;
+	assert_int_equal(isdn_call_place(A.span, &s, NULL, &c), 0);
+	PUMP_UNTIL(B.nev[ISDN_EV_INCOMING] == 1);
+	assert_true(B.setup.restricted);
+	isdn_call_hangup(c, 16);
+	PUMP_UNTIL(A.released == 1 && B.released == 1);
+	sides_down();
+}
+
+static void overlap_dialling(void **state)
+{
+	struct isdn_setup s = national_call("030", "201");
+	struct isdn_call *c;
+
+	sides_up(false, ISDN_SWITCH_EUROISDN, true);
+	s.complete = false;
+	B.policy = OVERLAP;
+	assert_int_equal(isdn_call_place(A.span, &s, NULL, &c), 0);
+	PUMP_UNTIL(A.nev[ISDN_EV_SETUP_ACK] == 1);
+	assert_false(B.setup.complete);
+	assert_string_equal(B.setup.called.digits, "030");
+	for (const char *d = "1234567"; *d; d++) {
+		char one[2] = {*d, 0};
+
+		isdn_call_digits(c, one);
+		PUMP_UNTIL(strlen(B.digits) == (size_t)(d - "1234567" + 1));
+	}
+	assert_string_equal(B.digits, "1234567");
+	PUMP_UNTIL(A.nev[ISDN_EV_PROCEEDING] == 1);
+	isdn_call_hangup(c, 16);
+	PUMP_UNTIL(A.released == 1 && B.released == 1);
+	sides_down();
+}
+
+static void all_channels_busy(void **state)
+{
+	struct isdn_call *c[31];
+
+	sides_up(false, ISDN_SWITCH_EUROISDN, false);
+	B.policy = ANSWER;
+	for (int i = 0; i < 30; i++) {
+		struct isdn_setup s = national_call("301234567", "201");
+
+		assert_int_equal(isdn_call_place(A.span, &s, NULL, &c[i]), 0);
+	}
+	PUMP_UNTIL(A.nev[ISDN_EV_CONNECT] == 30);
+	assert_int_equal(isdn_span_busy(A.span), 30);
+	assert_int_equal(isdn_span_busy(B.span), 30);
+	{
+		struct isdn_setup s = national_call("301234567", "201");
+
+		/* no B-channel left either way: the caller is told 34 */
+		assert_int_equal(isdn_call_place(A.span, &s, NULL, &c[30]), -EBUSY);
+		assert_int_equal(isdn_call_place(B.span, &s, NULL, &c[30]), -EBUSY);
+	}
+	for (int i = 0; i < 30; i++)
+		isdn_call_hangup(c[i], 16);
+	PUMP_UNTIL(A.released == 30 && B.released == 30);
+	sides_down();
+}
+
+static void glare_network_keeps_the_channel(void **state)
+{
+	struct isdn_setup s = national_call("301234567", "201");
+	struct isdn_call *ca, *cb;
+
+	sides_up(false, ISDN_SWITCH_EUROISDN, false);
+	A.policy = RING_ONLY;
+	B.policy = RING_ONLY;
+	/* both take channel 5 before either SETUP is delivered */
+	s.channel = 5;
+	assert_int_equal(isdn_call_place(A.span, &s, NULL, &ca), 0);
+	assert_int_equal(isdn_call_place(B.span, &s, NULL, &cb), 0);
+	PUMP_UNTIL(A.released == 1 && A.nev[ISDN_EV_INCOMING] == 1);
+	assert_int_equal(A.last_cause, 44); /* the CPE's own call gave way */
+	assert_int_equal(A.setup.channel, 5); /* and the network's call rings there */
+	PUMP_UNTIL(B.nev[ISDN_EV_ALERTING] == 1);
+	isdn_call_hangup(cb, 16);
+	PUMP_UNTIL(B.released == 1 && A.released == 2);
+	PUMP_UNTIL(isdn_span_busy(A.span) == 0 && isdn_span_busy(B.span) == 0);
+	sides_down();
+}
+
+static void line_down_fails_calls_then_recovers(void **state)
+{
+	struct isdn_call *c[3];
+
+	sides_up(false, ISDN_SWITCH_EUROISDN, false);
+	B.policy = ANSWER;
+	for (int i = 0; i < 3; i++) {
+		struct isdn_setup s = national_call("301234567", "201");
+
+		assert_int_equal(isdn_call_place(A.span, &s, NULL, &c[i]), 0);
+	}
+	PUMP_UNTIL(A.nev[ISDN_EV_CONNECT] == 3);
+	/* the cable is pulled: both ends lose the line */
+	isdn_span_set_link(A.span, false);
+	isdn_span_set_link(B.span, false);
+	assert_int_equal(A.released, 3);
+	assert_int_equal(B.released, 3);
+	assert_int_equal(A.last_cause, 38);
+	assert_false(isdn_span_dchan_up(A.span));
+	assert_int_equal(isdn_span_channel_state(A.span, 0), ISDN_CHAN_OOS);
+	{
+		struct isdn_setup s = national_call("301234567", "201");
+
+		assert_int_equal(isdn_call_place(A.span, &s, NULL, &c[0]), -ENETDOWN);
+	}
+	/* plugged back: Q.921 recovers by itself and calls work again */
+	isdn_span_set_link(A.span, true);
+	isdn_span_set_link(B.span, true);
+	PUMP_UNTIL(isdn_span_dchan_up(A.span) && isdn_span_dchan_up(B.span));
+	assert_int_equal(isdn_span_channel_state(A.span, 0), ISDN_CHAN_IDLE);
+	{
+		struct isdn_setup s = national_call("301234567", "201");
+
+		assert_int_equal(isdn_call_place(A.span, &s, NULL, &c[0]), 0);
+		PUMP_UNTIL(A.nev[ISDN_EV_CONNECT] == 4);
+		isdn_call_hangup(c[0], 16);
+		PUMP_UNTIL(A.released == 4 && B.released == 4);
+	}
+	sides_down();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		SGW_TEST(dchannel_comes_up),
+		SGW_TEST(call_cpe_to_net_and_back),
+		SGW_TEST(causes_reach_the_caller),
+		SGW_TEST(clir_arrives_restricted),
+		SGW_TEST(overlap_dialling),
+		SGW_TEST(all_channels_busy),
+		SGW_TEST(glare_network_keeps_the_channel),
+		SGW_TEST(line_down_fails_calls_then_recovers),
+	};
+	return cmocka_run_group_tests_name("isdn/calls", tests, NULL, NULL);
+}
