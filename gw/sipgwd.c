@@ -264,7 +264,7 @@ static void cmd_route_test(const struct ctl_request *req, struct ctl_out *out, v
 	struct tm tm;
 	time_t now = time(NULL);
 
-	for (int i = 0; i < req->argc; i++) {
+	for (int i = 0; i < req->argc; i += 2) { /* --option value pairs */
 		const char *opt = req->argv[i], *val = i + 1 < req->argc ? req->argv[i + 1] : NULL;
 
 		if (!val) {
@@ -287,7 +287,6 @@ static void cmd_route_test(const struct ctl_request *req, struct ctl_out *out, v
 				      opt);
 			return;
 		}
-		i++;
 	}
 	if (!call.called) {
 		ctl_out_error(out, "bad-arguments", "usage: route test --from SOURCE --called NUMBER "
