@@ -6,3 +6,8 @@ ISDN_LIBS = isdn/libisdn.a $(LIB_LIBS) $(PRI_LIBS)
 UNIT_TESTS += tests/unit/test_isdn_calls
 tests_unit_test_isdn_calls_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_isdn_calls_LDADD = $(ISDN_LIBS) $(CMOCKA_LIBS)
+
+EXTRA_PROGRAMS += bench/bench_isdn
+BENCHMARKS += bench/bench_isdn
+bench_bench_isdn_SOURCES = bench/bench_isdn.c
+bench_bench_isdn_LDADD = $(ISDN_LIBS)
