@@ -110,6 +110,10 @@ void isdn_span_rx(struct isdn_span *span, const void *frame, size_t len);
  * channels go out of service while down. */
 void isdn_span_set_link(struct isdn_span *span, bool up);
 
+/* Send RESTART for one B-channel (timeslot) or, with 0, the whole interface
+ * (Q.931 §5.5): calls there end (cause 41) on both sides. */
+int isdn_span_restart(struct isdn_span *span, int ts);
+
 bool isdn_span_dchan_up(const struct isdn_span *span);
 size_t isdn_span_channels(const struct isdn_span *span); /* B-channels */
 /* Timeslot of the n-th B-channel (0-based), and its state. */

@@ -538,6 +538,28 @@ void isdn_span_set_link(struct isdn_span *span, bool up)
 	reschedule(span);
 }
 
+int isdn_span_restart(struct isdn_span *span, int ts)
+{
+	if (!span->dchan_up || !span->link_up)
+		return -ENETDOWN;
+	if (ts && !chan_by_ts(span, ts))
+		return -EINVAL;
+	for (size_t i = 0; i < span->nchans; i++) {
+		struct isdn_chan *ch = &span->chans[i];
+
+		if ((!ts || ch->ts == ts) && ch->call) {
+			if (ch->call->q)
+				pri_destroycall(span->pri, ch->call->q);
+			call_released(ch->call, 41);
+		}
+	}
+	/* libpri: channel number, or its "whole interface" form */
+	if (pri_reset(span->pri, ts ? ts : 0x10000 | 0) != 0)
+		return -EIO;
+	reschedule(span);
+	return 0;
+}
+
 bool isdn_span_dchan_up(const struct isdn_span *span)
 {
 	return span->dchan_up && span->link_up;

@@ -381,6 +381,24 @@ static void line_down_fails_calls_then_recovers(void **state)
 	sides_down();
 }
 
+static void restart_clears_the_channel_both_sides(void **state)
+{
+	struct isdn_setup s = national_call("301234567", "201");
+	struct isdn_call *c;
+
+	sides_up(false, ISDN_SWITCH_EUROISDN, false);
+	B.policy = ANSWER;
+	assert_int_equal(isdn_call_place(A.span, &s, NULL, &c), 0);
+	PUMP_UNTIL(A.nev[ISDN_EV_CONNECT] == 1);
+	assert_int_equal(isdn_span_restart(B.span, isdn_call_channel(c)), 0);
+	PUMP_UNTIL(A.released == 1 && B.released == 1);
+	assert_int_equal(A.last_cause, 41);
+	assert_int_equal(B.last_cause, 41);
+	PUMP_UNTIL(isdn_span_busy(A.span) == 0 && isdn_span_busy(B.span) == 0);
+	assert_int_equal(isdn_span_restart(B.span, 16), -EINVAL); /* the D-channel */
+	sides_down();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +410,7 @@ int main(void)
 		SGW_TEST(all_channels_busy),
 		SGW_TEST(glare_network_keeps_the_channel),
 		SGW_TEST(line_down_fails_calls_then_recovers),
+		SGW_TEST(restart_clears_the_channel_both_sides),
 	};
 	return cmocka_run_group_tests_name("isdn/calls", tests, NULL, NULL);
 }
