@@ -553,9 +553,11 @@ int isdn_span_restart(struct isdn_span *span, int ts)
 			call_released(ch->call, 41);
 		}
 	}
-	/* libpri: channel number, or its "whole interface" form */
-	if (pri_reset(span->pri, ts ? ts : 0x10000 | 0) != 0)
-		return -EIO;
+	/* the whole interface as one RESTART per B-channel: every switch type
+	 * takes that, not all take the interface form */
+	for (size_t i = 0; i < span->nchans; i++)
+		if ((!ts || span->chans[i].ts == ts) && pri_reset(span->pri, span->chans[i].ts) != 0)
+			return -EIO;
 	reschedule(span);
 	return 0;
 }
