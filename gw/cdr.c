@@ -7,6 +7,7 @@
 #include "lib/mem.h"
 
 #include <errno.h>
+#include <sqlite3.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,7 +22,10 @@
 	"loss_pct,jitter_ms,mos,route\n"
 
 struct gw_cdr_writer {
+	enum gw_cdr_format format;
 	int fd;
+	sqlite3 *db;
+	sqlite3_stmt *insert;
 	char *path;
 	uint64_t count;
 };
@@ -120,11 +124,135 @@ int gw_cdr_open(const char *path, struct gw_cdr_writer **out, char *err, size_t 
 		return -ENOMEM;
 	}
 	w->fd = fd;
+	w->format = GW_CDR_CSV;
+	*out = w;
+	return 0;
+}
+
+static int csv_write(struct gw_cdr_writer *w, const struct gw_cdr *c);
+
+/* ---- SQLite ---------------------------------------------------------------- */
+
+static const char sql_schema[] =
+	"PRAGMA journal_mode=WAL;"
+	"PRAGMA synchronous=FULL;"
+	"CREATE TABLE IF NOT EXISTS cdr ("
+	" id INTEGER PRIMARY KEY, call_id TEXT NOT NULL, start_ms INTEGER, answer_ms INTEGER,"
+	" end_ms INTEGER, duration_s INTEGER, billsec_s INTEGER, direction TEXT, calling TEXT,"
+	" called TEXT, calling_out TEXT, called_out TEXT, identity TEXT, span INTEGER,"
+	" channel INTEGER, trunk TEXT, codec TEXT, q850_cause INTEGER, sip_status INTEGER,"
+	" released_by TEXT, loss_pct REAL, jitter_ms REAL, mos REAL, route TEXT);"
+	"CREATE INDEX IF NOT EXISTS cdr_start ON cdr(start_ms);";
+
+static const char sql_insert[] =
+	"INSERT INTO cdr (call_id, start_ms, answer_ms, end_ms, duration_s, billsec_s, direction,"
+	" calling, called, calling_out, called_out, identity, span, channel, trunk, codec,"
+	" q850_cause, sip_status, released_by, loss_pct, jitter_ms, mos, route)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+	" ?19, ?20, ?21, ?22, ?23)";
+
+static int sqlite_open(const char *path, struct gw_cdr_writer *w, char *err, size_t errlen)
+{
+	char *msg = NULL;
+
+	if (sqlite3_open_v2(path, &w->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "cannot open CDR database %s: %s", path,
+			 w->db ? sqlite3_errmsg(w->db) : "out of memory");
+		return -EIO;
+	}
+	sqlite3_busy_timeout(w->db, 2000);
+	if (sqlite3_exec(w->db, sql_schema, NULL, NULL, &msg) != SQLITE_OK ||
+	    sqlite3_prepare_v2(w->db, sql_insert, -1, &w->insert, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "CDR database %s: %s", path,
+			 msg ? msg : sqlite3_errmsg(w->db));
+		sqlite3_free(msg);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int sqlite_write(struct gw_cdr_writer *w, const struct gw_cdr *c)
+{
+	sqlite3_stmt *st = w->insert;
+	int64_t dur = c->end_ms > c->start_ms ? (int64_t)(c->end_ms - c->start_ms) / 1000 : 0;
+	int64_t bill = c->answer_ms && c->end_ms > c->answer_ms
+			       ? (int64_t)(c->end_ms - c->answer_ms) / 1000
+			       : 0;
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, c->call_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)c->start_ms);
+	if (c->answer_ms)
+		sqlite3_bind_int64(st, 3, (int64_t)c->answer_ms);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int64(st, 4, (int64_t)c->end_ms);
+	sqlite3_bind_int64(st, 5, dur);
+	sqlite3_bind_int64(st, 6, bill);
+	sqlite3_bind_text(st, 7, c->direction, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, c->calling, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, c->called, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, c->calling_out, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, c->called_out, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, c->identity, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 13, c->span);
+	sqlite3_bind_int(st, 14, c->channel);
+	sqlite3_bind_text(st, 15, c->trunk, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 16, c->codec, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 17, c->q850_cause);
+	sqlite3_bind_int(st, 18, c->sip_status);
+	sqlite3_bind_text(st, 19, c->released_by, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 20, c->loss_pct);
+	sqlite3_bind_double(st, 21, c->jitter_ms);
+	sqlite3_bind_double(st, 22, c->mos);
+	sqlite3_bind_text(st, 23, c->route, -1, SQLITE_STATIC);
+	/* one statement is one transaction; with WAL and synchronous FULL it is
+	 * durable when step returns */
+	rc = sqlite3_step(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE) {
+		LOGP(LOGC_GW, LOGL_ERROR, "CDR %s not written to %s: %s", c->call_id, w->path,
+		     sqlite3_errmsg(w->db));
+		return -EIO;
+	}
+	w->count++;
+	return 0;
+}
+
+int gw_cdr_open_format(const char *path, enum gw_cdr_format format, struct gw_cdr_writer **out,
+		       char *err, size_t errlen)
+{
+	struct gw_cdr_writer *w;
+	int rc;
+
+	if (format == GW_CDR_CSV)
+		return gw_cdr_open(path, out, err, errlen);
+	w = mem_zalloc(sizeof(*w));
+	if (!w || !(w->path = mem_strdup(path))) {
+		mem_free(w);
+		return -ENOMEM;
+	}
+	w->format = GW_CDR_SQLITE;
+	w->fd = -1;
+	rc = sqlite_open(path, w, err, errlen);
+	if (rc < 0) {
+		gw_cdr_close(w);
+		return rc;
+	}
 	*out = w;
 	return 0;
 }
 
 int gw_cdr_write(struct gw_cdr_writer *w, const struct gw_cdr *c)
+{
+	if (w->format == GW_CDR_SQLITE)
+		return sqlite_write(w, c);
+	return csv_write(w, c);
+}
+
+static int csv_write(struct gw_cdr_writer *w, const struct gw_cdr *c)
 {
 	struct buf b = BUF_INIT;
 	char num[64];
@@ -193,7 +321,12 @@ void gw_cdr_close(struct gw_cdr_writer *w)
 {
 	if (!w)
 		return;
-	close(w->fd);
+	if (w->insert)
+		sqlite3_finalize(w->insert);
+	if (w->db)
+		sqlite3_close(w->db);
+	if (w->fd >= 0)
+		close(w->fd);
 	mem_free(w->path);
 	mem_free(w);
 }

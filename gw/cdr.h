@@ -30,6 +30,13 @@ struct gw_cdr {
 
 struct gw_cdr_writer;
 
+enum gw_cdr_format { GW_CDR_CSV, GW_CDR_SQLITE };
+
+/* Open the CDR store at path: CSV (created with a header line) or an SQLite
+ * database (created with its table, WAL journal, synchronous FULL: a record
+ * is on disk when gw_cdr_write returns). */
+int gw_cdr_open_format(const char *path, enum gw_cdr_format format, struct gw_cdr_writer **out,
+		       char *err, size_t errlen);
 /* Open (creating with a header line) the CSV file at path. */
 int gw_cdr_open(const char *path, struct gw_cdr_writer **out, char *err, size_t errlen);
 /* Append one record durably; 0 or a negative errno (the record is then

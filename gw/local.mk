@@ -10,7 +10,8 @@ gw_libgw_a_SOURCES = \
 	gw/daemon.c gw/daemon.h \
 	gw/dialplan.c gw/dialplan.h \
 	gw/version.h
-GW_LIBS = gw/libgw.a $(LIB_LIBS)
+gw_libgw_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
+GW_LIBS = gw/libgw.a $(LIB_LIBS) $(SQLITE_LIBS)
 
 sbin_PROGRAMS += sipgwd
 sipgwd_SOURCES = gw/sipgwd.c

@@ -31,7 +31,7 @@ tests_unit_test_gw_cause_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_gw_cause_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_gw_dialplan_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_gw_dialplan_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
-tests_unit_test_gw_cdr_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_gw_cdr_CFLAGS = $(UNIT_CFLAGS) $(SQLITE_CFLAGS)
 tests_unit_test_gw_cdr_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
 
 # integration: the real daemon and sipgwctl

@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <fcntl.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,47 @@ static void unwritable_place_is_an_error(void **state)
 	assert_non_null(strstr(err, "cannot open CDR file /nonexistent/dir/cdr.csv"));
 }
 
+static void sqlite_records_read_back(void **state)
+{
+	struct gw_cdr_writer *w;
+	char err[200], db_path[80], wal[96], shm[96];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	snprintf(db_path, sizeof(db_path), "%s.db", path);
+	assert_int_equal(gw_cdr_open_format(db_path, GW_CDR_SQLITE, &w, err, sizeof(err)), 0);
+	assert_int_equal(gw_cdr_write(w, &sample), 0);
+	assert_int_equal(gw_cdr_write(w, &sample), 0);
+	gw_cdr_close(w);
+	/* reopened: appended to the same table */
+	assert_int_equal(gw_cdr_open_format(db_path, GW_CDR_SQLITE, &w, err, sizeof(err)), 0);
+	assert_int_equal(gw_cdr_write(w, &sample), 0);
+	gw_cdr_close(w);
+
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*), min(identity), min(billsec_s), "
+						"min(called_out) FROM cdr",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 3);
+	assert_string_equal((const char *)sqlite3_column_text(st, 1),
+			    "\"Alice, Sales\" <sip:201@pbx.example>");
+	assert_int_equal(sqlite3_column_int(st, 2), 61);
+	assert_string_equal((const char *)sqlite3_column_text(st, 3), "+49301234567");
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	snprintf(wal, sizeof(wal), "%s-wal", db_path);
+	snprintf(shm, sizeof(shm), "%s-shm", db_path);
+	unlink(db_path);
+	unlink(wal);
+	unlink(shm);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -140,6 +182,7 @@ int main(void)
 		T(records_read_back),
 		T(torn_record_is_cut_on_reopen),
 		T(unwritable_place_is_an_error),
+		T(sqlite_records_read_back),
 	};
 	return cmocka_run_group_tests_name("gw/cdr", tests, NULL, NULL);
 }
