@@ -1,6 +1,6 @@
 ## isdn/: ISDN PRI signalling through libpri, on D-channel frames from tdm/.
 noinst_LIBRARIES += isdn/libisdn.a
-isdn_libisdn_a_SOURCES = isdn/isdn.h isdn/span.c
+isdn_libisdn_a_SOURCES = isdn/isdn.h isdn/span.c isdn/group.c isdn/group.h
 ISDN_LIBS = isdn/libisdn.a $(LIB_LIBS) $(PRI_LIBS)
 
 UNIT_TESTS += tests/unit/test_isdn_calls

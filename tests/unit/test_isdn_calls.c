@@ -5,6 +5,7 @@
  * glare; the line going down failing every call and coming back. */
 #include "config.h"
 
+#include "isdn/group.h"
 #include "isdn/isdn.h"
 #include "lib/log.h"
 #include "lib/loop.h"
@@ -48,20 +49,23 @@ static struct loop *loop;
 static struct timer deliver_timer;
 static struct side A, B; /* A: CPE, B: NET */
 
+/* every side whose frames the loop delivers */
+static struct side *all[8];
+static int nall;
+
 static void deliver(struct timer *t, void *arg)
 {
-	struct wire *w[2] = {&A.out, &B.out};
-
 	/* bounded: what is queued now; frames sent while delivering wait */
-	for (int k = 0; k < 2; k++) {
-		size_t end = w[k]->tail;
+	for (int k = 0; k < nall; k++) {
+		struct wire *w = &all[k]->out;
+		size_t end = w->tail;
 
-		while (w[k]->head != end) {
-			size_t i = w[k]->head;
+		while (w->head != end) {
+			size_t i = w->head;
 
-			w[k]->head = (i + 1) % QLEN;
-			if (w[k]->to->span)
-				isdn_span_rx(w[k]->to->span, w[k]->frames[i], w[k]->lens[i]);
+			w->head = (i + 1) % QLEN;
+			if (w->to->span)
+				isdn_span_rx(w->to->span, w->frames[i], w->lens[i]);
 		}
 	}
 }
@@ -150,6 +154,9 @@ static void sides_up(bool t1, enum isdn_switch sw, bool overlap)
 	B.name = "net";
 	A.out.to = &B;
 	B.out.to = &A;
+	all[0] = &A;
+	all[1] = &B;
+	nall = 2;
 	assert_int_equal(loop_new(&loop), 0);
 	timer_setup(&deliver_timer, deliver, NULL);
 	assert_int_equal(isdn_span_new(loop, &cpe, &ops, &A, &A.span), 0);
@@ -399,6 +406,91 @@ static void restart_clears_the_channel_both_sides(void **state)
 	sides_down();
 }
 
+/* Three CPE spans facing three NET spans; hunting over the CPE spans. */
+static struct side P[3][2];
+
+static void pairs_up(void)
+{
+	assert_int_equal(loop_new(&loop), 0);
+	timer_setup(&deliver_timer, deliver, NULL);
+	nall = 0;
+	for (int p = 0; p < 3; p++) {
+		struct isdn_span_opts o = {.number = 2 * p + 1, .switchtype = ISDN_SWITCH_EUROISDN};
+
+		memset(P[p], 0, sizeof(P[p]));
+		P[p][0].out.to = &P[p][1];
+		P[p][1].out.to = &P[p][0];
+		P[p][1].policy = RING_ONLY;
+		all[nall++] = &P[p][0];
+		all[nall++] = &P[p][1];
+		assert_int_equal(isdn_span_new(loop, &o, &ops, &P[p][0], &P[p][0].span), 0);
+		o.number++;
+		o.network = true;
+		assert_int_equal(isdn_span_new(loop, &o, &ops, &P[p][1], &P[p][1].span), 0);
+	}
+	PUMP_UNTIL(P[0][0].up && P[1][0].up && P[2][0].up && P[0][1].up && P[1][1].up &&
+		   P[2][1].up);
+}
+
+static void pairs_down(void)
+{
+	for (int p = 0; p < 3; p++) {
+		isdn_span_free(P[p][0].span);
+		isdn_span_free(P[p][1].span);
+		P[p][0].span = P[p][1].span = NULL;
+	}
+	loop_timer_stop(loop, &deliver_timer);
+	loop_free(loop);
+	nall = 0;
+}
+
+static void group_hunting(void **state)
+{
+	struct isdn_group grp;
+	struct isdn_call *c;
+	struct isdn_setup s = national_call("301234567", "201");
+
+	pairs_up();
+	/* first: fills span 1 before span 3 */
+	isdn_group_init(&grp, "pstn", ISDN_HUNT_FIRST);
+	for (int p = 0; p < 3; p++)
+		assert_int_equal(isdn_group_add(&grp, P[p][0].span), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(isdn_group_place(&grp, &s, NULL, &c), 0);
+	assert_int_equal(isdn_span_busy(P[0][0].span), 3);
+	assert_int_equal(isdn_span_busy(P[1][0].span), 0);
+	/* round robin: one on each span in turn */
+	grp.hunt = ISDN_HUNT_ROUNDROBIN;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(isdn_group_place(&grp, &s, NULL, &c), 0);
+	assert_int_equal(isdn_span_busy(P[0][0].span), 4);
+	assert_int_equal(isdn_span_busy(P[1][0].span), 1);
+	assert_int_equal(isdn_span_busy(P[2][0].span), 1);
+	/* least used: spans 2 and 3 catch up with span 1 */
+	grp.hunt = ISDN_HUNT_LEASTUSED;
+	for (int i = 0; i < 6; i++)
+		assert_int_equal(isdn_group_place(&grp, &s, NULL, &c), 0);
+	assert_int_equal(isdn_span_busy(P[0][0].span), 4);
+	assert_int_equal(isdn_span_busy(P[1][0].span), 4);
+	assert_int_equal(isdn_span_busy(P[2][0].span), 4);
+	/* a span in alarm is skipped */
+	isdn_span_set_link(P[0][0].span, false);
+	assert_int_equal(isdn_group_place(&grp, &s, NULL, &c), 0);
+	assert_int_equal(isdn_span_busy(P[0][0].span), 0);
+	/* all spans down: -ENETDOWN; all full: -EBUSY (cause 34) */
+	isdn_span_set_link(P[1][0].span, false);
+	isdn_span_set_link(P[2][0].span, false);
+	assert_int_equal(isdn_group_place(&grp, &s, NULL, &c), -ENETDOWN);
+	isdn_span_set_link(P[2][0].span, true);
+	isdn_span_set_link(P[2][1].span, false);
+	isdn_span_set_link(P[2][1].span, true);
+	PUMP_UNTIL(isdn_span_dchan_up(P[2][0].span));
+	for (size_t i = isdn_span_busy(P[2][0].span); i < isdn_span_channels(P[2][0].span); i++)
+		assert_int_equal(isdn_group_place(&grp, &s, NULL, &c), 0);
+	assert_int_equal(isdn_group_place(&grp, &s, NULL, &c), -EBUSY);
+	pairs_down();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,6 +503,7 @@ int main(void)
 		SGW_TEST(glare_network_keeps_the_channel),
 		SGW_TEST(line_down_fails_calls_then_recovers),
 		SGW_TEST(restart_clears_the_channel_both_sides),
+		SGW_TEST(group_hunting),
 	};
 	return cmocka_run_group_tests_name("isdn/calls", tests, NULL, NULL);
 }
