@@ -3,7 +3,7 @@
 # sipgwctl (a broken file is refused and the old one kept), systemd notify
 # messages, detaching, privilege drop, a second daemon, SIGTERM.
 . "$top_srcdir/tests/integration/lib.sh"
-plan 29
+plan 30
 
 cfg="$SCRATCH/sipgw.conf"
 write_config "$cfg"
@@ -105,6 +105,25 @@ check "with the category of each line" wait_for 50 \
 	grep -q "^PRIORITY=6;SYSLOG_IDENTIFIER=sipgwd;SIPGW_CATEGORY=ctl;MESSAGE=ctl: request refused: unknown-command" "$SCRATCH/journal.log"
 stop_daemon
 kill "$listener" 2>/dev/null
+
+# the syslog target: where no syslog daemon owns /dev/log, stand in for it
+if [ "$(id -u)" = 0 ] && [ ! -e /dev/log ]; then
+	write_config "$cfg"
+	sed -i 's/^target = stderr/target = syslog\nfacility = local3/' "$cfg"
+	"$SOCKUTIL" dgram-listen /dev/log 30 > "$SCRATCH/syslog.log" &
+	listener=$!
+	wait_for 50 test -S /dev/log
+	start_daemon "$cfg"
+	# <157> = local3 (19) * 8 + notice (5)
+	check "log target syslog sends to /dev/log with facility and level" wait_for 50 \
+		grep -q "^<157>.*sipgwd\[$DAEMON_PID\]: main: sipgwd .* started" "$SCRATCH/syslog.log"
+	stop_daemon
+	kill "$listener" 2>/dev/null
+	wait "$listener" 2>/dev/null
+	rm -f /dev/log
+else
+	skip "syslog test needs root and no syslog daemon on /dev/log"
+fi
 
 # detached, and dropping root when started as root
 if [ "$(id -u)" = 0 ] && getent passwd nobody >/dev/null; then
