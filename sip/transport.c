@@ -692,6 +692,16 @@ int sip_transport_listen(struct sip_transport *t, enum sip_proto proto, const st
 	return 0;
 }
 
+int sip_transport_listener(const struct sip_transport *t, size_t i, enum sip_proto *proto,
+			   struct sip_addr *addr)
+{
+	if (i >= t->nlisteners)
+		return -ENOENT;
+	*proto = t->listeners[i].proto;
+	*addr = t->listeners[i].addr;
+	return 0;
+}
+
 int sip_transport_local(const struct sip_transport *t, enum sip_proto proto, int family,
 			struct sip_addr *out)
 {
@@ -760,18 +770,8 @@ int sip_transport_send(struct sip_transport *t, enum sip_proto proto, const stru
 
 	if (len > t->opts.max_message)
 		return -EMSGSIZE;
-	if (proto == SIP_PROTO_UDP) {
-		for (size_t i = 0; i < t->nlisteners; i++) {
-			const struct sip_listener *l = &t->listeners[i];
-			ssize_t n;
-
-			if (l->proto != SIP_PROTO_UDP || l->addr.ss.ss_family != dst->ss.ss_family)
-				continue;
-			n = sendto(l->fd, buf, len, 0, (const struct sockaddr *)&dst->ss, dst->len);
-			return n < 0 ? -errno : 0;
-		}
-		return -ENOTCONN;
-	}
+	if (proto == SIP_PROTO_UDP)
+		return sip_transport_send_udp_from(t, NULL, dst, buf, len);
 	/* the connection the request came on, if it is still there */
 	if (conn) {
 		bool alive = false;
@@ -789,6 +789,32 @@ int sip_transport_send(struct sip_transport *t, enum sip_proto proto, const stru
 			return rc;
 	}
 	return conn_queue(conn, buf, len);
+}
+
+int sip_transport_send_udp_from(struct sip_transport *t, const struct sip_addr *local,
+				const struct sip_addr *dst, const void *buf, size_t len)
+{
+	const struct sip_listener *pick = NULL;
+	ssize_t n;
+
+	if (len > t->opts.max_message)
+		return -EMSGSIZE;
+	for (size_t i = 0; i < t->nlisteners; i++) {
+		const struct sip_listener *l = &t->listeners[i];
+
+		if (l->proto != SIP_PROTO_UDP || l->addr.ss.ss_family != dst->ss.ss_family)
+			continue;
+		if (local && sip_addr_equal(&l->addr, local)) {
+			pick = l;
+			break;
+		}
+		if (!pick)
+			pick = l;
+	}
+	if (!pick)
+		return -ENOTCONN;
+	n = sendto(pick->fd, buf, len, 0, (const struct sockaddr *)&dst->ss, dst->len);
+	return n < 0 ? -errno : 0;
 }
 
 int sip_transport_ping(struct sip_transport *t, enum sip_proto proto, const struct sip_addr *dst,

@@ -89,7 +89,11 @@ void sip_transport_free(struct sip_transport *t);
 /* Listen; addr's port 0 picks a free port (tests).  On error, err says why. */
 int sip_transport_listen(struct sip_transport *t, enum sip_proto proto, const struct sip_addr *addr,
 			 char *err, size_t errlen);
-/* The bound address of the n-th listener of proto (after port 0). */
+/* The i-th listener (0-based) in the order they were made: -ENOENT past
+ * the last.  For status displays and tests. */
+int sip_transport_listener(const struct sip_transport *t, size_t i, enum sip_proto *proto,
+			   struct sip_addr *addr);
+/* The bound address of the first listener of proto and family. */
 int sip_transport_local(const struct sip_transport *t, enum sip_proto proto, int family,
 			struct sip_addr *out);
 
@@ -100,6 +104,12 @@ int sip_transport_local(const struct sip_transport *t, enum sip_proto proto, int
  * negative errno (-EMSGSIZE over the limit, -ENOTCONN no listener). */
 int sip_transport_send(struct sip_transport *t, enum sip_proto proto, const struct sip_addr *dst,
 		       struct sip_conn *conn, const char *server_name, const void *buf, size_t len);
+
+/* UDP from a given listener (the one a request came in on: RFC 3261 §18.2.2
+ * sends the response from the address the request was sent to, which NATs
+ * and symmetric peers rely on).  local NULL: as sip_transport_send. */
+int sip_transport_send_udp_from(struct sip_transport *t, const struct sip_addr *local,
+				const struct sip_addr *dst, const void *buf, size_t len);
 
 /* Send an RFC 5626 CRLFCRLF keep-alive ping on a connection to dst. */
 int sip_transport_ping(struct sip_transport *t, enum sip_proto proto, const struct sip_addr *dst,

@@ -161,6 +161,43 @@ static void udp_both_families_symmetric(void **state)
 	sip_transport_free(b.t);
 }
 
+static void udp_answer_leaves_from_the_listener_it_came_to(void **state)
+{
+	struct sip_transport_opts o = {0};
+	struct side a;
+	struct sip_addr second, from;
+	enum sip_proto p;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in me = {.sin_family = AF_INET};
+	socklen_t len = sizeof(from.ss);
+	char buf[256];
+
+	side_new(&a, &o);
+	side_listen(&a, SIP_PROTO_UDP, "127.0.0.1");
+	side_listen(&a, SIP_PROTO_UDP, "127.0.0.1");
+	assert_int_equal(sip_transport_listener(a.t, 1, &p, &second), 0);
+	assert_int_equal(p, SIP_PROTO_UDP);
+	assert_int_equal(sip_transport_listener(a.t, 2, &p, &second), -ENOENT);
+	assert_int_equal(sip_transport_listener(a.t, 1, &p, &second), 0);
+	inet_pton(AF_INET, "127.0.0.1", &me.sin_addr);
+	assert_int_equal(bind(fd, (struct sockaddr *)&me, sizeof(me)), 0);
+	/* a request to the second listener ... */
+	assert_int_equal(sendto(fd, msg2, sizeof(msg2) - 1, 0, (struct sockaddr *)&second.ss,
+				second.len),
+			 (ssize_t)sizeof(msg2) - 1);
+	pump_until(&a.got, 1);
+	assert_true(sip_addr_equal(&a.rx.local, &second));
+	/* ... is answered from the second listener, not the first */
+	assert_int_equal(sip_transport_send_udp_from(a.t, &a.rx.local, &a.rx.src, "SIP/2.0 200 OK\r\n\r\n",
+						     19),
+			 0);
+	assert_int_equal(recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from.ss, &len), 19);
+	from.len = len;
+	assert_true(sip_addr_equal(&from, &second));
+	close(fd);
+	sip_transport_free(a.t);
+}
+
 static int raw_connect(const struct sip_addr *a)
 {
 	int fd = socket(a->ss.ss_family, SOCK_STREAM, 0);
@@ -435,6 +472,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(addr_parsing),
 		T(udp_both_families_symmetric),
+		T(udp_answer_leaves_from_the_listener_it_came_to),
 		T(tcp_framing_split_anywhere),
 		T(tcp_connection_is_reused),
 		T(keepalive_ping_pong),
