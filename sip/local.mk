@@ -3,6 +3,7 @@ noinst_LIBRARIES += sip/libsip.a
 sip_libsip_a_SOURCES = \
 	sip/auth.c sip/auth.h \
 	sip/dns.c sip/dns.h \
+	sip/msg.c sip/msg.h \
 	sip/probe.c sip/probe.h \
 	sip/ratelimit.c sip/ratelimit.h \
 	sip/reg.c sip/reg.h \
@@ -44,3 +45,12 @@ tests_unit_test_sip_probe_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 UNIT_TESTS += tests/unit/test_sip_limits
 tests_unit_test_sip_limits_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_limits_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
+
+bin_PROGRAMS += sipgw-msgcheck
+sipgw_msgcheck_SOURCES = gw/msgcheck.c
+sipgw_msgcheck_LDADD = $(SIP_LIBS)
+
+UNIT_TESTS += tests/unit/test_sip_msg
+tests_unit_test_sip_msg_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sip_msg_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
+INTEGRATION_TESTS += tests/integration/rfc4475.sh
