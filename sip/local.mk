@@ -53,4 +53,4 @@ sipgw_msgcheck_LDADD = $(SIP_LIBS)
 UNIT_TESTS += tests/unit/test_sip_msg
 tests_unit_test_sip_msg_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_msg_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
-INTEGRATION_TESTS += tests/integration/rfc4475.sh
+INTEGRATION_TESTS += tests/integration/rfc4475.sh tests/integration/rfc5118.sh

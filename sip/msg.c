@@ -189,14 +189,184 @@ static int parse_start_line(struct sip_msg *m, struct sv line, struct sip_parse_
 	version = sv_make(sp2 + 1, line.len - (size_t)(sp2 + 1 - line.p));
 	if (!is_token(m->method))
 		return fail(err, 400, "Bad Request - method is not a token");
-	if (!m->uri.len || memchr(m->uri.p, '\t', m->uri.len))
+	/* no brackets, quotes or tabs in a URI; no headers in a Request-URI
+	 * (§19.1.1 table 1; RFC 4475 §3.1.2.13, §3.1.2.14) */
+	if (!m->uri.len || memchr(m->uri.p, '\t', m->uri.len) || memchr(m->uri.p, '<', m->uri.len) ||
+	    memchr(m->uri.p, '>', m->uri.len) || memchr(m->uri.p, '"', m->uri.len))
 		return fail(err, 400, "Bad Request - malformed Request-URI");
+	if (sv_eq_cstr_nocase(sv_make(m->uri.p, m->uri.len < 4 ? m->uri.len : 4), "sip:") ||
+	    sv_eq_cstr_nocase(sv_make(m->uri.p, m->uri.len < 5 ? m->uri.len : 5), "sips:")) {
+		/* a '?' in the user part is a character of it; headers start at
+		 * a '?' after the host (after the last '@') */
+		const char *host = m->uri.p;
+
+		for (const char *a = m->uri.p; a < m->uri.p + m->uri.len; a++)
+			if (*a == '@')
+				host = a + 1;
+		size_t rest = m->uri.len - (size_t)(host - m->uri.p), colons = 0, k;
+
+		if (host == m->uri.p) { /* no user part: the host follows "sip:" or "sips:" */
+			host = (const char *)memchr(m->uri.p, ':', m->uri.len) + 1;
+			rest = m->uri.len - (size_t)(host - m->uri.p);
+		}
+		if (memchr(host, '?', rest))
+			return fail(err, 400, "Bad Request - headers in the Request-URI");
+		/* RFC 5118 §4.2: an IPv6 address in a URI goes in brackets */
+		for (k = 0; k < rest && host[k] != ';' && host[k] != '?'; k++)
+			colons += host[k] == ':';
+		if (rest && host[0] != '[' && colons > 1)
+			return fail(err, 400, "Bad Request - IPv6 address in the Request-URI without []");
+	}
 	if (memchr(version.p, ' ', version.len))
 		return fail(err, 400, "Bad Request - malformed request line");
 	if (!sv_eq_cstr_nocase(version, "SIP/2.0")) {
 		if (version.len >= 4 && !strncasecmp(version.p, "SIP/", 4))
 			return fail(err, 505, "Version Not Supported");
 		return fail(err, 400, "Bad Request - malformed request line");
+	}
+	return 0;
+}
+
+/* Split a comma-separated header value into elements, outside quoted
+ * strings and <> (§7.3.1).  Calls fn per element; stops at the first
+ * non-zero return.  An empty element is an error. */
+static int each_element(struct sv v, int (*fn)(struct sv e, void *arg), void *arg)
+{
+	size_t start = 0;
+	bool quoted = false;
+	int angle = 0;
+
+	for (size_t i = 0; i <= v.len; i++) {
+		char c = i < v.len ? v.p[i] : ',';
+
+		if (quoted) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				quoted = false;
+			if (i < v.len)
+				continue;
+			return -1; /* a quoted string that does not end */
+		}
+		if (c == '"')
+			quoted = true;
+		else if (c == '<')
+			angle++;
+		else if (c == '>')
+			angle--;
+		else if (c == ',' && angle == 0) {
+			struct sv e = trim(sv_make(v.p + start, i - start));
+			int rc;
+
+			if (!e.len)
+				return -1;
+			rc = fn(e, arg);
+			if (rc)
+				return rc;
+			start = i + 1;
+		}
+	}
+	return angle ? -1 : 0;
+}
+
+/* ;param;param after a URI or sent-by: none may be empty. */
+static bool params_ok(struct sv p)
+{
+	for (size_t i = 0; i < p.len; i++) {
+		if (p.p[i] != ';')
+			continue;
+		size_t j = i + 1;
+
+		while (j < p.len && (p.p[j] == ' ' || p.p[j] == '\t'))
+			j++;
+		if (j == p.len || p.p[j] == ';')
+			return false;
+	}
+	return true;
+}
+
+/* name-addr / addr-spec (§20.10, §25.1): quotes balanced; with <>, no
+ * whitespace just inside them (LAQUOT/RAQUOT); without <>, no '?' headers
+ * (a URI with headers, commas or semicolons must be in <>). */
+static int check_name_addr(struct sv e, void *arg)
+{
+	const char *lt = NULL, *gt = NULL;
+	bool quoted = false;
+	size_t i;
+
+	(void)arg;
+	if (e.len == 1 && e.p[0] == '*')
+		return 0; /* Contact: * */
+	for (i = 0; i < e.len; i++) {
+		char c = e.p[i];
+
+		if (quoted) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				quoted = false;
+			continue;
+		}
+		if (c == '"')
+			quoted = true;
+		else if (c == '<' && !lt)
+			lt = e.p + i;
+		else if (c == '>' && lt && !gt)
+			gt = e.p + i;
+	}
+	if (quoted)
+		return 1;
+	if (lt) {
+		if (!gt || gt == lt + 1 || lt[1] == ' ' || lt[1] == '\t' || gt[-1] == ' ' ||
+		    gt[-1] == '\t')
+			return 1;
+		return params_ok(sv_make(gt + 1, (size_t)(e.p + e.len - gt - 1))) ? 0 : 1;
+	}
+	{
+		const char *semi = memchr(e.p, ';', e.len);
+		size_t uri_len = semi ? (size_t)(semi - e.p) : e.len;
+		struct sv uri = trim(sv_make(e.p, uri_len)); /* LWS before ';' is allowed */
+
+		if (memchr(uri.p, '?', uri.len) || memchr(uri.p, ' ', uri.len) ||
+		    memchr(uri.p, '\t', uri.len))
+			return 1;
+		return !semi || params_ok(sv_make(semi, e.len - uri_len)) ? 0 : 1;
+	}
+}
+
+/* via-parm (§20.42): SIP/2.0/transport LWS sent-by *(; via-params), no
+ * empty parameter, and a branch that is more than the bare magic cookie
+ * (RFC 4475 §3.1.2.9). */
+static int check_via(struct sv e, void *arg)
+{
+	const char *semi, *b;
+	size_t i = 0;
+
+	(void)arg;
+	if (e.len < 8 || strncasecmp(e.p, "SIP", 3))
+		return 1;
+	while (i < e.len && e.p[i] != ' ' && e.p[i] != '\t')
+		i++;
+	if (i == e.len)
+		return 1; /* no sent-by */
+	semi = memchr(e.p, ';', e.len);
+	if (semi && !params_ok(sv_make(semi, e.len - (size_t)(semi - e.p))))
+		return 1;
+	for (b = semi; b && b < e.p + e.len; b = memchr(b + 1, ';', e.len - (size_t)(b + 1 - e.p))) {
+		struct sv rest = trim(sv_make(b + 1, e.len - (size_t)(b + 1 - e.p)));
+
+		if (rest.len >= 7 && !strncasecmp(rest.p, "branch", 6)) {
+			const char *eq = memchr(rest.p, '=', rest.len);
+			const char *end;
+			struct sv val;
+
+			if (!eq)
+				return 1;
+			end = memchr(eq, ';', rest.len - (size_t)(eq - rest.p));
+			val = trim(sv_make(eq + 1, (size_t)((end ? end : rest.p + rest.len) - eq - 1)));
+			if (!val.len || sv_eq_cstr(val, "z9hG4bK"))
+				return 1;
+		}
 	}
 	return 0;
 }
@@ -256,6 +426,34 @@ static int check_headers(struct sip_msg *m, enum sip_framing framing, size_t bod
 		if (m->request && !sv_eq(m->cseq_method, m->method))
 			return fail(err, 400, "Bad Request - CSeq method does not match request method");
 	}
+	/* the syntax of the headers every element acts on */
+	for (h = sip_msg_hdr_find(m, SIP_HDR_VIA, NULL); h; h = sip_msg_hdr_find(m, SIP_HDR_VIA, h))
+		if (each_element(h->value, check_via, NULL))
+			return fail(err, 400, "Bad Request - malformed Via");
+	{
+		static const struct {
+			enum sip_hdr_id id;
+			const char *what;
+		} addrs[] = {{SIP_HDR_FROM, "Bad Request - malformed From"},
+			     {SIP_HDR_TO, "Bad Request - malformed To"},
+			     {SIP_HDR_CONTACT, "Bad Request - malformed Contact"}};
+
+		for (size_t k = 0; k < sizeof(addrs) / sizeof(addrs[0]); k++)
+			for (h = sip_msg_hdr_find(m, addrs[k].id, NULL); h;
+			     h = sip_msg_hdr_find(m, addrs[k].id, h)) {
+				int rc = addrs[k].id == SIP_HDR_CONTACT
+						 ? each_element(h->value, check_name_addr, NULL)
+						 : check_name_addr(h->value, NULL);
+
+				if (rc)
+					return fail(err, 400, addrs[k].what);
+			}
+	}
+	/* Date (§20.17): an RFC 1123 date, always GMT */
+	for (h = sip_msg_hdr_by_name(m, SV_LIT("Date"), NULL); h;
+	     h = sip_msg_hdr_by_name(m, SV_LIT("Date"), h))
+		if (h->value.len < 4 || strncmp(h->value.p + h->value.len - 4, " GMT", 4))
+			return fail(err, 400, "Bad Request - Date not in GMT");
 	m->max_forwards = -1;
 	if (single(m, SIP_HDR_MAX_FORWARDS, &h) < 0)
 		return fail(err, 400, "Bad Request - more than one Max-Forwards");
