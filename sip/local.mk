@@ -54,3 +54,8 @@ UNIT_TESTS += tests/unit/test_sip_msg
 tests_unit_test_sip_msg_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_msg_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 INTEGRATION_TESTS += tests/integration/rfc4475.sh tests/integration/rfc5118.sh
+
+EXTRA_PROGRAMS += bench/bench_sip_parse
+BENCHMARKS += bench/bench_sip_parse
+bench_bench_sip_parse_SOURCES = bench/bench_sip_parse.c
+bench_bench_sip_parse_LDADD = $(SIP_LIBS)

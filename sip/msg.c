@@ -17,45 +17,48 @@
 
 struct hdr_name {
 	const char *name;
+	size_t len;
 	char compact; /* RFC 3261 §7.3.3 and later RFCs; 0: none */
 	enum sip_hdr_id id;
 };
 
+#define H(name, compact, id) {name, sizeof(name) - 1, compact, id}
+
 static const struct hdr_name hdr_names[] = {
-	{"Accept", 0, SIP_HDR_ACCEPT},
-	{"Allow", 0, SIP_HDR_ALLOW},
-	{"Authorization", 0, SIP_HDR_AUTHORIZATION},
-	{"Call-ID", 'i', SIP_HDR_CALL_ID},
-	{"Contact", 'm', SIP_HDR_CONTACT},
-	{"Content-Encoding", 'e', SIP_HDR_CONTENT_ENCODING},
-	{"Content-Length", 'l', SIP_HDR_CONTENT_LENGTH},
-	{"Content-Type", 'c', SIP_HDR_CONTENT_TYPE},
-	{"CSeq", 0, SIP_HDR_CSEQ},
-	{"Event", 'o', SIP_HDR_EVENT},
-	{"Expires", 0, SIP_HDR_EXPIRES},
-	{"From", 'f', SIP_HDR_FROM},
-	{"Max-Forwards", 0, SIP_HDR_MAX_FORWARDS},
-	{"Min-SE", 0, SIP_HDR_MIN_SE},
-	{"P-Asserted-Identity", 0, SIP_HDR_P_ASSERTED_IDENTITY},
-	{"Privacy", 0, SIP_HDR_PRIVACY},
-	{"Proxy-Authenticate", 0, SIP_HDR_PROXY_AUTHENTICATE},
-	{"Proxy-Authorization", 0, SIP_HDR_PROXY_AUTHORIZATION},
-	{"Proxy-Require", 0, SIP_HDR_PROXY_REQUIRE},
-	{"RAck", 0, SIP_HDR_RACK},
-	{"Reason", 0, SIP_HDR_REASON},
-	{"Record-Route", 0, SIP_HDR_RECORD_ROUTE},
-	{"Refer-To", 'r', SIP_HDR_REFER_TO},
-	{"Referred-By", 'b', SIP_HDR_REFERRED_BY},
-	{"Require", 0, SIP_HDR_REQUIRE},
-	{"Route", 0, SIP_HDR_ROUTE},
-	{"RSeq", 0, SIP_HDR_RSEQ},
-	{"Session-Expires", 'x', SIP_HDR_SESSION_EXPIRES},
-	{"Subject", 's', SIP_HDR_SUBJECT},
-	{"Supported", 'k', SIP_HDR_SUPPORTED},
-	{"To", 't', SIP_HDR_TO},
-	{"Unsupported", 0, SIP_HDR_UNSUPPORTED},
-	{"Via", 'v', SIP_HDR_VIA},
-	{"WWW-Authenticate", 0, SIP_HDR_WWW_AUTHENTICATE},
+	H("Accept", 0, SIP_HDR_ACCEPT),
+	H("Allow", 0, SIP_HDR_ALLOW),
+	H("Authorization", 0, SIP_HDR_AUTHORIZATION),
+	H("Call-ID", 'i', SIP_HDR_CALL_ID),
+	H("Contact", 'm', SIP_HDR_CONTACT),
+	H("Content-Encoding", 'e', SIP_HDR_CONTENT_ENCODING),
+	H("Content-Length", 'l', SIP_HDR_CONTENT_LENGTH),
+	H("Content-Type", 'c', SIP_HDR_CONTENT_TYPE),
+	H("CSeq", 0, SIP_HDR_CSEQ),
+	H("Event", 'o', SIP_HDR_EVENT),
+	H("Expires", 0, SIP_HDR_EXPIRES),
+	H("From", 'f', SIP_HDR_FROM),
+	H("Max-Forwards", 0, SIP_HDR_MAX_FORWARDS),
+	H("Min-SE", 0, SIP_HDR_MIN_SE),
+	H("P-Asserted-Identity", 0, SIP_HDR_P_ASSERTED_IDENTITY),
+	H("Privacy", 0, SIP_HDR_PRIVACY),
+	H("Proxy-Authenticate", 0, SIP_HDR_PROXY_AUTHENTICATE),
+	H("Proxy-Authorization", 0, SIP_HDR_PROXY_AUTHORIZATION),
+	H("Proxy-Require", 0, SIP_HDR_PROXY_REQUIRE),
+	H("RAck", 0, SIP_HDR_RACK),
+	H("Reason", 0, SIP_HDR_REASON),
+	H("Record-Route", 0, SIP_HDR_RECORD_ROUTE),
+	H("Refer-To", 'r', SIP_HDR_REFER_TO),
+	H("Referred-By", 'b', SIP_HDR_REFERRED_BY),
+	H("Require", 0, SIP_HDR_REQUIRE),
+	H("Route", 0, SIP_HDR_ROUTE),
+	H("RSeq", 0, SIP_HDR_RSEQ),
+	H("Session-Expires", 'x', SIP_HDR_SESSION_EXPIRES),
+	H("Subject", 's', SIP_HDR_SUBJECT),
+	H("Supported", 'k', SIP_HDR_SUPPORTED),
+	H("To", 't', SIP_HDR_TO),
+	H("Unsupported", 0, SIP_HDR_UNSUPPORTED),
+	H("Via", 'v', SIP_HDR_VIA),
+	H("WWW-Authenticate", 0, SIP_HDR_WWW_AUTHENTICATE),
 };
 
 #define N_HDR_NAMES (sizeof(hdr_names) / sizeof(hdr_names[0]))
@@ -70,9 +73,14 @@ enum sip_hdr_id sip_hdr_id_of(struct sv name)
 				return hdr_names[i].id;
 		return SIP_HDR_OTHER;
 	}
-	for (size_t i = 0; i < N_HDR_NAMES; i++)
-		if (sv_eq_cstr_nocase(name, hdr_names[i].name))
+	/* first letter and length before the full comparison */
+	for (size_t i = 0; i < N_HDR_NAMES; i++) {
+		const char *n = hdr_names[i].name;
+
+		if (hdr_names[i].len == name.len && ((n[0] ^ name.p[0]) & 0xdf) == 0 &&
+		    !strncasecmp(n, name.p, name.len))
 			return hdr_names[i].id;
+	}
 	return SIP_HDR_OTHER;
 }
 
