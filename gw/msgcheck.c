@@ -7,7 +7,8 @@
  * "FILE: invalid: REASON".  --dump prints the start line and every header;
  * --response prints what a server would answer to an invalid request (the
  * 400/505 of RFC 4475 §3.1, with Via, From, To, Call-ID and CSeq copied as
- * RFC 3261 §8.2.6 asks, where they could be read).  Exit 0 when every file
+ * RFC 3261 §8.2.6 asks, where they could be read), or the 416 a valid request
+ * for a URI scheme other than sip, sips or tel gets.  Exit 0 when every file
  * parses, 1 when one does not, 2 on a usage or I/O error.  Each file is
  * taken as a datagram: without Content-Length the body is the rest. */
 #include "config.h"
@@ -164,6 +165,12 @@ int main(int argc, char **argv)
 			printf("\n");
 			if (do_dump)
 				dump(&m);
+			/* RFC 3261 §8.2.2.1: a scheme we do not serve gets 416 */
+			if (do_response && m.request && m.ruri.scheme == SIP_URI_OTHER) {
+				printf("SIP/2.0 416 Unsupported URI Scheme\r\n");
+				copy_headers(buf, len);
+				printf("Content-Length: 0\r\n\r\n");
+			}
 		}
 		if (i >= argc)
 			break;

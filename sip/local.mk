@@ -8,6 +8,7 @@ sip_libsip_a_SOURCES = \
 	sip/ratelimit.c sip/ratelimit.h \
 	sip/reg.c sip/reg.h \
 	sip/session_timer.c sip/session_timer.h \
+	sip/uri.c sip/uri.h \
 	sip/transport.c sip/transport.h \
 	sip/tsx.c sip/tsx.h
 sip_libsip_a_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(CARES_CFLAGS)
@@ -59,3 +60,7 @@ EXTRA_PROGRAMS += bench/bench_sip_parse
 BENCHMARKS += bench/bench_sip_parse
 bench_bench_sip_parse_SOURCES = bench/bench_sip_parse.c
 bench_bench_sip_parse_LDADD = $(SIP_LIBS)
+
+UNIT_TESTS += tests/unit/test_sip_uri
+tests_unit_test_sip_uri_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sip_uri_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)

@@ -227,6 +227,8 @@ static int parse_start_line(struct sip_msg *m, struct sv line, struct sip_parse_
 	}
 	if (memchr(version.p, ' ', version.len))
 		return fail(err, 400, "Bad Request - malformed request line");
+	if (sip_uri_parse(&m->ruri, m->uri) < 0)
+		return fail(err, 400, "Bad Request - malformed Request-URI");
 	if (!sv_eq_cstr_nocase(version, "SIP/2.0")) {
 		if (version.len >= 4 && !strncasecmp(version.p, "SIP/", 4))
 			return fail(err, 505, "Version Not Supported");

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "lib/strview.h"
+#include "sip/uri.h"
 
 #define SIP_MAX_HDRS 128
 
@@ -81,6 +82,7 @@ struct sip_msg {
 	bool request;
 	struct sv method;  /* request */
 	struct sv uri;	   /* request */
+	struct sip_uri ruri; /* request: the Request-URI, parsed (OTHER: 416 for a UAS) */
 	int status;	   /* response */
 	struct sv reason;  /* response */
 	struct sip_hdr hdrs[SIP_MAX_HDRS];

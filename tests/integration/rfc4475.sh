@@ -10,7 +10,7 @@ if [ ! -f "$DATA/manifest.tsv" ]; then
 	exit 0
 fi
 n=$(tail -n +2 "$DATA/manifest.tsv" | wc -l)
-plan $((n + 6))
+plan $((n + 7))
 
 # messages the parser cannot judge yet would be listed here as TAP TODO
 todo_reason() {
@@ -48,6 +48,9 @@ check "wsinv: Max-Forwards 0068 read with its leading zeros" grep -q "^  Max-For
 "$MSGCHECK" --response "$DATA/badvers.dat" > "$SCRATCH/resp"
 check "badvers: the answer is 505 Version Not Supported" grep -q "^SIP/2.0 505 Version Not Supported" "$SCRATCH/resp"
 check "and it carries the request's Call-ID" grep -qi "^call-id:" "$SCRATCH/resp"
+"$MSGCHECK" --response "$DATA/unkscm.dat" > "$SCRATCH/resp"
+check "unkscm: a valid request answered 416 Unsupported URI Scheme" \
+	grep -q "^SIP/2.0 416 Unsupported URI Scheme" "$SCRATCH/resp"
 "$MSGCHECK" /nonexistent/file > /dev/null 2>&1
 rc=$?
 check "a missing file is an I/O error (exit 2)" test $rc -eq 2
