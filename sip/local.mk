@@ -3,6 +3,7 @@ noinst_LIBRARIES += sip/libsip.a
 sip_libsip_a_SOURCES = \
 	sip/auth.c sip/auth.h \
 	sip/dns.c sip/dns.h \
+	sip/hdr.c sip/hdr.h \
 	sip/msg.c sip/msg.h \
 	sip/probe.c sip/probe.h \
 	sip/ratelimit.c sip/ratelimit.h \
@@ -64,3 +65,7 @@ bench_bench_sip_parse_LDADD = $(SIP_LIBS)
 UNIT_TESTS += tests/unit/test_sip_uri
 tests_unit_test_sip_uri_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_uri_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
+
+UNIT_TESTS += tests/unit/test_sip_hdr
+tests_unit_test_sip_hdr_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sip_hdr_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
