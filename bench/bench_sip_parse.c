@@ -1,10 +1,12 @@
 /* bench_sip_parse: SIP message parsing on one core.
  *   sip.parse.invite   parses per second of a typical INVITE with SDP (~900 bytes)
  *   sip.parse.200      parses per second of a typical 200 OK with SDP
+ *   sip.roundtrip.invite  parse + serialise per second of the same INVITE
  *   sip.frame.invite   stream framings per second of the same INVITE
  * Each runs for about one CPU second (bounded by a count). */
 #include "config.h"
 
+#include "sip/build.h"
 #include "sip/msg.h"
 
 #include <stdio.h>
@@ -78,6 +80,7 @@ static double cpu_s(void)
 
 static double rate(const char *msg, size_t len, int frame)
 {
+	static char out[4096];
 	struct sip_msg m;
 	struct sip_parse_error e;
 	long n = 0;
@@ -86,8 +89,11 @@ static double rate(const char *msg, size_t len, int frame)
 
 	do {
 		for (int i = 0; i < 10000; i++) {
-			if (frame)
+			if (frame == 1)
 				sink += sip_msg_frame(msg, len);
+			else if (frame == 2 &&
+				 sip_msg_parse(&m, msg, len, SIP_FRAMING_DATAGRAM, &e) == 0)
+				sink += sip_msg_print(&m, out, sizeof(out));
 			else if (sip_msg_parse(&m, msg, len, SIP_FRAMING_DATAGRAM, &e) == 0)
 				sink += (long)m.nhdrs;
 		}
@@ -110,6 +116,8 @@ int main(void)
 	}
 	printf("sip.parse.invite: %.0f msg/s\n", rate(invite, sizeof(invite) - 1, 0));
 	printf("sip.parse.200: %.0f msg/s\n", rate(ok200, sizeof(ok200) - 1, 0));
+	printf("sip.roundtrip.invite: %.0f msg/s\n", rate(invite, sizeof(invite) - 1, 2));
+	printf("sip.roundtrip.200: %.0f msg/s\n", rate(ok200, sizeof(ok200) - 1, 2));
 	printf("sip.frame.invite: %.0f msg/s\n", rate(invite, sizeof(invite) - 1, 1));
 	printf("sip.parse.invite_bytes: %zu bytes\n", sizeof(invite) - 1);
 	return 0;

@@ -2,6 +2,7 @@
 noinst_LIBRARIES += sip/libsip.a
 sip_libsip_a_SOURCES = \
 	sip/auth.c sip/auth.h \
+	sip/build.c sip/build.h \
 	sip/dns.c sip/dns.h \
 	sip/hdr.c sip/hdr.h \
 	sip/msg.c sip/msg.h \
