@@ -19,6 +19,8 @@ void sip_build_init(struct sip_build *b, char *buf, size_t size)
 
 static void put(struct sip_build *b, const char *p, size_t n)
 {
+	if (n == 0)
+		return; /* an empty view may have no pointer at all */
 	if (b->overflow || n > b->size - b->len) {
 		b->overflow = true;
 		return;
