@@ -335,6 +335,18 @@ static void on_hangup(struct isdn_span *span, q931_call *q, int cause, bool ack)
 	}
 }
 
+/* Every call of the span ends now with cause (libpri forgets them too). */
+static void calls_fail_all(struct isdn_span *span, int cause)
+{
+	while (span->calls) {
+		struct isdn_call *c = span->calls;
+
+		if (c->q)
+			pri_destroycall(span->pri, c->q);
+		call_released(c, cause);
+	}
+}
+
 static void dchan_changed(struct isdn_span *span, bool up)
 {
 	if (span->dchan_up == up)
@@ -344,13 +356,7 @@ static void dchan_changed(struct isdn_span *span, bool up)
 	     span->opts.number, up ? "up" : "down");
 	if (!up) {
 		/* Q.921 gone: every call on the span fails (cause 38) */
-		while (span->calls) {
-			struct isdn_call *c = span->calls;
-
-			if (c->q)
-				pri_destroycall(span->pri, c->q);
-			call_released(c, 38);
-		}
+		calls_fail_all(span, 38);
 	}
 	if (span->ops->dchan)
 		span->ops->dchan(span->arg, up);
@@ -484,13 +490,7 @@ void isdn_span_free(struct isdn_span *span)
 {
 	if (!span)
 		return;
-	while (span->calls) {
-		struct isdn_call *c = span->calls;
-
-		if (c->q)
-			pri_destroycall(span->pri, c->q);
-		call_released(c, 38);
-	}
+	calls_fail_all(span, 38);
 	loop_timer_stop(span->loop, &span->timer);
 	/* libpri 1.6 has no destructor for a struct pri (pri_link_destroy is
 	 * for BRI links and crashes on a PRI master): it stays allocated, once
@@ -525,13 +525,7 @@ void isdn_span_set_link(struct isdn_span *span, bool up)
 	if (!up) {
 		/* the calls fail now (cause 38); the D-channel's state is libpri's
 		 * to report, by its own Q.921 timers, down and up again */
-		while (span->calls) {
-			struct isdn_call *c = span->calls;
-
-			if (c->q)
-				pri_destroycall(span->pri, c->q);
-			call_released(c, 38);
-		}
+		calls_fail_all(span, 38);
 	}
 	LOGP(LOGC_ISDN, up ? LOGL_NOTICE : LOGL_WARNING, "span %d: line %s", span->opts.number,
 	     up ? "back" : "down: calls cleared, channels out of service");

@@ -53,6 +53,20 @@ static inline bool sv_eq_cstr_nocase(struct sv a, const char *s)
 	return sv_eq_nocase(a, sv_cstr(s));
 }
 
+/* Without leading and trailing linear white space (SP, HT, CR, LF: SIP's
+ * LWS, folding included). */
+static inline struct sv sv_trim_lws(struct sv v)
+{
+	while (v.len && (v.p[0] == ' ' || v.p[0] == '\t' || v.p[0] == '\r' || v.p[0] == '\n')) {
+		v.p++;
+		v.len--;
+	}
+	while (v.len && (v.p[v.len - 1] == ' ' || v.p[v.len - 1] == '\t' ||
+			 v.p[v.len - 1] == '\r' || v.p[v.len - 1] == '\n'))
+		v.len--;
+	return v;
+}
+
 /* Copy into a NUL-terminated buffer, truncating; returns dst. */
 static inline char *sv_to_buf(struct sv v, char *dst, size_t size)
 {

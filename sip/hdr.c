@@ -14,16 +14,6 @@ static bool is_lws(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static struct sv trim(struct sv v)
-{
-	while (v.len && is_lws(v.p[0])) {
-		v.p++;
-		v.len--;
-	}
-	while (v.len && is_lws(v.p[v.len - 1]))
-		v.len--;
-	return v;
-}
 
 /* Index of the first sep outside quotes and <>, or len. */
 static size_t scan(struct sv v, char sep)
@@ -78,11 +68,11 @@ bool sip_list_next(struct sv *rest, struct sv *elem)
 	for (;;) {
 		size_t i;
 
-		*rest = trim(*rest);
+		*rest = sv_trim_lws(*rest);
 		if (!rest->len)
 			return false;
 		i = scan(*rest, ',');
-		*elem = trim(sv_make(rest->p, i));
+		*elem = sv_trim_lws(sv_make(rest->p, i));
 		rest->p += i < rest->len ? i + 1 : i;
 		rest->len -= i < rest->len ? i + 1 : i;
 		if (elem->len)
@@ -92,7 +82,7 @@ bool sip_list_next(struct sv *rest, struct sv *elem)
 
 static struct sv unquote(struct sv v)
 {
-	v = trim(v);
+	v = sv_trim_lws(v);
 	if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"')
 		return sv_make(v.p + 1, v.len - 2);
 	return v;
@@ -107,7 +97,7 @@ struct sv sip_param_find(struct sv params, const char *name, bool *found)
 		size_t i, eq;
 		struct sv item, key;
 
-		rest = trim(rest);
+		rest = sv_trim_lws(rest);
 		if (rest.len && rest.p[0] == ';') {
 			rest.p++;
 			rest.len--;
@@ -118,7 +108,7 @@ struct sv sip_param_find(struct sv params, const char *name, bool *found)
 		i = scan(rest, ';');
 		item = sv_make(rest.p, i);
 		eq = scan(item, '=');
-		key = trim(sv_make(item.p, eq));
+		key = sv_trim_lws(sv_make(item.p, eq));
 		if (sv_eq_nocase(key, want)) {
 			*found = true;
 			return eq < item.len ? unquote(sv_make(item.p + eq + 1, item.len - eq - 1))
@@ -148,7 +138,7 @@ static bool parse_port(struct sv s, uint16_t *port)
 
 int sip_via_parse(struct sv elem, struct sip_via *v)
 {
-	struct sv e = trim(elem), proto, sentby;
+	struct sv e = sv_trim_lws(elem), proto, sentby;
 	size_t i = 0, slash = 0, semi;
 	bool found;
 	struct sv val;
@@ -164,7 +154,7 @@ int sip_via_parse(struct sv elem, struct sip_via *v)
 	}
 	if (slash < 2)
 		return -EINVAL;
-	proto = trim(sv_make(e.p, i));
+	proto = sv_trim_lws(sv_make(e.p, i));
 	while (i < e.len && is_lws(e.p[i]))
 		i++;
 	{
@@ -177,7 +167,7 @@ int sip_via_parse(struct sv elem, struct sip_via *v)
 	if (!v->transport.len || proto.len < 7 || strncasecmp(proto.p, "SIP", 3))
 		return -EINVAL;
 	semi = i + scan(sv_make(e.p + i, e.len - i), ';');
-	sentby = trim(sv_make(e.p + i, semi - i));
+	sentby = sv_trim_lws(sv_make(e.p + i, semi - i));
 	v->params = sv_make(e.p + semi, e.len - semi);
 	if (!sentby.len)
 		return -EINVAL;
@@ -189,15 +179,15 @@ int sip_via_parse(struct sv elem, struct sip_via *v)
 		v->host = sv_make(sentby.p + 1, (size_t)(close - sentby.p - 1));
 		if (close + 1 < sentby.p + sentby.len) {
 			if (close[1] != ':' ||
-			    !parse_port(trim(sv_make(close + 2, (size_t)(sentby.p + sentby.len - close - 2))),
+			    !parse_port(sv_trim_lws(sv_make(close + 2, (size_t)(sentby.p + sentby.len - close - 2))),
 					&v->port))
 				return -EINVAL;
 		}
 	} else {
 		const char *colon = memchr(sentby.p, ':', sentby.len);
 
-		v->host = trim(sv_make(sentby.p, colon ? (size_t)(colon - sentby.p) : sentby.len));
-		if (colon && !parse_port(trim(sv_make(colon + 1, (size_t)(sentby.p + sentby.len - colon - 1))),
+		v->host = sv_trim_lws(sv_make(sentby.p, colon ? (size_t)(colon - sentby.p) : sentby.len));
+		if (colon && !parse_port(sv_trim_lws(sv_make(colon + 1, (size_t)(sentby.p + sentby.len - colon - 1))),
 					 &v->port))
 			return -EINVAL;
 	}
@@ -234,7 +224,7 @@ int sip_via_parse(struct sv elem, struct sip_via *v)
 
 int sip_name_addr_parse(struct sv elem, struct sip_name_addr *na)
 {
-	struct sv e = trim(elem);
+	struct sv e = sv_trim_lws(elem);
 	bool found;
 	size_t lt = find_unquoted(e, '<');
 
@@ -252,7 +242,7 @@ int sip_name_addr_parse(struct sv elem, struct sip_name_addr *na)
 		/* addr-spec *(;param): the URI's own parameters are the header's */
 		size_t semi = scan(e, ';');
 
-		na->uri_text = trim(sv_make(e.p, semi));
+		na->uri_text = sv_trim_lws(sv_make(e.p, semi));
 		na->params = sv_make(e.p + semi, e.len - semi);
 	}
 	if (sip_uri_parse(&na->uri, na->uri_text) < 0)
@@ -265,7 +255,7 @@ int sip_name_addr_parse(struct sv elem, struct sip_name_addr *na)
 
 int sip_contact_parse(struct sv elem, struct sip_contact *c)
 {
-	struct sv e = trim(elem), val;
+	struct sv e = sv_trim_lws(elem), val;
 	bool found;
 
 	memset(c, 0, sizeof(*c));
@@ -314,13 +304,13 @@ int sip_contact_parse(struct sv elem, struct sip_contact *c)
 
 int sip_auth_parse(struct sv value, struct sip_auth *a)
 {
-	struct sv v = trim(value);
+	struct sv v = sv_trim_lws(value);
 	size_t i = 0;
 
 	while (i < v.len && !is_lws(v.p[i]))
 		i++;
 	a->scheme = sv_make(v.p, i);
-	a->params = trim(sv_make(v.p + i, v.len - i));
+	a->params = sv_trim_lws(sv_make(v.p + i, v.len - i));
 	return a->scheme.len ? 0 : -EINVAL;
 }
 
@@ -332,7 +322,7 @@ struct sv sip_auth_param(const struct sip_auth *a, const char *name, bool *found
 	while (sip_list_next(&rest, &elem)) {
 		size_t eq = scan(elem, '=');
 
-		if (eq < elem.len && sv_eq_nocase(trim(sv_make(elem.p, eq)), want)) {
+		if (eq < elem.len && sv_eq_nocase(sv_trim_lws(sv_make(elem.p, eq)), want)) {
 			*found = true;
 			return unquote(sv_make(elem.p + eq + 1, elem.len - eq - 1));
 		}

@@ -132,17 +132,6 @@ static ssize_t line_end(const char *buf, size_t len, size_t p, size_t *next)
 	return -1;
 }
 
-static struct sv trim(struct sv v)
-{
-	while (v.len && (v.p[0] == ' ' || v.p[0] == '\t' || v.p[0] == '\r' || v.p[0] == '\n')) {
-		v.p++;
-		v.len--;
-	}
-	while (v.len && (v.p[v.len - 1] == ' ' || v.p[v.len - 1] == '\t' ||
-			 v.p[v.len - 1] == '\r' || v.p[v.len - 1] == '\n'))
-		v.len--;
-	return v;
-}
 
 /* Digits, no sign, within max; false otherwise (leading zeros are fine:
  * RFC 4475 §3.1.1.1 has Max-Forwards 0068). */
@@ -265,7 +254,7 @@ static int each_element(struct sv v, int (*fn)(struct sv e, void *arg), void *ar
 		else if (c == '>')
 			angle--;
 		else if (c == ',' && angle == 0) {
-			struct sv e = trim(sv_make(v.p + start, i - start));
+			struct sv e = sv_trim_lws(sv_make(v.p + start, i - start));
 			int rc;
 
 			if (!e.len)
@@ -335,7 +324,7 @@ static int check_name_addr(struct sv e, void *arg)
 	{
 		const char *semi = memchr(e.p, ';', e.len);
 		size_t uri_len = semi ? (size_t)(semi - e.p) : e.len;
-		struct sv uri = trim(sv_make(e.p, uri_len)); /* LWS before ';' is allowed */
+		struct sv uri = sv_trim_lws(sv_make(e.p, uri_len)); /* LWS before ';' is allowed */
 
 		if (memchr(uri.p, '?', uri.len) || memchr(uri.p, ' ', uri.len) ||
 		    memchr(uri.p, '\t', uri.len))
@@ -363,7 +352,7 @@ static int check_via(struct sv e, void *arg)
 	if (semi && !params_ok(sv_make(semi, e.len - (size_t)(semi - e.p))))
 		return 1;
 	for (b = semi; b && b < e.p + e.len; b = memchr(b + 1, ';', e.len - (size_t)(b + 1 - e.p))) {
-		struct sv rest = trim(sv_make(b + 1, e.len - (size_t)(b + 1 - e.p)));
+		struct sv rest = sv_trim_lws(sv_make(b + 1, e.len - (size_t)(b + 1 - e.p)));
 
 		if (rest.len >= 7 && !strncasecmp(rest.p, "branch", 6)) {
 			const char *eq = memchr(rest.p, '=', rest.len);
@@ -373,7 +362,7 @@ static int check_via(struct sv e, void *arg)
 			if (!eq)
 				return 1;
 			end = memchr(eq, ';', rest.len - (size_t)(eq - rest.p));
-			val = trim(sv_make(eq + 1, (size_t)((end ? end : rest.p + rest.len) - eq - 1)));
+			val = sv_trim_lws(sv_make(eq + 1, (size_t)((end ? end : rest.p + rest.len) - eq - 1)));
 			if (!val.len || sv_eq_cstr(val, "z9hG4bK"))
 				return 1;
 		}
@@ -429,7 +418,7 @@ static int check_headers(struct sip_msg *m, enum sip_framing framing, size_t bod
 		if (!parse_uint(sv_make(v.p, i), 0x7fffffff, &n))
 			return fail(err, 400, "Bad Request - Invalid CSeq number");
 		m->cseq = (uint32_t)n;
-		m->cseq_method = trim(sv_make(v.p + i, v.len - i));
+		m->cseq_method = sv_trim_lws(sv_make(v.p + i, v.len - i));
 		if (i == v.len || (v.p[i] != ' ' && v.p[i] != '\t' && v.p[i] != '\r') ||
 		    !is_token(m->cseq_method))
 			return fail(err, 400, "Bad Request - Invalid CSeq method");
@@ -536,7 +525,7 @@ int sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, enum sip_frami
 			/* folding: the value goes on (§7.3.1) */
 			if (!cur)
 				return fail(err, 400, "Bad Request - continuation line before any header");
-			cur->value = trim(sv_make(cur->value.p ? cur->value.p : line.p,
+			cur->value = sv_trim_lws(sv_make(cur->value.p ? cur->value.p : line.p,
 						  (size_t)(line.p + line.len -
 							   (cur->value.p ? cur->value.p : line.p))));
 			p = next;
@@ -548,11 +537,11 @@ int sip_msg_parse(struct sip_msg *m, const char *buf, size_t len, enum sip_frami
 		if (m->nhdrs == SIP_MAX_HDRS)
 			return fail(err, 400, "Bad Request - too many headers");
 		cur = &m->hdrs[m->nhdrs++];
-		cur->name = trim(sv_make(line.p, (size_t)(colon - line.p)));
+		cur->name = sv_trim_lws(sv_make(line.p, (size_t)(colon - line.p)));
 		if (!is_token(cur->name))
 			return fail(err, 400, "Bad Request - malformed header name");
 		cur->id = sip_hdr_id_of(cur->name);
-		cur->value = trim(sv_make(colon + 1, (size_t)(line.p + line.len - colon - 1)));
+		cur->value = sv_trim_lws(sv_make(colon + 1, (size_t)(line.p + line.len - colon - 1)));
 		if (!cur->value.len)
 			cur->value.p = colon + 1; /* empty so far; folding may add to it */
 		p = next;
@@ -617,9 +606,9 @@ ssize_t sip_msg_frame(const char *buf, size_t len)
 			next++;
 		colon = memchr(buf + p, ':', next - p);
 		if (colon && buf[p] != ' ' && buf[p] != '\t') {
-			name = trim(sv_make(buf + p, (size_t)(colon - buf - p)));
+			name = sv_trim_lws(sv_make(buf + p, (size_t)(colon - buf - p)));
 			if (sip_hdr_id_of(name) == SIP_HDR_CONTENT_LENGTH) {
-				value = trim(sv_make(colon + 1, next - (size_t)(colon + 1 - buf)));
+				value = sv_trim_lws(sv_make(colon + 1, next - (size_t)(colon + 1 - buf)));
 				if (!parse_uint(value, 0x7fffffff, &n) ||
 				    (cl >= 0 && (uint64_t)cl != n))
 					return -EINVAL;
