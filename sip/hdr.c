@@ -329,3 +329,145 @@ struct sv sip_auth_param(const struct sip_auth *a, const char *name, bool *found
 	}
 	return SV_NULL;
 }
+
+int sip_hdr_uint(struct sv value, uint32_t *out)
+{
+	struct sv v = sv_trim_lws(value);
+	uint64_t n = 0;
+	size_t i = 0;
+
+	while (i < v.len && isdigit((unsigned char)v.p[i])) {
+		n = n * 10 + (uint64_t)(v.p[i] - '0');
+		if (n > 0xffffffffu)
+			return -ERANGE;
+		i++;
+	}
+	if (!i)
+		return -EINVAL;
+	/* what may follow: LWS, a comment, parameters (Retry-After) */
+	while (i < v.len && is_lws(v.p[i]))
+		i++;
+	if (i < v.len && v.p[i] != '(' && v.p[i] != ';')
+		return -EINVAL;
+	*out = (uint32_t)n;
+	return 0;
+}
+
+int sip_rack_parse(struct sv value, struct sip_rack *r)
+{
+	struct sv v = sv_trim_lws(value);
+	size_t i = 0, j;
+	uint32_t nums[2];
+
+	for (int k = 0; k < 2; k++) {
+		uint64_t n = 0;
+
+		j = i;
+		while (i < v.len && isdigit((unsigned char)v.p[i])) {
+			n = n * 10 + (uint64_t)(v.p[i] - '0');
+			if (n > 0xffffffffu)
+				return -EINVAL;
+			i++;
+		}
+		if (i == j || i == v.len || !is_lws(v.p[i]))
+			return -EINVAL;
+		while (i < v.len && is_lws(v.p[i]))
+			i++;
+		nums[k] = (uint32_t)n;
+	}
+	r->rseq = nums[0];
+	r->cseq = nums[1];
+	r->method = sv_trim_lws(sv_make(v.p + i, v.len - i));
+	if (!r->method.len || r->rseq == 0)
+		return -EINVAL;
+	for (size_t k = 0; k < r->method.len; k++)
+		if (is_lws(r->method.p[k]))
+			return -EINVAL;
+	return 0;
+}
+
+int sip_reason_parse(struct sv elem, struct sip_reason *r)
+{
+	struct sv e = sv_trim_lws(elem), val;
+	size_t semi = scan(e, ';');
+	bool found;
+
+	r->protocol = sv_trim_lws(sv_make(e.p, semi));
+	r->cause = -1;
+	r->text = SV_NULL;
+	if (!r->protocol.len)
+		return -EINVAL;
+	val = sip_param_find(sv_make(e.p + semi, e.len - semi), "cause", &found);
+	if (found) {
+		uint32_t n;
+
+		if (sip_hdr_uint(val, &n) < 0 || n > 65535)
+			return -EINVAL;
+		r->cause = (int)n;
+	}
+	r->text = sip_param_find(sv_make(e.p + semi, e.len - semi), "text", &found);
+	return 0;
+}
+
+int sip_session_expires_parse(struct sv value, struct sip_session_expires *se)
+{
+	struct sv v = sv_trim_lws(value), val;
+	size_t semi = scan(v, ';');
+	bool found;
+
+	if (sip_hdr_uint(sv_make(v.p, semi), &se->seconds) < 0)
+		return -EINVAL;
+	se->refresher = 0;
+	val = sip_param_find(sv_make(v.p + semi, v.len - semi), "refresher", &found);
+	if (found) {
+		if (sv_eq_cstr_nocase(val, "uac"))
+			se->refresher = 1;
+		else if (sv_eq_cstr_nocase(val, "uas"))
+			se->refresher = 2;
+		else
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int sip_replaces_parse(struct sv value, struct sip_replaces *r)
+{
+	struct sv v = sv_trim_lws(value), params;
+	size_t semi = scan(v, ';');
+	bool ft, tt;
+
+	r->call_id = sv_trim_lws(sv_make(v.p, semi));
+	params = sv_make(v.p + semi, v.len - semi);
+	r->to_tag = sip_param_find(params, "to-tag", &tt);
+	r->from_tag = sip_param_find(params, "from-tag", &ft);
+	sip_param_find(params, "early-only", &r->early_only);
+	/* RFC 3891 §6.1: both tags are required */
+	return r->call_id.len && tt && ft && r->to_tag.len && r->from_tag.len ? 0 : -EINVAL;
+}
+
+int sip_event_parse(struct sv value, struct sip_event *e)
+{
+	struct sv v = sv_trim_lws(value);
+	size_t semi = scan(v, ';');
+	bool found;
+
+	e->type = sv_trim_lws(sv_make(v.p, semi));
+	e->id = sip_param_find(sv_make(v.p + semi, v.len - semi), "id", &found);
+	return e->type.len ? 0 : -EINVAL;
+}
+
+bool sip_privacy_has(struct sv value, const char *priv)
+{
+	struct sv rest = sv_trim_lws(value);
+
+	while (rest.len) {
+		size_t semi = scan(rest, ';');
+
+		if (sv_eq_cstr_nocase(sv_trim_lws(sv_make(rest.p, semi)), priv))
+			return true;
+		if (semi == rest.len)
+			break;
+		rest = sv_make(rest.p + semi + 1, rest.len - semi - 1);
+	}
+	return false;
+}

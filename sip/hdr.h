@@ -64,4 +64,48 @@ int sip_auth_parse(struct sv value, struct sip_auth *a);
 /* An auth-param's value, unquoted; *found false when absent. */
 struct sv sip_auth_param(const struct sip_auth *a, const char *name, bool *found);
 
+/* A delta-seconds or other unsigned number header: Expires, Min-SE, Max-
+ * Forwards, RSeq, the number of Retry-After (its comment and parameters
+ * after it are allowed and ignored). */
+int sip_hdr_uint(struct sv value, uint32_t *out);
+
+/* RAck (RFC 3262 §7.2): response-num CSeq-num Method */
+struct sip_rack {
+	uint32_t rseq, cseq;
+	struct sv method;
+};
+int sip_rack_parse(struct sv value, struct sip_rack *r);
+
+/* One Reason element (RFC 3326): protocol;cause=N;text="..." */
+struct sip_reason {
+	struct sv protocol; /* "Q.850", "SIP" */
+	int cause;	    /* -1: none */
+	struct sv text;
+};
+int sip_reason_parse(struct sv elem, struct sip_reason *r);
+
+/* Session-Expires (RFC 4028 §4): delta-seconds [;refresher=uac|uas] */
+struct sip_session_expires {
+	uint32_t seconds;
+	int refresher; /* 0 none, 1 uac, 2 uas */
+};
+int sip_session_expires_parse(struct sv value, struct sip_session_expires *se);
+
+/* Replaces (RFC 3891): callid;to-tag=x;from-tag=y[;early-only] */
+struct sip_replaces {
+	struct sv call_id, to_tag, from_tag;
+	bool early_only;
+};
+int sip_replaces_parse(struct sv value, struct sip_replaces *r);
+
+/* Event (RFC 6665): event-type [;id=x] */
+struct sip_event {
+	struct sv type, id;
+};
+int sip_event_parse(struct sv value, struct sip_event *e);
+
+/* Privacy (RFC 3323): priv-values separated by ';' ("id", "header", ...);
+ * true when value holds the one asked for. */
+bool sip_privacy_has(struct sv value, const char *priv);
+
 #endif

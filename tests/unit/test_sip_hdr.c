@@ -99,6 +99,54 @@ static void digest_challenge(void **state)
 	assert_false(found);
 }
 
+static void numbers_and_call_control_headers(void **state)
+{
+	uint32_t n;
+	struct sip_rack rack;
+	struct sip_reason rs;
+	struct sip_session_expires se;
+	struct sip_replaces rp;
+	struct sip_event ev;
+
+	assert_int_equal(sip_hdr_uint(sv_cstr(" 3600 "), &n), 0);
+	assert_int_equal(n, 3600);
+	assert_int_equal(sip_hdr_uint(sv_cstr("18000 (lunch);duration=3600"), &n), 0); /* Retry-After */
+	assert_int_equal(n, 18000);
+	assert_int_equal(sip_hdr_uint(sv_cstr("12x"), &n), -EINVAL);
+	assert_int_equal(sip_hdr_uint(sv_cstr("99999999999"), &n), -ERANGE);
+
+	assert_int_equal(sip_rack_parse(sv_cstr("776656 1 INVITE"), &rack), 0);
+	assert_int_equal(rack.rseq, 776656);
+	assert_int_equal(rack.cseq, 1);
+	assert_true(sv_eq_cstr(rack.method, "INVITE"));
+	assert_int_equal(sip_rack_parse(sv_cstr("1 INVITE"), &rack), -EINVAL);
+
+	assert_int_equal(sip_reason_parse(sv_cstr("Q.850 ;cause=17 ;text=\"user busy\""), &rs), 0);
+	assert_true(sv_eq_cstr(rs.protocol, "Q.850"));
+	assert_int_equal(rs.cause, 17);
+	assert_true(sv_eq_cstr(rs.text, "user busy"));
+	assert_int_equal(sip_reason_parse(sv_cstr("SIP;cause=abc"), &rs), -EINVAL);
+
+	assert_int_equal(sip_session_expires_parse(sv_cstr("1800;refresher=uas"), &se), 0);
+	assert_int_equal(se.seconds, 1800);
+	assert_int_equal(se.refresher, 2);
+	assert_int_equal(sip_session_expires_parse(sv_cstr("1800;refresher=me"), &se), -EINVAL);
+
+	assert_int_equal(sip_replaces_parse(sv_cstr("425928@bobster.example.org;to-tag=7743;from-tag=6472;early-only"), &rp), 0);
+	assert_true(sv_eq_cstr(rp.call_id, "425928@bobster.example.org"));
+	assert_true(sv_eq_cstr(rp.to_tag, "7743"));
+	assert_true(sv_eq_cstr(rp.from_tag, "6472"));
+	assert_true(rp.early_only);
+	assert_int_equal(sip_replaces_parse(sv_cstr("x@y;to-tag=1"), &rp), -EINVAL);
+
+	assert_int_equal(sip_event_parse(sv_cstr("refer;id=93809824"), &ev), 0);
+	assert_true(sv_eq_cstr(ev.type, "refer"));
+	assert_true(sv_eq_cstr(ev.id, "93809824"));
+
+	assert_true(sip_privacy_has(sv_cstr("header; id"), "id"));
+	assert_false(sip_privacy_has(sv_cstr("none"), "id"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -106,6 +154,7 @@ int main(void)
 		SGW_TEST(name_addr),
 		SGW_TEST(contact_list),
 		SGW_TEST(digest_challenge),
+		SGW_TEST(numbers_and_call_control_headers),
 	};
 	return cmocka_run_group_tests_name("sip/hdr", tests, NULL, NULL);
 }
