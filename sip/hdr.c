@@ -471,3 +471,39 @@ bool sip_privacy_has(struct sv value, const char *priv)
 	}
 	return false;
 }
+
+bool sip_token_list_has(struct sv value, const char *token)
+{
+	struct sv rest = value, elem;
+
+	while (sip_list_next(&rest, &elem))
+		if (sv_eq_cstr_nocase(elem, token))
+			return true;
+	return false;
+}
+
+int sip_subscription_state_parse(struct sv value, struct sip_subscription_state *st)
+{
+	struct sv v = sv_trim_lws(value), params, val;
+	size_t semi = scan(v, ';');
+	bool found;
+	uint32_t n;
+
+	st->state = sv_trim_lws(sv_make(v.p, semi));
+	params = sv_make(v.p + semi, v.len - semi);
+	st->expires = st->retry_after = -1;
+	st->reason = sip_param_find(params, "reason", &found);
+	val = sip_param_find(params, "expires", &found);
+	if (found) {
+		if (sip_hdr_uint(val, &n) < 0)
+			return -EINVAL;
+		st->expires = n;
+	}
+	val = sip_param_find(params, "retry-after", &found);
+	if (found) {
+		if (sip_hdr_uint(val, &n) < 0)
+			return -EINVAL;
+		st->retry_after = n;
+	}
+	return st->state.len ? 0 : -EINVAL;
+}

@@ -104,6 +104,18 @@ struct sip_event {
 };
 int sip_event_parse(struct sv value, struct sip_event *e);
 
+/* Does a comma list of tokens (Allow, Supported, Require, Proxy-Require,
+ * Unsupported) hold token?  Case-insensitive, as option tags are compared. */
+bool sip_token_list_has(struct sv value, const char *token);
+
+/* Subscription-State (RFC 6665 §8.2.3): active|pending|terminated with
+ * expires, reason and retry-after */
+struct sip_subscription_state {
+	struct sv state, reason;
+	int64_t expires, retry_after; /* -1: none */
+};
+int sip_subscription_state_parse(struct sv value, struct sip_subscription_state *s);
+
 /* Privacy (RFC 3323): priv-values separated by ';' ("id", "header", ...);
  * true when value holds the one asked for. */
 bool sip_privacy_has(struct sv value, const char *priv);

@@ -143,6 +143,17 @@ static void numbers_and_call_control_headers(void **state)
 	assert_true(sv_eq_cstr(ev.type, "refer"));
 	assert_true(sv_eq_cstr(ev.id, "93809824"));
 
+	{
+		struct sip_subscription_state st;
+
+		assert_int_equal(sip_subscription_state_parse(sv_cstr("terminated;reason=timeout;retry-after=30"), &st), 0);
+		assert_true(sv_eq_cstr(st.state, "terminated"));
+		assert_true(sv_eq_cstr(st.reason, "timeout"));
+		assert_int_equal(st.retry_after, 30);
+		assert_int_equal(st.expires, -1);
+	}
+	assert_true(sip_token_list_has(sv_cstr("100rel, Timer ,replaces"), "timer"));
+	assert_false(sip_token_list_has(sv_cstr("100rel, replaces"), "timer"));
 	assert_true(sip_privacy_has(sv_cstr("header; id"), "id"));
 	assert_false(sip_privacy_has(sv_cstr("none"), "id"));
 }
