@@ -6,6 +6,7 @@ sip_libsip_a_SOURCES = \
 	sip/dns.c sip/dns.h \
 	sip/hdr.c sip/hdr.h \
 	sip/msg.c sip/msg.h \
+	sip/number.c sip/number.h \
 	sip/probe.c sip/probe.h \
 	sip/ratelimit.c sip/ratelimit.h \
 	sip/reg.c sip/reg.h \
@@ -70,3 +71,7 @@ tests_unit_test_sip_uri_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 UNIT_TESTS += tests/unit/test_sip_hdr
 tests_unit_test_sip_hdr_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_hdr_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
+
+UNIT_TESTS += tests/unit/test_sip_number
+tests_unit_test_sip_number_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sip_number_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
