@@ -75,3 +75,7 @@ tests_unit_test_sip_hdr_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 UNIT_TESTS += tests/unit/test_sip_number
 tests_unit_test_sip_number_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_number_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
+
+UNIT_TESTS += tests/unit/test_sip_protos
+tests_unit_test_sip_protos_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sip_protos_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
