@@ -10,6 +10,7 @@ sip_libsip_a_SOURCES = \
 	sip/probe.c sip/probe.h \
 	sip/ratelimit.c sip/ratelimit.h \
 	sip/reg.c sip/reg.h \
+	sip/sdp.c sip/sdp.h \
 	sip/session_timer.c sip/session_timer.h \
 	sip/uri.c sip/uri.h \
 	sip/transport.c sip/transport.h \
@@ -79,3 +80,7 @@ tests_unit_test_sip_number_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 UNIT_TESTS += tests/unit/test_sip_protos
 tests_unit_test_sip_protos_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_protos_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
+
+UNIT_TESTS += tests/unit/test_sip_sdp
+tests_unit_test_sip_sdp_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sip_sdp_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
