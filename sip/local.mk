@@ -11,6 +11,7 @@ sip_libsip_a_SOURCES = \
 	sip/ratelimit.c sip/ratelimit.h \
 	sip/reg.c sip/reg.h \
 	sip/sdp.c sip/sdp.h \
+	sip/sdp_oa.c sip/sdp_oa.h \
 	sip/session_timer.c sip/session_timer.h \
 	sip/uri.c sip/uri.h \
 	sip/transport.c sip/transport.h \
@@ -84,3 +85,7 @@ tests_unit_test_sip_protos_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 UNIT_TESTS += tests/unit/test_sip_sdp
 tests_unit_test_sip_sdp_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_sdp_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
+
+UNIT_TESTS += tests/unit/test_sip_sdp_oa
+tests_unit_test_sip_sdp_oa_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sip_sdp_oa_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)

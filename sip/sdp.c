@@ -230,7 +230,8 @@ int sdp_parse(struct sdp_session *s, const char *buf, size_t len, struct sdp_err
 
 			if (have_o || m)
 				return fail(err, line, "o= line out of place");
-			if (fields(v, f, 6) != 6)
+			if (fields(v, f, 6) != 6 || !f[0].len || !f[1].len || !f[2].len || !f[3].len ||
+			    !f[4].len || !f[5].len)
 				return fail(err, line, "o= line: needs 6 fields");
 			s->origin_user = f[0];
 			s->sess_id = f[1];

@@ -183,7 +183,9 @@ static void broken_descriptions(void **state)
 		{"v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nt=0 0\r\nX=1\r\n", 5, "not a line of the form x=value"},
 		{"v=0\r\no=- 1 1 IN IP4 h\r\nm=audio 4000 RTP/AVP 0\r\n", 3, "m= line before o=, s= and t="},
 		{"v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4\r\n", 4, "c= line: needs nettype, addrtype and address"},
-		/* found by the SDP fuzzer: an rtcp attribute without a value */
+		/* found by the SDP fuzzer: an empty sixth o= field, and an rtcp
+		 * attribute without a value */
+		{"v=0\r\no=- 1 1 IN IP4  \r\n", 2, "o= line: needs 6 fields"},
 		{"v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 h\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=rtcp\r\n", 7,
 		 "a=rtcp: bad port"},
 	};

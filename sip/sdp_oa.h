@@ -1,0 +1,70 @@
+/* sdp_oa.h: the offer/answer model (RFC 3264) for the gateway's audio.
+ *
+ * sdp_answer_build answers an offer from local preferences:
+ *  - per audio stream, the first local codec (in our order) that the offer
+ *    has, under the offerer's payload type number (§6.1: the answer uses the
+ *    offer's numbers); telephone-event (RFC 4733) added with the offerer's
+ *    number and the events both sides know;
+ *  - direction mirrored (§6.1: sendonly -> recvonly, recvonly -> sendonly,
+ *    inactive stays), the old c=0.0.0.0 hold read as sendonly;
+ *  - RTP/SAVP: the first offered crypto suite we support, same tag, our key
+ *    (RFC 4568 §5.1.2); no usable suite: the stream is refused;
+ *  - a stream we cannot take (video, no common codec, no crypto) gets port 0
+ *    and keeps its place (§6: the answer has as many m-lines as the offer);
+ *  - rtcp-mux accepted when offered and wanted (RFC 5761 §5.1.1), ptime
+ *    taken from the offer.
+ * The answer's text parts live in the offer's buffer or in scratch. */
+#ifndef SGW_SIP_SDP_OA_H
+#define SGW_SIP_SDP_OA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sip/sdp.h"
+
+struct sdp_codec {
+	const char *name; /* "PCMA", as in rtpmap, case-insensitive */
+	unsigned clock;	  /* 8000 */
+	unsigned channels;
+	int static_pt; /* RFC 3551 number, or -1 for dynamic ones */
+};
+
+struct sdp_local {
+	const char *user;     /* o= username */
+	uint64_t sess_id, sess_version;
+	const char *addrtype; /* "IP4" or "IP6" */
+	const char *addr;
+	uint16_t audio_port;
+	const struct sdp_codec *codecs; /* in our order of preference */
+	size_t ncodecs;
+	bool telephone_event;	/* offer to carry RFC 4733 digits */
+	bool rtcp_mux;
+	const char *srtp_key;	/* our inline key (base64), for RTP/SAVP answers */
+	unsigned ptime;		/* when the offer has none, default 20 */
+};
+
+/* What was agreed for the audio stream. */
+struct sdp_negotiated {
+	bool audio;			/* an audio stream was accepted */
+	const struct sdp_codec *codec;
+	unsigned pt;			/* its payload type (the offerer's number) */
+	int te_pt;			/* telephone-event payload type, -1: none */
+	enum sdp_dir dir;		/* what we do: from our side */
+	struct sv remote_addr;		/* where to send (the offer's c=) */
+	uint16_t remote_port, remote_rtcp_port;
+	bool rtcp_mux;
+	unsigned ptime;
+	struct sv crypto_suite, remote_key; /* SRTP: the offerer's key; empty for RTP */
+	unsigned crypto_tag;
+};
+
+int sdp_answer_build(const struct sdp_session *offer, const struct sdp_local *local,
+		     struct sdp_session *answer, char *scratch, size_t scratch_size,
+		     struct sdp_negotiated *neg, struct sdp_error *err);
+
+/* Is this an SRTP suite we support (AES_CM_128_HMAC_SHA1_80/_32,
+ * AEAD_AES_128_GCM, AEAD_AES_256_GCM)? */
+bool sdp_crypto_suite_supported(struct sv suite);
+
+#endif
