@@ -124,29 +124,9 @@ static void run_all(void)
 
 static void log_matches_golden(void **state)
 {
-	char path[1024];
-	const char *src = getenv("top_srcdir");
-	FILE *f;
-	char want[16384];
-	size_t n;
-
 	out = BUF_INIT;
 	run_all();
-	snprintf(path, sizeof(path), "%s/tests/unit/golden/sip_reg.ok", src ? src : ".");
-	if (getenv("SGW_GOLDEN_UPDATE")) {
-		f = fopen(path, "w");
-		assert_non_null(f);
-		fwrite(out.p, 1, out.len, f);
-		fclose(f);
-	}
-	f = fopen(path, "r");
-	assert_non_null(f);
-	n = fread(want, 1, sizeof(want) - 1, f);
-	want[n] = '\0';
-	fclose(f);
-	if (strcmp(want, out.p))
-		print_error("log differs from %s; got:\n%s", path, out.p);
-	assert_string_equal(want, out.p);
+	sgw_golden_check("sip_reg.ok", out.p);
 	buf_release(&out);
 }
 

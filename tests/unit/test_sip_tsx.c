@@ -231,33 +231,9 @@ static void run_all(void)
 
 static void transitions_match_golden(void **state)
 {
-	char path[1024];
-	const char *src = getenv("top_srcdir");
-	FILE *f;
-	char *want;
-	long size;
-
 	log_text = BUF_INIT;
 	run_all();
-	snprintf(path, sizeof(path), "%s/tests/unit/golden/sip_tsx.ok", src ? src : ".");
-	if (getenv("SGW_GOLDEN_UPDATE")) {
-		f = fopen(path, "w");
-		assert_non_null(f);
-		fwrite(log_text.p, 1, log_text.len, f);
-		fclose(f);
-	}
-	f = fopen(path, "r");
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	rewind(f);
-	want = calloc(1, (size_t)size + 1);
-	assert_int_equal(fread(want, 1, (size_t)size, f), (size_t)size);
-	fclose(f);
-	if (strcmp(want, log_text.p) != 0)
-		print_error("transition log differs from %s; got:\n%s", path, log_text.p);
-	assert_string_equal(want, log_text.p);
-	free(want);
+	sgw_golden_check("sip_tsx.ok", log_text.p);
 	buf_release(&log_text);
 }
 

@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "lib/mem.h"
 
@@ -38,5 +41,35 @@ static inline int sgw_test_teardown(void **state)
 }
 
 #define SGW_TEST(fn) cmocka_unit_test_setup_teardown(fn, sgw_test_setup, sgw_test_teardown)
+
+/* Compare text with the reviewed golden file tests/unit/golden/NAME;
+ * SGW_GOLDEN_UPDATE=1 rewrites the file first (then review the diff). */
+static inline void sgw_golden_check(const char *name, const char *text)
+{
+	char path[1024], *want;
+	const char *src = getenv("top_srcdir");
+	FILE *f;
+	long size;
+
+	snprintf(path, sizeof(path), "%s/tests/unit/golden/%s", src ? src : ".", name);
+	if (getenv("SGW_GOLDEN_UPDATE")) {
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(text, f);
+		fclose(f);
+	}
+	f = fopen(path, "r");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	want = calloc(1, (size_t)size + 1);
+	assert_int_equal(fread(want, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	if (strcmp(want, text) != 0)
+		print_error("output differs from %s; got:\n%s", path, text);
+	assert_string_equal(want, text);
+	free(want);
+}
 
 #endif
