@@ -507,3 +507,363 @@ int sip_subscription_state_parse(struct sv value, struct sip_subscription_state 
 	}
 	return st->state.len ? 0 : -EINVAL;
 }
+
+/* A small decimal parameter value: 0..max, else -1. */
+static int small_uint(struct sv v, int max)
+{
+	uint32_t n;
+
+	if (sip_hdr_uint(v, &n) < 0 || n > (uint32_t)max)
+		return -1;
+	return (int)n;
+}
+
+int sip_diversion_parse(struct sv elem, struct sip_diversion *d)
+{
+	struct sv val;
+	bool found;
+
+	memset(d, 0, sizeof(*d));
+	if (sip_name_addr_parse(elem, &d->na) < 0)
+		return -EINVAL;
+	d->reason = sip_param_find(d->na.params, "reason", &found);
+	d->privacy = sip_param_find(d->na.params, "privacy", &found);
+	d->screen = sip_param_find(d->na.params, "screen", &found);
+	d->counter = 1;
+	d->limit = -1;
+	val = sip_param_find(d->na.params, "counter", &found);
+	if (found && (d->counter = small_uint(val, 100)) < 0)
+		return -EINVAL;
+	val = sip_param_find(d->na.params, "limit", &found);
+	if (found && (d->limit = small_uint(val, 100)) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+/* index = 1*DIGIT *("." 1*DIGIT) (RFC 7044 §4.1); the number of levels, or 0. */
+static unsigned hi_index_depth(struct sv v)
+{
+	unsigned depth = 1;
+	bool digit = false;
+
+	for (size_t i = 0; i < v.len; i++) {
+		if (isdigit((unsigned char)v.p[i])) {
+			digit = true;
+		} else if (v.p[i] == '.' && digit) {
+			depth++;
+			digit = false;
+		} else {
+			return 0;
+		}
+	}
+	return digit ? depth : 0;
+}
+
+int sip_history_info_parse(struct sv elem, struct sip_history_info *h)
+{
+	static const struct {
+		const char *name;
+		enum sip_hi_tag tag;
+	} tags[] = {{"rc", SIP_HI_RC}, {"mp", SIP_HI_MP}, {"np", SIP_HI_NP}};
+	bool found;
+
+	memset(h, 0, sizeof(*h));
+	if (sip_name_addr_parse(elem, &h->na) < 0)
+		return -EINVAL;
+	h->index = sip_param_find(h->na.params, "index", &found);
+	if (!found || !(h->depth = hi_index_depth(h->index)))
+		return -EINVAL; /* §4.1: every entry has an index */
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		struct sv v = sip_param_find(h->na.params, tags[i].name, &found);
+
+		if (!found)
+			continue;
+		if (h->tag != SIP_HI_NONE || (v.len && !hi_index_depth(v)))
+			return -EINVAL; /* at most one of rc, mp, np (§4.1) */
+		h->tag = tags[i].tag;
+		h->tag_index = v;
+	}
+	h->reason = sip_uri_header(&h->na.uri, "Reason", &found);
+	return 0;
+}
+
+int sip_refer_to_parse(struct sv value, struct sip_refer_to *r, char *rbuf, size_t rbuf_size)
+{
+	struct sv rep;
+	int n;
+
+	memset(r, 0, sizeof(*r));
+	if (sip_name_addr_parse(value, &r->na) < 0)
+		return -EINVAL;
+	rep = sip_uri_header(&r->na.uri, "Replaces", &r->has_replaces);
+	if (!r->has_replaces)
+		return 0;
+	n = sip_uri_unescape(rep, rbuf, rbuf_size);
+	if (n < 0 || memchr(rbuf, '\0', (size_t)n))
+		return -EINVAL;
+	return sip_replaces_parse(sv_make(rbuf, (size_t)n), &r->replaces);
+}
+
+int sip_referred_by_parse(struct sv value, struct sip_referred_by *r)
+{
+	bool found;
+
+	memset(r, 0, sizeof(*r));
+	if (sip_name_addr_parse(value, &r->na) < 0)
+		return -EINVAL;
+	r->cid = sip_param_find(r->na.params, "cid", &found);
+	return 0;
+}
+
+/* 1*DIGIT ["." *DIGIT] as microseconds; false on bad syntax or overflow. */
+static bool decimal_us(struct sv v, uint64_t *us)
+{
+	uint64_t whole = 0, frac = 0, scale = 1000000;
+	size_t i = 0;
+
+	if (!v.len || !isdigit((unsigned char)v.p[0]))
+		return false;
+	for (; i < v.len && isdigit((unsigned char)v.p[i]); i++) {
+		whole = whole * 10 + (uint64_t)(v.p[i] - '0');
+		if (whole > UINT64_MAX / 1000000 / 10)
+			return false;
+	}
+	if (i < v.len && v.p[i] == '.') {
+		for (i++; i < v.len && isdigit((unsigned char)v.p[i]); i++) {
+			if (scale > 1) { /* finer than a microsecond: dropped */
+				scale /= 10;
+				frac += (uint64_t)(v.p[i] - '0') * scale;
+			}
+		}
+	}
+	if (i != v.len)
+		return false;
+	*us = whole * 1000000 + frac;
+	return true;
+}
+
+int sip_timestamp_parse(struct sv value, struct sip_timestamp *t)
+{
+	struct sv v = sv_trim_lws(value);
+	size_t i = 0;
+
+	memset(t, 0, sizeof(*t));
+	while (i < v.len && !is_lws(v.p[i]))
+		i++;
+	t->value = sv_make(v.p, i);
+	t->delay = sv_trim_lws(sv_make(v.p + i, v.len - i));
+	if (!decimal_us(t->value, &t->value_us))
+		return -EINVAL;
+	if (t->delay.len && !decimal_us(t->delay, &t->delay_us))
+		return -EINVAL;
+	return 0;
+}
+
+int sip_retry_after_parse(struct sv value, struct sip_retry_after *r)
+{
+	struct sv v = sv_trim_lws(value), rest, val;
+	size_t i = 0;
+	bool found;
+
+	memset(r, 0, sizeof(*r));
+	r->duration = -1;
+	while (i < v.len && isdigit((unsigned char)v.p[i]))
+		i++;
+	if (sip_hdr_uint(sv_make(v.p, i), &r->seconds) < 0)
+		return -EINVAL;
+	rest = sv_trim_lws(sv_make(v.p + i, v.len - i));
+	if (rest.len && rest.p[0] == '(') {
+		/* comment = "(" *(ctext / quoted-pair / comment) ")" */
+		int depth = 0;
+		size_t k;
+
+		for (k = 0; k < rest.len; k++) {
+			if (rest.p[k] == '\\') {
+				k++;
+			} else if (rest.p[k] == '(') {
+				depth++;
+			} else if (rest.p[k] == ')' && --depth == 0) {
+				break;
+			}
+		}
+		if (k >= rest.len)
+			return -EINVAL;
+		r->comment = sv_make(rest.p + 1, k - 1);
+		rest = sv_trim_lws(sv_make(rest.p + k + 1, rest.len - k - 1));
+	}
+	if (rest.len && rest.p[0] != ';')
+		return -EINVAL;
+	val = sip_param_find(rest, "duration", &found);
+	if (found) {
+		uint32_t n;
+
+		if (sip_hdr_uint(val, &n) < 0)
+			return -EINVAL;
+		r->duration = n;
+	}
+	return 0;
+}
+
+static bool is_mime_token(struct sv s)
+{
+	if (!s.len)
+		return false;
+	for (size_t i = 0; i < s.len; i++)
+		if (!isalnum((unsigned char)s.p[i]) && !strchr("-.!%*_+`'~", s.p[i]))
+			return false;
+	return true;
+}
+
+int sip_content_type_parse(struct sv value, struct sip_content_type *ct)
+{
+	struct sv v = sv_trim_lws(value);
+	size_t semi = scan(v, ';');
+	struct sv mt = sv_trim_lws(sv_make(v.p, semi));
+	const char *slash = memchr(mt.p, '/', mt.len);
+	bool found;
+
+	memset(ct, 0, sizeof(*ct));
+	if (!slash)
+		return -EINVAL;
+	ct->type = sv_trim_lws(sv_make(mt.p, (size_t)(slash - mt.p)));
+	ct->subtype = sv_trim_lws(sv_make(slash + 1, (size_t)(mt.p + mt.len - slash - 1)));
+	ct->params = sv_make(v.p + semi, v.len - semi);
+	if (!is_mime_token(ct->type) || !is_mime_token(ct->subtype))
+		return -EINVAL;
+	ct->boundary = sip_param_find(ct->params, "boundary", &found);
+	/* RFC 2046 §5.1.1: a multipart type needs a boundary of 1 to 70 characters */
+	if (sv_eq_cstr_nocase(ct->type, "multipart") && (!ct->boundary.len || ct->boundary.len > 70))
+		return -EINVAL;
+	return 0;
+}
+
+bool sip_content_type_is(const struct sip_content_type *ct, const char *type, const char *subtype)
+{
+	return sv_eq_cstr_nocase(ct->type, type) && sv_eq_cstr_nocase(ct->subtype, subtype);
+}
+
+void sip_multipart_init(struct sip_multipart *mp, struct sv body, struct sv boundary)
+{
+	memset(mp, 0, sizeof(*mp));
+	mp->body = body;
+	mp->boundary = boundary;
+}
+
+/* Position of the next delimiter line "--boundary" at or after from that
+ * starts the body or follows a CRLF; body.len when none. */
+static size_t find_delimiter(const struct sip_multipart *mp, size_t from)
+{
+	const struct sv b = mp->body;
+
+	for (size_t i = from; i + 2 + mp->boundary.len <= b.len; i++) {
+		if (b.p[i] != '-' || b.p[i + 1] != '-' ||
+		    memcmp(b.p + i + 2, mp->boundary.p, mp->boundary.len) != 0)
+			continue;
+		if (i == 0 || (i >= 2 && b.p[i - 2] == '\r' && b.p[i - 1] == '\n'))
+			return i;
+	}
+	return b.len;
+}
+
+/* The rest of the delimiter's line after "--boundary": "--" marks the
+ * close; only transport padding (spaces, tabs) may follow, then CRLF. */
+static int delimiter_line(const struct sip_multipart *mp, size_t at, size_t *next, bool *close)
+{
+	const struct sv b = mp->body;
+	size_t i = at + 2 + mp->boundary.len;
+
+	*close = false;
+	if (i + 2 <= b.len && b.p[i] == '-' && b.p[i + 1] == '-') {
+		*close = true;
+		i += 2;
+	}
+	while (i < b.len && (b.p[i] == ' ' || b.p[i] == '\t'))
+		i++;
+	if (*close) {
+		*next = b.len; /* the epilogue is ignored */
+		return 0;
+	}
+	if (i + 2 > b.len || b.p[i] != '\r' || b.p[i + 1] != '\n')
+		return -EBADMSG;
+	*next = i + 2;
+	return 0;
+}
+
+static struct sv part_content_type(struct sv headers)
+{
+	struct sv rest = headers;
+
+	while (rest.len) {
+		const char *eol = memmem(rest.p, rest.len, "\r\n", 2);
+		struct sv line = sv_make(rest.p, eol ? (size_t)(eol - rest.p) : rest.len);
+		const char *colon = memchr(line.p, ':', line.len);
+
+		if (colon && sv_eq_cstr_nocase(sv_trim_lws(sv_make(line.p, (size_t)(colon - line.p))),
+					       "Content-Type"))
+			return sv_trim_lws(sv_make(colon + 1, (size_t)(line.p + line.len - colon - 1)));
+		if (!eol)
+			break;
+		rest = sv_make(eol + 2, (size_t)(rest.p + rest.len - eol - 2));
+	}
+	return SV_NULL;
+}
+
+int sip_multipart_next(struct sip_multipart *mp, struct sip_body_part *part)
+{
+	size_t start, end, next;
+	bool close;
+	struct sv p;
+	const char *blank;
+
+	if (mp->done)
+		return 0;
+	if (!mp->boundary.len)
+		return -EBADMSG;
+	if (!mp->started) { /* skip the preamble */
+		size_t d = find_delimiter(mp, 0);
+
+		if (d == mp->body.len || delimiter_line(mp, d, &mp->pos, &close) < 0 || close)
+			return -EBADMSG;
+		mp->started = true;
+	}
+	start = mp->pos;
+	end = find_delimiter(mp, start);
+	if (end == mp->body.len)
+		return -EBADMSG; /* no delimiter after the part: truncated */
+	if (delimiter_line(mp, end, &next, &close) < 0)
+		return -EBADMSG;
+	/* the CRLF before the delimiter belongs to it (RFC 2046 §5.1.1) */
+	if (end < start + 2)
+		return -EBADMSG;
+	p = sv_make(mp->body.p + start, end - 2 - start);
+	if (p.len >= 2 && p.p[0] == '\r' && p.p[1] == '\n') {
+		part->headers = sv_make(p.p, 0); /* no headers: the blank line at once */
+		part->content = sv_make(p.p + 2, p.len - 2);
+	} else if ((blank = memmem(p.p, p.len, "\r\n\r\n", 4)) != NULL) {
+		part->headers = sv_make(p.p, (size_t)(blank - p.p));
+		part->content = sv_make(blank + 4, (size_t)(p.p + p.len - blank - 4));
+	} else {
+		return -EBADMSG;
+	}
+	part->content_type = part_content_type(part->headers);
+	mp->pos = next;
+	mp->done = close;
+	return 1;
+}
+
+int sip_multipart_find(struct sv body, struct sv boundary, const char *type, const char *subtype,
+		       struct sip_body_part *part)
+{
+	struct sip_multipart mp;
+	int rc;
+
+	sip_multipart_init(&mp, body, boundary);
+	while ((rc = sip_multipart_next(&mp, part)) > 0) {
+		struct sip_content_type ct;
+
+		if (part->content_type.len && sip_content_type_parse(part->content_type, &ct) == 0 &&
+		    sip_content_type_is(&ct, type, subtype))
+			return 1;
+	}
+	return rc;
+}

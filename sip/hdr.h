@@ -120,4 +120,91 @@ int sip_subscription_state_parse(struct sv value, struct sip_subscription_state 
  * true when value holds the one asked for. */
 bool sip_privacy_has(struct sv value, const char *priv);
 
+/* Diversion (RFC 5806): name-addr ;reason=..;counter=N;limit=N;privacy=..;screen=.. */
+struct sip_diversion {
+	struct sip_name_addr na;
+	struct sv reason, privacy, screen;
+	int counter; /* 1 when not given (§4.1) */
+	int limit;   /* -1: none */
+};
+int sip_diversion_parse(struct sv elem, struct sip_diversion *d);
+
+/* History-Info (RFC 7044 §4.1): name-addr ;index=1.1.2 [;rc=|;mp=|;np=idx];
+ * the Reason of a retargeting travels escaped in the URI's headers. */
+enum sip_hi_tag { SIP_HI_NONE, SIP_HI_RC, SIP_HI_MP, SIP_HI_NP };
+struct sip_history_info {
+	struct sip_name_addr na;
+	struct sv index;      /* "1.1.2" */
+	unsigned depth;	      /* number of levels in index: 3 for "1.1.2" */
+	enum sip_hi_tag tag;  /* how the target was reached */
+	struct sv tag_index;  /* the index the rc/mp/np parameter names (may be empty) */
+	struct sv reason;     /* the URI header Reason, still escaped; empty when none */
+};
+int sip_history_info_parse(struct sv elem, struct sip_history_info *h);
+
+/* Refer-To (RFC 3515 §2.1): name-addr whose URI may carry an escaped
+ * Replaces header (RFC 3891 §7, attended transfer). */
+struct sip_refer_to {
+	struct sip_name_addr na;
+	bool has_replaces;
+	struct sip_replaces replaces; /* views into rbuf, after unescaping */
+};
+/* rbuf receives the unescaped Replaces value and must outlive r. */
+int sip_refer_to_parse(struct sv value, struct sip_refer_to *r, char *rbuf, size_t rbuf_size);
+
+/* Referred-By (RFC 3892): name-addr [;cid=".."] */
+struct sip_referred_by {
+	struct sip_name_addr na;
+	struct sv cid;
+};
+int sip_referred_by_parse(struct sv value, struct sip_referred_by *r);
+
+/* Timestamp (§20.38): 1*DIGIT ["." *DIGIT] [LWS delay], the same form for
+ * the delay.  Views, and the values in microseconds. */
+struct sip_timestamp {
+	struct sv value, delay; /* delay empty when none */
+	uint64_t value_us, delay_us;
+};
+int sip_timestamp_parse(struct sv value, struct sip_timestamp *t);
+
+/* Retry-After (§20.33): delta-seconds [comment] *(;duration=N / ;param) */
+struct sip_retry_after {
+	uint32_t seconds;
+	struct sv comment; /* without the parentheses; empty when none */
+	int64_t duration;  /* -1: none */
+};
+int sip_retry_after_parse(struct sv value, struct sip_retry_after *r);
+
+/* Content-Type (§20.15, RFC 2045): type/subtype *(;param); boundary for
+ * multipart types. */
+struct sip_content_type {
+	struct sv type, subtype, params, boundary;
+};
+int sip_content_type_parse(struct sv value, struct sip_content_type *ct);
+/* Is it type/subtype (case-insensitive)? */
+bool sip_content_type_is(const struct sip_content_type *ct, const char *type, const char *subtype);
+
+/* Multipart bodies (RFC 2046 §5.1, RFC 5621): walk the parts of body
+ * delimited by boundary.  Each part's headers (MIME, CRLF-separated) and
+ * content are views into the body. */
+struct sip_body_part {
+	struct sv headers;	/* the part's header block, without the blank line */
+	struct sv content_type; /* the part's Content-Type value; empty: text/plain (RFC 2046 §5.1) */
+	struct sv content;	/* the part's bytes */
+};
+struct sip_multipart {
+	struct sv body, boundary;
+	size_t pos;
+	bool started, done;
+};
+void sip_multipart_init(struct sip_multipart *mp, struct sv body, struct sv boundary);
+/* 1 with the next part, 0 after the last (the close delimiter seen), or
+ * -EBADMSG when the body does not follow the syntax (no delimiter, a part
+ * without the blank line after its headers, no close delimiter). */
+int sip_multipart_next(struct sip_multipart *mp, struct sip_body_part *part);
+/* The first part of type type/subtype in a multipart body (for an INVITE
+ * with SDP and ISUP, RFC 3204): 1 found, 0 not, -EBADMSG. */
+int sip_multipart_find(struct sv body, struct sv boundary, const char *type, const char *subtype,
+		       struct sip_body_part *part);
+
 #endif

@@ -26,7 +26,9 @@ struct hdr_name {
 
 static const struct hdr_name hdr_names[] = {
 	H("Accept", 0, SIP_HDR_ACCEPT),
+	H("Accept-Contact", 'a', SIP_HDR_ACCEPT_CONTACT),	/* RFC 3841 */
 	H("Allow", 0, SIP_HDR_ALLOW),
+	H("Allow-Events", 'u', SIP_HDR_ALLOW_EVENTS),		/* RFC 6665 */
 	H("Authorization", 0, SIP_HDR_AUTHORIZATION),
 	H("Call-ID", 'i', SIP_HDR_CALL_ID),
 	H("Contact", 'm', SIP_HDR_CONTACT),
@@ -34,12 +36,16 @@ static const struct hdr_name hdr_names[] = {
 	H("Content-Length", 'l', SIP_HDR_CONTENT_LENGTH),
 	H("Content-Type", 'c', SIP_HDR_CONTENT_TYPE),
 	H("CSeq", 0, SIP_HDR_CSEQ),
+	H("Diversion", 0, SIP_HDR_DIVERSION),			/* RFC 5806 */
 	H("Event", 'o', SIP_HDR_EVENT),
 	H("Expires", 0, SIP_HDR_EXPIRES),
 	H("From", 'f', SIP_HDR_FROM),
+	H("History-Info", 0, SIP_HDR_HISTORY_INFO),		/* RFC 7044 */
+	H("Identity", 'y', SIP_HDR_IDENTITY),			/* RFC 8224 */
 	H("Max-Forwards", 0, SIP_HDR_MAX_FORWARDS),
 	H("Min-SE", 0, SIP_HDR_MIN_SE),
-	H("P-Asserted-Identity", 0, SIP_HDR_P_ASSERTED_IDENTITY),
+	H("P-Asserted-Identity", 0, SIP_HDR_P_ASSERTED_IDENTITY),	/* RFC 3325 */
+	H("P-Preferred-Identity", 0, SIP_HDR_P_PREFERRED_IDENTITY),
 	H("Privacy", 0, SIP_HDR_PRIVACY),
 	H("Proxy-Authenticate", 0, SIP_HDR_PROXY_AUTHENTICATE),
 	H("Proxy-Authorization", 0, SIP_HDR_PROXY_AUTHORIZATION),
@@ -49,14 +55,20 @@ static const struct hdr_name hdr_names[] = {
 	H("Record-Route", 0, SIP_HDR_RECORD_ROUTE),
 	H("Refer-To", 'r', SIP_HDR_REFER_TO),
 	H("Referred-By", 'b', SIP_HDR_REFERRED_BY),
+	H("Reject-Contact", 'j', SIP_HDR_REJECT_CONTACT),	/* RFC 3841 */
+	H("Request-Disposition", 'd', SIP_HDR_REQUEST_DISPOSITION),
 	H("Require", 0, SIP_HDR_REQUIRE),
 	H("Route", 0, SIP_HDR_ROUTE),
+	H("Retry-After", 0, SIP_HDR_RETRY_AFTER),
 	H("RSeq", 0, SIP_HDR_RSEQ),
+	H("Server", 0, SIP_HDR_SERVER),
 	H("Session-Expires", 'x', SIP_HDR_SESSION_EXPIRES),
 	H("Subject", 's', SIP_HDR_SUBJECT),
 	H("Supported", 'k', SIP_HDR_SUPPORTED),
+	H("Timestamp", 0, SIP_HDR_TIMESTAMP),
 	H("To", 't', SIP_HDR_TO),
 	H("Unsupported", 0, SIP_HDR_UNSUPPORTED),
+	H("User-Agent", 0, SIP_HDR_USER_AGENT),
 	H("Via", 'v', SIP_HDR_VIA),
 	H("WWW-Authenticate", 0, SIP_HDR_WWW_AUTHENTICATE),
 };

@@ -9,8 +9,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 const char *const sdp_dir_names[] = {"", "sendrecv", "sendonly", "recvonly", "inactive"};
 
@@ -489,4 +491,129 @@ enum sdp_dir sdp_media_direction(const struct sdp_session *s, const struct sdp_m
 	if (c->set && sv_eq_cstr(c->addr, "0.0.0.0") && d == SDP_DIR_SENDRECV)
 		return SDP_DIR_SENDONLY;
 	return d;
+}
+
+int sdp_crypto_parse(struct sv value, struct sdp_crypto *c)
+{
+	struct sv f[4], key;
+	size_t n = fields(value, f, 4);
+	const char *bar, *end;
+
+	memset(c, 0, sizeof(*c));
+	if (n < 3 || !parse_uint(f[0], 999999999, &c->tag) || !f[1].len)
+		return -EBADMSG;
+	c->suite = f[1];
+	c->key_params = f[2];
+	if (n == 4)
+		c->session_params = f[3];
+	/* key-params = key-method ":" key-info; several are ';'-separated */
+	key = f[2];
+	if (key.len < 8 || strncasecmp(key.p, "inline:", 7))
+		return -EBADMSG;
+	end = memchr(key.p, ';', key.len);
+	if (!end)
+		end = key.p + key.len;
+	key = sv_make(key.p + 7, (size_t)(end - key.p - 7));
+	bar = memchr(key.p, '|', key.len);
+	c->key = sv_make(key.p, bar ? (size_t)(bar - key.p) : key.len);
+	if (!c->key.len)
+		return -EBADMSG;
+	while (bar) {
+		const char *start = bar + 1, *next = memchr(start, '|', (size_t)(key.p + key.len - start));
+		struct sv part = sv_make(start, (size_t)((next ? next : key.p + key.len) - start));
+
+		/* "lifetime" or "MKI:length" (RFC 4568 §9.2) */
+		if (memchr(part.p, ':', part.len))
+			c->mki = part;
+		else
+			c->lifetime = part;
+		bar = next;
+	}
+	return 0;
+}
+
+int sdp_fingerprint_parse(struct sv value, struct sdp_fingerprint *fp)
+{
+	struct sv f[2];
+
+	memset(fp, 0, sizeof(*fp));
+	if (fields(value, f, 2) != 2 || !f[0].len || f[1].len < 2)
+		return -EBADMSG;
+	for (size_t i = 0; i < f[1].len; i++)
+		if (!isxdigit((unsigned char)f[1].p[i]) && f[1].p[i] != ':')
+			return -EBADMSG;
+	fp->hash = f[0];
+	fp->value = f[1];
+	return 0;
+}
+
+enum sdp_setup sdp_media_setup(const struct sdp_session *s, const struct sdp_media *m)
+{
+	static const char *const names[] = {"", "active", "passive", "actpass", "holdconn"};
+	const struct sdp_attr *a = sdp_attr_find(m->attrs, m->nattrs, "setup", NULL);
+
+	if (!a)
+		a = sdp_attr_find(s->attrs, s->nattrs, "setup", NULL);
+	if (!a)
+		return SDP_SETUP_NONE;
+	for (size_t i = 1; i < sizeof(names) / sizeof(names[0]); i++)
+		if (sv_eq_cstr_nocase(a->value, names[i]))
+			return (enum sdp_setup)i;
+	return SDP_SETUP_INVALID;
+}
+
+bool sdp_media_is_t38(const struct sdp_media *m)
+{
+	return sv_eq_cstr_nocase(m->type, "image") && sv_eq_cstr_nocase(m->proto, "udptl") &&
+	       m->nfmts >= 1 && sv_eq_cstr_nocase(m->fmts[0], "t38");
+}
+
+int sdp_media_t38(const struct sdp_media *m, struct sdp_t38 *t)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} nums[] = {
+		{"T38FaxVersion", offsetof(struct sdp_t38, version)},
+		{"T38MaxBitRate", offsetof(struct sdp_t38, max_bitrate)},
+		{"T38FaxMaxBuffer", offsetof(struct sdp_t38, max_buffer)},
+		{"T38FaxMaxDatagram", offsetof(struct sdp_t38, max_datagram)},
+	};
+
+	memset(t, 0, sizeof(*t));
+	t->rate_management = SV_LIT("transferredTCF");
+	for (size_t i = 0; i < m->nattrs; i++) {
+		const struct sdp_attr *a = &m->attrs[i];
+		bool known = false;
+
+		for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+			if (!sv_eq_cstr_nocase(a->name, nums[k].name))
+				continue;
+			known = true;
+			if (!parse_uint(sv_trim_lws(a->value), 100000000,
+					(unsigned *)((char *)t + nums[k].off)))
+				return -EBADMSG;
+		}
+		if (known)
+			continue;
+		if (sv_eq_cstr_nocase(a->name, "T38FaxRateManagement"))
+			t->rate_management = a->value;
+		else if (sv_eq_cstr_nocase(a->name, "T38FaxUdpEC"))
+			t->udp_ec = a->value;
+		/* the boolean ones: present (or ":1") is true (T.38 Annex D.2.3) */
+		else if (sv_eq_cstr_nocase(a->name, "T38FaxFillBitRemoval"))
+			t->fill_bit_removal = !a->has_value || !sv_eq_cstr(a->value, "0");
+		else if (sv_eq_cstr_nocase(a->name, "T38FaxTranscodingMMR"))
+			t->transcoding_mmr = !a->has_value || !sv_eq_cstr(a->value, "0");
+		else if (sv_eq_cstr_nocase(a->name, "T38FaxTranscodingJBIG"))
+			t->transcoding_jbig = !a->has_value || !sv_eq_cstr(a->value, "0");
+	}
+	return 0;
+}
+
+bool sdp_same_version(const struct sdp_session *prev, const struct sdp_session *cur)
+{
+	return sv_eq(prev->origin_user, cur->origin_user) && sv_eq(prev->sess_id, cur->sess_id) &&
+	       sv_eq(prev->sess_version, cur->sess_version) &&
+	       sv_eq_nocase(prev->origin_addr, cur->origin_addr);
 }

@@ -97,4 +97,46 @@ struct sv sdp_media_fmtp(const struct sdp_media *m, unsigned pt, bool *found);
  * sendrecv), with RFC 3264 §8.4's old hold form (c= 0.0.0.0) as sendonly. */
 enum sdp_dir sdp_media_direction(const struct sdp_session *s, const struct sdp_media *m);
 
+/* a=crypto (RFC 4568 §9.1): tag suite key-params [session-params].  The
+ * first key-param's inline: key is split into key|lifetime|MKI:length. */
+struct sdp_crypto {
+	unsigned tag;
+	struct sv suite, key_params, session_params;
+	struct sv key;	    /* the base64 key||salt after "inline:" */
+	struct sv lifetime; /* "2^20" or empty */
+	struct sv mki;	    /* "1:4" or empty */
+};
+int sdp_crypto_parse(struct sv value, struct sdp_crypto *c);
+
+/* a=fingerprint (RFC 8122 §5): hash-func fingerprint ("sha-256 AB:CD:..") */
+struct sdp_fingerprint {
+	struct sv hash, value;
+};
+int sdp_fingerprint_parse(struct sv value, struct sdp_fingerprint *f);
+
+/* a=setup (RFC 4145 §4): the media's own, else the session's. */
+enum sdp_setup { SDP_SETUP_NONE, SDP_SETUP_ACTIVE, SDP_SETUP_PASSIVE, SDP_SETUP_ACTPASS,
+		 SDP_SETUP_HOLDCONN, SDP_SETUP_INVALID };
+enum sdp_setup sdp_media_setup(const struct sdp_session *s, const struct sdp_media *m);
+
+/* T.38 over UDPTL (ITU-T T.38 Annex D, RFC 3362): the attributes of an
+ * "m=image PORT udptl t38" stream, defaults where absent. */
+struct sdp_t38 {
+	unsigned version;	/* T38FaxVersion, 0 */
+	unsigned max_bitrate;	/* T38MaxBitRate, 0: not given */
+	struct sv rate_management; /* "transferredTCF" (default) or "localTCF" */
+	unsigned max_buffer;	/* T38FaxMaxBuffer, 0: not given */
+	unsigned max_datagram;	/* T38FaxMaxDatagram, 0: not given */
+	struct sv udp_ec;	/* "t38UDPRedundancy", "t38UDPFEC", "t38UDPNoEC" or empty */
+	bool fill_bit_removal, transcoding_mmr, transcoding_jbig;
+};
+/* 0, or -EBADMSG when an attribute's value is not a number where one is due. */
+int sdp_media_t38(const struct sdp_media *m, struct sdp_t38 *t);
+bool sdp_media_is_t38(const struct sdp_media *m);
+
+/* RFC 3264 §8 and RFC 8866 §5.2: a description whose o= names the same
+ * session with the same version as before is unchanged, and a re-offer
+ * like that needs no new negotiation. */
+bool sdp_same_version(const struct sdp_session *prev, const struct sdp_session *cur);
+
 #endif

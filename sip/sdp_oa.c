@@ -154,7 +154,7 @@ static int answer_audio(const struct sdp_session *offer, const struct sdp_media 
 	if (!chosen)
 		return -1;
 	if (l->telephone_event) {
-		static const struct sdp_codec te_codec = {"telephone-event", 8000, 1, -1};
+		static const struct sdp_codec te_codec = {"telephone-event", 8000, 1, -1, NULL};
 
 		for (size_t f = 0; f < o->nfmts && !te; f++)
 			te = parse_pt(o->fmts[f], &te_pt) && pt_is(o, te_pt, &te_codec);
@@ -162,32 +162,13 @@ static int answer_audio(const struct sdp_session *offer, const struct sdp_media 
 	if (savp) {
 		for (crypto = sdp_attr_find(o->attrs, o->nattrs, "crypto", NULL); crypto;
 		     crypto = sdp_attr_find(o->attrs, o->nattrs, "crypto", crypto)) {
-			struct sv f[3]; /* tag, suite, key-params */
-			const char *sp1 = memchr(crypto->value.p, ' ', crypto->value.len), *sp2;
+			struct sdp_crypto c;
 
-			if (!sp1)
-				continue;
-			sp2 = memchr(sp1 + 1, ' ', (size_t)(crypto->value.p + crypto->value.len - sp1 - 1));
-			if (!sp2)
-				continue;
-			f[0] = sv_make(crypto->value.p, (size_t)(sp1 - crypto->value.p));
-			f[1] = sv_make(sp1 + 1, (size_t)(sp2 - sp1 - 1));
-			f[2] = sv_make(sp2 + 1, (size_t)(crypto->value.p + crypto->value.len - sp2 - 1));
-			if (sdp_crypto_suite_supported(f[1]) && f[2].len > 7 &&
-			    !strncmp(f[2].p, "inline:", 7) && l->srtp_key) {
-				unsigned tag = 0;
-
-				for (size_t i = 0; i < f[0].len && isdigit((unsigned char)f[0].p[i]); i++)
-					tag = tag * 10 + (unsigned)(f[0].p[i] - '0');
-				neg->crypto_suite = f[1];
-				neg->crypto_tag = tag;
-				{
-					const char *key = f[2].p + 7, *bar = memchr(key, '|', (size_t)(f[2].p + f[2].len - key));
-					const char *end = bar ? bar : f[2].p + f[2].len;
-					const char *sp = memchr(key, ' ', (size_t)(end - key));
-
-					neg->remote_key = sv_make(key, (size_t)((sp ? sp : end) - key));
-				}
+			if (sdp_crypto_parse(crypto->value, &c) == 0 &&
+			    sdp_crypto_suite_supported(c.suite) && l->srtp_key) {
+				neg->crypto_suite = c.suite;
+				neg->crypto_tag = c.tag;
+				neg->remote_key = c.key;
 				break;
 			}
 		}
@@ -210,7 +191,8 @@ static int answer_audio(const struct sdp_session *offer, const struct sdp_media 
 		 true);
 	if (te) {
 		bool found;
-		struct sv ev = events_answer(sdp_media_fmtp(o, te_pt, &found), found, ar);
+		struct sv offered = sdp_media_fmtp(o, te_pt, &found); /* sets found first */
+		struct sv ev = events_answer(offered, found, ar);
 
 		add_attr(a, SV_LIT("rtpmap"), arena_printf(ar, "%u telephone-event/8000", te_pt), true);
 		add_attr(a, SV_LIT("fmtp"), arena_printf(ar, "%u %.*s", te_pt, (int)ev.len, ev.p), true);
@@ -240,43 +222,296 @@ static int answer_audio(const struct sdp_session *offer, const struct sdp_media 
 	return 0;
 }
 
+static void session_lines(const struct sdp_local *l, struct sdp_session *s, struct arena *ar);
+static int scratch_full(struct sdp_error *err);
+
+static unsigned t38_bitrate(const struct sdp_local *l)
+{
+	return l->t38_max_bitrate ? l->t38_max_bitrate : 14400;
+}
+
+static unsigned t38_datagram(const struct sdp_local *l)
+{
+	return l->t38_max_datagram ? l->t38_max_datagram : 400;
+}
+
+/* The T.38 attributes of one of our image streams. */
+static void t38_attrs(struct sdp_media *a, const struct sdp_t38 *t, struct arena *ar)
+{
+	add_attr(a, SV_LIT("T38FaxVersion"), arena_printf(ar, "%u", t->version), true);
+	add_attr(a, SV_LIT("T38MaxBitRate"), arena_printf(ar, "%u", t->max_bitrate), true);
+	add_attr(a, SV_LIT("T38FaxRateManagement"), t->rate_management, true);
+	add_attr(a, SV_LIT("T38FaxMaxBuffer"), arena_printf(ar, "%u", t->max_buffer), true);
+	add_attr(a, SV_LIT("T38FaxMaxDatagram"), arena_printf(ar, "%u", t->max_datagram), true);
+	add_attr(a, SV_LIT("T38FaxUdpEC"), t->udp_ec, true);
+}
+
+static int answer_t38(const struct sdp_session *offer, const struct sdp_media *o,
+		      const struct sdp_local *l, struct sdp_media *a, struct arena *ar,
+		      struct sdp_negotiated *neg)
+{
+	const struct sdp_conn *oc = o->conn.set ? &o->conn : &offer->conn;
+	struct sdp_t38 off, ans;
+
+	if (!l->t38 || o->port == 0 || sdp_media_t38(o, &off) < 0)
+		return -1;
+	memset(&ans, 0, sizeof(ans));
+	ans.version = 0; /* the lower of the two versions: we speak version 0 */
+	ans.max_bitrate = off.max_bitrate && off.max_bitrate < t38_bitrate(l) ? off.max_bitrate
+									    : t38_bitrate(l);
+	ans.rate_management = sv_eq_cstr_nocase(off.rate_management, "localTCF")
+				      ? SV_LIT("localTCF") : SV_LIT("transferredTCF");
+	ans.max_buffer = 2000;
+	ans.max_datagram = t38_datagram(l);
+	ans.udp_ec = sv_eq_cstr_nocase(off.udp_ec, "t38UDPNoEC") ? SV_LIT("t38UDPNoEC")
+								   : SV_LIT("t38UDPRedundancy");
+	memset(a, 0, sizeof(*a));
+	a->type = o->type;
+	a->proto = o->proto;
+	a->port = l->t38_port;
+	a->nports = 1;
+	a->fmts[a->nfmts++] = o->fmts[0];
+	t38_attrs(a, &ans, ar);
+	neg->t38 = true;
+	neg->t38p = ans;
+	/* we send datagrams no larger than the peer takes */
+	neg->t38p.max_datagram = off.max_datagram ? off.max_datagram : 400;
+	neg->t38_addr = oc->addr;
+	neg->t38_port = o->port;
+	return 0;
+}
+
 int sdp_answer_build(const struct sdp_session *offer, const struct sdp_local *l,
 		     struct sdp_session *answer, char *scratch, size_t scratch_size,
 		     struct sdp_negotiated *neg, struct sdp_error *err)
 {
 	struct arena ar = {scratch, scratch_size, 0, false};
 
-	memset(answer, 0, sizeof(*answer));
 	memset(neg, 0, sizeof(*neg));
 	neg->te_pt = -1;
-	answer->version = 0;
-	answer->origin_user = sv_cstr(l->user ? l->user : "-");
-	answer->sess_id = arena_printf(&ar, "%" PRIu64, l->sess_id);
-	answer->sess_version = arena_printf(&ar, "%" PRIu64, l->sess_version);
-	answer->origin_nettype = SV_LIT("IN");
-	answer->origin_addrtype = sv_cstr(l->addrtype);
-	answer->origin_addr = sv_cstr(l->addr);
-	answer->name = SV_LIT("sipgw");
-	answer->conn.set = true;
-	answer->conn.nettype = SV_LIT("IN");
-	answer->conn.addrtype = sv_cstr(l->addrtype);
-	answer->conn.addr = sv_cstr(l->addr);
-	answer->timing = SV_LIT("0 0");
+	session_lines(l, answer, &ar);
 	for (size_t i = 0; i < offer->nmedia; i++) {
 		const struct sdp_media *o = &offer->media[i];
 		struct sdp_media *a = &answer->media[answer->nmedia++];
 
-		/* one audio stream is enough for a gateway channel */
-		if (neg->audio || !sv_eq_cstr(o->type, "audio") ||
-		    answer_audio(offer, o, l, a, &ar, neg) < 0)
+		/* one audio stream is enough for a gateway channel, one for fax */
+		if (sdp_media_is_t38(o)) {
+			if (neg->t38 || answer_t38(offer, o, l, a, &ar, neg) < 0)
+				refuse(o, a);
+		} else if (neg->audio || !sv_eq_cstr(o->type, "audio") ||
+			   answer_audio(offer, o, l, a, &ar, neg) < 0) {
 			refuse(o, a);
-	}
-	if (ar.full) {
-		if (err) {
-			err->line = 0;
-			snprintf(err->msg, sizeof(err->msg), "scratch space for the answer too small");
 		}
-		return -ENOSPC;
 	}
+	return ar.full ? scratch_full(err) : 0;
+}
+
+static void session_lines(const struct sdp_local *l, struct sdp_session *s, struct arena *ar)
+{
+	memset(s, 0, sizeof(*s));
+	s->version = 0;
+	s->origin_user = sv_cstr(l->user ? l->user : "-");
+	s->sess_id = arena_printf(ar, "%" PRIu64, l->sess_id);
+	s->sess_version = arena_printf(ar, "%" PRIu64, l->sess_version);
+	s->origin_nettype = SV_LIT("IN");
+	s->origin_addrtype = sv_cstr(l->addrtype);
+	s->origin_addr = sv_cstr(l->addr);
+	s->name = SV_LIT("sipgw");
+	s->conn.set = true;
+	s->conn.nettype = SV_LIT("IN");
+	s->conn.addrtype = sv_cstr(l->addrtype);
+	s->conn.addr = sv_cstr(l->addr);
+	s->timing = SV_LIT("0 0");
+}
+
+static int scratch_full(struct sdp_error *err)
+{
+	if (err) {
+		err->line = 0;
+		snprintf(err->msg, sizeof(err->msg), "scratch space for the description too small");
+	}
+	return -ENOSPC;
+}
+
+/* Our payload type for codec i: its static number, else a dynamic one from
+ * 96 upwards, skipping 101 (telephone-event's). */
+static unsigned offer_pt(const struct sdp_local *l, size_t i)
+{
+	unsigned dyn = 96;
+
+	for (size_t k = 0; k < i; k++)
+		if (l->codecs[k].static_pt < 0 && ++dyn == 101)
+			dyn++;
+	return l->codecs[i].static_pt >= 0 ? (unsigned)l->codecs[i].static_pt : dyn;
+}
+
+int sdp_offer_build(const struct sdp_local *l, enum sdp_offer_kind kind, enum sdp_dir dir,
+		    struct sdp_session *offer, char *scratch, size_t scratch_size,
+		    struct sdp_error *err)
+{
+	struct arena ar = {scratch, scratch_size, 0, false};
+	struct sdp_media *m;
+
+	session_lines(l, offer, &ar);
+	m = &offer->media[offer->nmedia++];
+	m->type = SV_LIT("audio");
+	m->proto = l->srtp_key ? SV_LIT("RTP/SAVP") : SV_LIT("RTP/AVP");
+	m->nports = 1;
+	if (kind == SDP_OFFER_T38) {
+		/* the audio stream stays in its place, refused (RFC 3264 §8.2) */
+		struct sdp_t38 t = {.version = 0, .max_bitrate = t38_bitrate(l),
+				    .rate_management = SV_LIT("transferredTCF"), .max_buffer = 2000,
+				    .max_datagram = t38_datagram(l),
+				    .udp_ec = SV_LIT("t38UDPRedundancy")};
+
+		m->port = 0;
+		m->fmts[m->nfmts++] = arena_printf(&ar, "%u", offer_pt(l, 0));
+		m = &offer->media[offer->nmedia++];
+		m->type = SV_LIT("image");
+		m->proto = SV_LIT("udptl");
+		m->port = l->t38_port;
+		m->nports = 1;
+		m->fmts[m->nfmts++] = SV_LIT("t38");
+		t38_attrs(m, &t, &ar);
+		return ar.full ? scratch_full(err) : 0;
+	}
+	m->port = l->audio_port;
+	for (size_t i = 0; i < l->ncodecs && m->nfmts < SDP_MAX_FMTS - 1; i++) {
+		const struct sdp_codec *c = &l->codecs[i];
+		unsigned pt = offer_pt(l, i);
+
+		m->fmts[m->nfmts++] = arena_printf(&ar, "%u", pt);
+		add_attr(m, SV_LIT("rtpmap"),
+			 c->channels > 1 ? arena_printf(&ar, "%u %s/%u/%u", pt, c->name, c->clock, c->channels)
+					 : arena_printf(&ar, "%u %s/%u", pt, c->name, c->clock),
+			 true);
+		if (c->fmtp)
+			add_attr(m, SV_LIT("fmtp"), arena_printf(&ar, "%u %s", pt, c->fmtp), true);
+	}
+	if (l->telephone_event) {
+		m->fmts[m->nfmts++] = SV_LIT("101");
+		add_attr(m, SV_LIT("rtpmap"), SV_LIT("101 telephone-event/8000"), true);
+		add_attr(m, SV_LIT("fmtp"), SV_LIT("101 0-15"), true);
+	}
+	add_attr(m, SV_LIT("ptime"), arena_printf(&ar, "%u", l->ptime ? l->ptime : 20), true);
+	add_attr(m, sv_cstr(sdp_dir_names[dir == SDP_DIR_NONE ? SDP_DIR_SENDRECV : dir]), SV_NULL,
+		 false);
+	m->dir = dir;
+	if (l->rtcp_mux) {
+		add_attr(m, SV_LIT("rtcp-mux"), SV_NULL, false);
+		m->rtcp_mux = true;
+	}
+	if (l->srtp_key)
+		add_attr(m, SV_LIT("crypto"),
+			 arena_printf(&ar, "1 AES_CM_128_HMAC_SHA1_80 inline:%s", l->srtp_key), true);
+	return ar.full ? scratch_full(err) : 0;
+}
+
+static int oa_fail(struct sdp_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int oa_fail(struct sdp_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err) {
+		err->line = 0;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return -EPROTO;
+}
+
+static bool fmt_offered(const struct sdp_media *o, struct sv f)
+{
+	for (size_t i = 0; i < o->nfmts; i++)
+		if (sv_eq(o->fmts[i], f))
+			return true;
+	return false;
+}
+
+static int process_audio(const struct sdp_session *answer, const struct sdp_media *o,
+			 const struct sdp_media *a, const struct sdp_local *l,
+			 struct sdp_negotiated *neg, struct sdp_error *err)
+{
+	static const struct sdp_codec te_codec = {"telephone-event", 8000, 1, -1, NULL};
+	const struct sdp_conn *c = a->conn.set ? &a->conn : &answer->conn;
+
+	if (!c->set)
+		return oa_fail(err, "the answer's audio stream has no connection address");
+	for (size_t f = 0; f < a->nfmts; f++) {
+		unsigned pt;
+
+		if (!parse_pt(a->fmts[f], &pt))
+			continue;
+		if (!fmt_offered(o, a->fmts[f]))
+			return oa_fail(err, "the answer has payload type %u, which was not offered", pt);
+		if (pt_is(o, pt, &te_codec)) {
+			neg->te_pt = (int)pt;
+			continue;
+		}
+		for (size_t k = 0; k < l->ncodecs && !neg->codec; k++) {
+			if (pt_is(o, pt, &l->codecs[k])) {
+				neg->codec = &l->codecs[k];
+				neg->pt = pt;
+			}
+		}
+	}
+	if (!neg->codec)
+		return oa_fail(err, "the answer's audio stream has none of the offered codecs");
+	if (sv_eq_cstr(o->proto, "RTP/SAVP")) {
+		const struct sdp_attr *ca = sdp_attr_find(a->attrs, a->nattrs, "crypto", NULL);
+		struct sdp_crypto cr;
+
+		if (!ca || sdp_crypto_parse(ca->value, &cr) < 0 || cr.tag != 1 ||
+		    !sdp_crypto_suite_supported(cr.suite))
+			return oa_fail(err, "the answer to our SRTP offer has no usable a=crypto");
+		neg->crypto_suite = cr.suite;
+		neg->crypto_tag = cr.tag;
+		neg->remote_key = cr.key;
+	}
+	neg->audio = true;
+	neg->dir = mirror(sdp_media_direction(answer, a));
+	neg->remote_addr = c->addr;
+	neg->remote_port = a->port;
+	neg->rtcp_mux = a->rtcp_mux && o->rtcp_mux;
+	neg->remote_rtcp_port = neg->rtcp_mux ? a->port
+				: a->rtcp_port ? a->rtcp_port : (uint16_t)(a->port + 1);
+	neg->ptime = a->ptime ? (unsigned)a->ptime : l->ptime ? l->ptime : 20;
+	return 0;
+}
+
+int sdp_answer_process(const struct sdp_session *offer, const struct sdp_session *answer,
+		       const struct sdp_local *l, struct sdp_negotiated *neg,
+		       struct sdp_error *err)
+{
+	memset(neg, 0, sizeof(*neg));
+	neg->te_pt = -1;
+	if (answer->nmedia != offer->nmedia)
+		return oa_fail(err, "the answer has %zu m-lines, the offer had %zu", answer->nmedia,
+			       offer->nmedia);
+	for (size_t i = 0; i < offer->nmedia; i++) {
+		const struct sdp_media *o = &offer->media[i], *a = &answer->media[i];
+		int rc;
+
+		if (!sv_eq_nocase(o->type, a->type))
+			return oa_fail(err, "m-line %zu of the answer is %.*s, the offer's is %.*s",
+				       i + 1, (int)a->type.len, a->type.p, (int)o->type.len, o->type.p);
+		if (o->port == 0 || a->port == 0)
+			continue; /* refused by either side */
+		if (sdp_media_is_t38(o)) {
+			const struct sdp_conn *c = a->conn.set ? &a->conn : &answer->conn;
+
+			if (sdp_media_t38(a, &neg->t38p) < 0)
+				return oa_fail(err, "the answer's T.38 attributes are not valid");
+			neg->t38 = true;
+			neg->t38_addr = c->addr;
+			neg->t38_port = a->port;
+			continue;
+		}
+		if ((rc = process_audio(answer, o, a, l, neg, err)) < 0)
+			return rc;
+	}
+	if (!neg->audio && !neg->t38)
+		return oa_fail(err, "the answer accepts none of the offered streams");
 	return 0;
 }

@@ -11,6 +11,9 @@
  *    (RFC 4568 §5.1.2); no usable suite: the stream is refused;
  *  - a stream we cannot take (video, no common codec, no crypto) gets port 0
  *    and keeps its place (§6: the answer has as many m-lines as the offer);
+ *  - an image/udptl/t38 stream (fax) accepted when l->t38, with the lower
+ *    of the two bit rates, the offered rate management, redundancy as
+ *    error correction unless the offer wants none (T.38 Annex D);
  *  - rtcp-mux accepted when offered and wanted (RFC 5761 §5.1.1), ptime
  *    taken from the offer.
  * The answer's text parts live in the offer's buffer or in scratch. */
@@ -28,6 +31,7 @@ struct sdp_codec {
 	unsigned clock;	  /* 8000 */
 	unsigned channels;
 	int static_pt; /* RFC 3551 number, or -1 for dynamic ones */
+	const char *fmtp; /* what we put in our offer's fmtp ("annexb=no"), or NULL */
 };
 
 struct sdp_local {
@@ -42,6 +46,11 @@ struct sdp_local {
 	bool rtcp_mux;
 	const char *srtp_key;	/* our inline key (base64), for RTP/SAVP answers */
 	unsigned ptime;		/* when the offer has none, default 20 */
+	/* T.38 fax relay (UDPTL): accepted in answers and offered on request */
+	bool t38;
+	uint16_t t38_port;
+	unsigned t38_max_bitrate;  /* 14400 when 0 */
+	unsigned t38_max_datagram; /* what our UDPTL receiver takes; 400 when 0 */
 };
 
 /* What was agreed for the audio stream. */
@@ -57,7 +66,30 @@ struct sdp_negotiated {
 	unsigned ptime;
 	struct sv crypto_suite, remote_key; /* SRTP: the offerer's key; empty for RTP */
 	unsigned crypto_tag;
+	/* T.38: an image stream was agreed (a fax switched over by re-INVITE) */
+	bool t38;
+	struct sdp_t38 t38p; /* what both sides use: the lower bit rate, the peer's datagram size */
+	struct sv t38_addr;
+	uint16_t t38_port;
 };
+
+/* What an offer of ours carries. */
+enum sdp_offer_kind {
+	SDP_OFFER_AUDIO, /* one audio stream with every local codec, events, crypto */
+	SDP_OFFER_T38,	 /* switch to fax: the audio stream refused, an image stream */
+};
+/* Build our offer; dir is what we want (SENDONLY to hold, SENDRECV to
+ * resume).  The caller raises l->sess_version for every new offer that
+ * differs from the one before (RFC 3264 §8). */
+int sdp_offer_build(const struct sdp_local *l, enum sdp_offer_kind kind, enum sdp_dir dir,
+		    struct sdp_session *offer, char *scratch, size_t scratch_size,
+		    struct sdp_error *err);
+/* Read the answer to our offer (RFC 3264 §7): the same number of streams,
+ * formats only from those offered, our direction mirrored from theirs.
+ * 0 with neg filled, or -EPROTO with err saying what is wrong with it. */
+int sdp_answer_process(const struct sdp_session *offer, const struct sdp_session *answer,
+		       const struct sdp_local *l, struct sdp_negotiated *neg,
+		       struct sdp_error *err);
 
 int sdp_answer_build(const struct sdp_session *offer, const struct sdp_local *local,
 		     struct sdp_session *answer, char *scratch, size_t scratch_size,

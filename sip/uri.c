@@ -290,6 +290,11 @@ struct sv sip_uri_param(const struct sip_uri *u, const char *name, bool *found)
 	return find_item(u->params, ';', sv_cstr(name), found);
 }
 
+struct sv sip_uri_header(const struct sip_uri *u, const char *name, bool *found)
+{
+	return find_item(u->headers, '&', sv_cstr(name), found);
+}
+
 /* Two components equal after unescaping, with or without case. */
 static bool comp_equal(struct sv a, struct sv b, bool nocase)
 {

@@ -41,6 +41,10 @@ int sip_uri_parse(struct sip_uri *u, struct sv text);
  * A parameter without '=' has an empty value. */
 struct sv sip_uri_param(const struct sip_uri *u, const char *name, bool *found);
 
+/* A URI header's value by name (case-insensitive), still escaped; *found
+ * false when absent ("?Replaces=abc%40h&Subject=x"). */
+struct sv sip_uri_header(const struct sip_uri *u, const char *name, bool *found);
+
 /* Decode %HH escapes; returns the decoded length or -ENOSPC/-EINVAL.  The
  * output may hold NUL bytes (RFC 4475 §3.1.1.4): use the length. */
 int sip_uri_unescape(struct sv in, char *out, size_t size);

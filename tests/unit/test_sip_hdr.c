@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "sip/hdr.h"
+#include "sip/msg.h"
 #include "testutil.h"
 
 #include <errno.h>
@@ -158,6 +159,217 @@ static void numbers_and_call_control_headers(void **state)
 	assert_false(sip_privacy_has(sv_cstr("none"), "id"));
 }
 
+/* RFC 5806 Diversion, RFC 7044 History-Info, RFC 3325 identities: what a
+ * PBX sends on a forwarded call, parsed through a whole message. */
+static void redirection_headers(void **state)
+{
+	static const char msg[] =
+		"INVITE sip:+4930555@gw.example.net SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP pbx.example.com;branch=z9hG4bKdiv1\r\n"
+		"Max-Forwards: 70\r\n"
+		"From: <sip:+4930111@example.com>;tag=a1\r\n"
+		"To: <sip:+4930555@example.net>\r\n"
+		"Call-ID: div-1@pbx\r\n"
+		"CSeq: 1 INVITE\r\n"
+		"Diversion: <sip:+4930222@example.com>;reason=unconditional;counter=2;privacy=off;screen=yes,\r\n"
+		" \"Desk\" <tel:+4930333>;reason=user-busy\r\n"
+		"History-Info: <sip:+4930222@example.com>;index=1,\r\n"
+		" <sip:+4930333@example.com?Reason=SIP%3Bcause%3D302>;index=1.1;rc=1\r\n"
+		"History-Info: <sip:+4930555@example.net>;index=1.1.1;mp=1.1\r\n"
+		"P-Asserted-Identity: \"Alice\" <sip:+4930111@example.com>, <tel:+4930111>\r\n"
+		"P-Preferred-Identity: <sip:alice@example.com>\r\n"
+		"Privacy: id\r\n"
+		"User-Agent: PBX/7.1 (lab)\r\n"
+		"Timestamp: 54.023 0.5\r\n"
+		"Content-Length: 0\r\n\r\n";
+	struct sip_msg m;
+	struct sip_parse_error err;
+	const struct sip_hdr *h;
+	struct sip_diversion d;
+	struct sip_history_info hi;
+	struct sip_name_addr na;
+	struct sip_timestamp ts;
+	struct sv rest, elem;
+	char reason[64];
+	int n;
+
+	(void)state;
+	assert_int_equal(sip_msg_parse(&m, msg, sizeof(msg) - 1, SIP_FRAMING_DATAGRAM, &err), 0);
+	h = sip_msg_hdr_find(&m, SIP_HDR_DIVERSION, NULL);
+	assert_non_null(h);
+	rest = h->value;
+	assert_true(sip_list_next(&rest, &elem));
+	assert_int_equal(sip_diversion_parse(elem, &d), 0);
+	assert_true(sv_eq_cstr(d.na.uri.user, "+4930222"));
+	assert_true(sv_eq_cstr(d.reason, "unconditional"));
+	assert_int_equal(d.counter, 2);
+	assert_int_equal(d.limit, -1);
+	assert_true(sv_eq_cstr(d.privacy, "off"));
+	assert_true(sv_eq_cstr(d.screen, "yes"));
+	assert_true(sip_list_next(&rest, &elem));
+	assert_int_equal(sip_diversion_parse(elem, &d), 0);
+	assert_true(sv_eq_cstr(d.na.display, "Desk"));
+	assert_int_equal(d.na.uri.scheme, SIP_URI_TEL);
+	assert_true(sv_eq_cstr(d.reason, "user-busy"));
+	assert_int_equal(d.counter, 1); /* §4.1: absent means 1 */
+	assert_false(sip_list_next(&rest, &elem));
+	assert_int_equal(sip_diversion_parse(sv_cstr("<sip:a@b>;counter=x"), &d), -EINVAL);
+
+	/* History-Info: three entries over two header lines, in order */
+	h = sip_msg_hdr_find(&m, SIP_HDR_HISTORY_INFO, NULL);
+	rest = h->value;
+	assert_true(sip_list_next(&rest, &elem));
+	assert_int_equal(sip_history_info_parse(elem, &hi), 0);
+	assert_true(sv_eq_cstr(hi.index, "1"));
+	assert_int_equal(hi.depth, 1);
+	assert_int_equal(hi.tag, SIP_HI_NONE);
+	assert_int_equal(hi.reason.len, 0);
+	assert_true(sip_list_next(&rest, &elem));
+	assert_int_equal(sip_history_info_parse(elem, &hi), 0);
+	assert_int_equal(hi.depth, 2);
+	assert_int_equal(hi.tag, SIP_HI_RC);
+	assert_true(sv_eq_cstr(hi.tag_index, "1"));
+	n = sip_uri_unescape(hi.reason, reason, sizeof(reason));
+	assert_int_equal(n, 13);
+	assert_memory_equal(reason, "SIP;cause=302", 13);
+	h = sip_msg_hdr_find(&m, SIP_HDR_HISTORY_INFO, h);
+	assert_non_null(h);
+	assert_int_equal(sip_history_info_parse(h->value, &hi), 0);
+	assert_true(sv_eq_cstr(hi.index, "1.1.1"));
+	assert_int_equal(hi.tag, SIP_HI_MP);
+	assert_true(sv_eq_cstr(hi.tag_index, "1.1"));
+	assert_int_equal(sip_history_info_parse(sv_cstr("<sip:a@b>"), &hi), -EINVAL); /* no index */
+	assert_int_equal(sip_history_info_parse(sv_cstr("<sip:a@b>;index=1..2"), &hi), -EINVAL);
+	assert_int_equal(sip_history_info_parse(sv_cstr("<sip:a@b>;index=1;rc;mp"), &hi), -EINVAL);
+
+	h = sip_msg_hdr_find(&m, SIP_HDR_P_ASSERTED_IDENTITY, NULL);
+	rest = h->value;
+	assert_true(sip_list_next(&rest, &elem));
+	assert_int_equal(sip_name_addr_parse(elem, &na), 0);
+	assert_true(sv_eq_cstr(na.display, "Alice"));
+	assert_true(sip_list_next(&rest, &elem));
+	assert_int_equal(sip_name_addr_parse(elem, &na), 0);
+	assert_int_equal(na.uri.scheme, SIP_URI_TEL);
+	assert_true(sv_eq_cstr(na.uri.number, "+4930111"));
+	h = sip_msg_hdr_find(&m, SIP_HDR_P_PREFERRED_IDENTITY, NULL);
+	assert_int_equal(sip_name_addr_parse(h->value, &na), 0);
+	assert_true(sv_eq_cstr(na.uri.user, "alice"));
+	assert_true(sip_privacy_has(sip_msg_hdr_find(&m, SIP_HDR_PRIVACY, NULL)->value, "id"));
+	assert_true(sv_eq_cstr(sip_msg_hdr_find(&m, SIP_HDR_USER_AGENT, NULL)->value, "PBX/7.1 (lab)"));
+
+	h = sip_msg_hdr_find(&m, SIP_HDR_TIMESTAMP, NULL);
+	assert_int_equal(sip_timestamp_parse(h->value, &ts), 0);
+	assert_int_equal(ts.value_us, 54023000);
+	assert_int_equal(ts.delay_us, 500000);
+	assert_true(sv_eq_cstr(ts.value, "54.023"));
+	assert_int_equal(sip_timestamp_parse(sv_cstr("12"), &ts), 0);
+	assert_int_equal(ts.delay.len, 0);
+	assert_int_equal(sip_timestamp_parse(sv_cstr("1.2.3"), &ts), -EINVAL);
+	assert_int_equal(sip_timestamp_parse(sv_cstr("abc"), &ts), -EINVAL);
+}
+
+/* RFC 3515 Refer-To with an attended transfer's Replaces, RFC 3892
+ * Referred-By, Retry-After with comment and duration. */
+static void transfer_and_retry_headers(void **state)
+{
+	struct sip_refer_to rt;
+	struct sip_referred_by rb;
+	struct sip_retry_after ra;
+	char buf[128];
+
+	(void)state;
+	assert_int_equal(sip_refer_to_parse(sv_cstr("<sip:dave@denver.example.org?Replaces=12345%40192.168.118.3%3Bto-tag%3D12345%3Bfrom-tag%3D5FFE-3994>"),
+					    &rt, buf, sizeof(buf)), 0);
+	assert_true(sv_eq_cstr(rt.na.uri.user, "dave"));
+	assert_true(rt.has_replaces);
+	assert_true(sv_eq_cstr(rt.replaces.call_id, "12345@192.168.118.3"));
+	assert_true(sv_eq_cstr(rt.replaces.to_tag, "12345"));
+	assert_true(sv_eq_cstr(rt.replaces.from_tag, "5FFE-3994"));
+	assert_int_equal(sip_refer_to_parse(sv_cstr("sip:carol@example.com"), &rt, buf, sizeof(buf)), 0);
+	assert_false(rt.has_replaces);
+	/* a Replaces without both tags is refused, and one too long for the buffer */
+	assert_int_equal(sip_refer_to_parse(sv_cstr("<sip:d@e?Replaces=1%3Bto-tag%3D2>"), &rt, buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(sip_refer_to_parse(sv_cstr("<sip:dave@denver.example.org?Replaces=12345%40192.168.118.3%3Bto-tag%3D12345%3Bfrom-tag%3D5FFE-3994>"),
+					    &rt, buf, 8), -EINVAL);
+	assert_int_equal(sip_refer_to_parse(sv_cstr("<sip:d@e?Replaces=a%00b%3Bto-tag%3D2%3Bfrom-tag%3D3>"), &rt, buf, sizeof(buf)), -EINVAL);
+
+	assert_int_equal(sip_referred_by_parse(sv_cstr("<sip:referrer@atlanta.example.com>;cid=\"20398823.2UWQFN309shb3@referrer.example\""), &rb), 0);
+	assert_true(sv_eq_cstr(rb.na.uri.user, "referrer"));
+	assert_true(sv_eq_cstr(rb.cid, "20398823.2UWQFN309shb3@referrer.example"));
+
+	assert_int_equal(sip_retry_after_parse(sv_cstr("18000;duration=3600"), &ra), 0);
+	assert_int_equal(ra.seconds, 18000);
+	assert_int_equal(ra.duration, 3600);
+	assert_int_equal(ra.comment.len, 0);
+	assert_int_equal(sip_retry_after_parse(sv_cstr("120 (I'm in a (long) meeting)"), &ra), 0);
+	assert_int_equal(ra.seconds, 120);
+	assert_true(sv_eq_cstr(ra.comment, "I'm in a (long) meeting"));
+	assert_int_equal(ra.duration, -1);
+	assert_int_equal(sip_retry_after_parse(sv_cstr("120 (unclosed"), &ra), -EINVAL);
+	assert_int_equal(sip_retry_after_parse(sv_cstr("soon"), &ra), -EINVAL);
+	assert_int_equal(sip_retry_after_parse(sv_cstr("5 junk"), &ra), -EINVAL);
+}
+
+/* RFC 5621 multipart bodies: SDP plus ISUP (RFC 3204) as an ISDN gateway
+ * receives them from SIP-I/SIP-T networks. */
+static void multipart_body(void **state)
+{
+	static const char body[] =
+		"preamble to ignore\r\n"
+		"--unique-boundary-1\r\n"
+		"Content-Type: application/sdp\r\n"
+		"\r\n"
+		"v=0\r\n"
+		"o=- 1 1 IN IP4 192.0.2.1\r\n"
+		"\r\n"
+		"--unique-boundary-1\r\n"
+		"Content-Type: application/ISUP;version=nxv3;base=etsi121\r\n"
+		"Content-Disposition: signal;handling=optional\r\n"
+		"\r\n"
+		"\x01\x00\x49\x00\x00\x03\x02\x00\x07\x04\x10\x00\x33\x63\x21\x43\x00\x00\x03\r\n"
+		"--unique-boundary-1--\r\n"
+		"epilogue\r\n";
+	struct sip_content_type ct;
+	struct sip_multipart mp;
+	struct sip_body_part part;
+	struct sv b = sv_make(body, sizeof(body) - 1);
+
+	(void)state;
+	assert_int_equal(sip_content_type_parse(sv_cstr("multipart/mixed;boundary=unique-boundary-1"), &ct), 0);
+	assert_true(sip_content_type_is(&ct, "Multipart", "MIXED"));
+	assert_true(sv_eq_cstr(ct.boundary, "unique-boundary-1"));
+	assert_int_equal(sip_content_type_parse(sv_cstr("multipart/mixed"), &ct), -EINVAL);
+	assert_int_equal(sip_content_type_parse(sv_cstr("application"), &ct), -EINVAL);
+	assert_int_equal(sip_content_type_parse(sv_cstr("application/sdp ; charset=\"x\""), &ct), 0);
+	assert_true(sip_content_type_is(&ct, "application", "sdp"));
+
+	sip_multipart_init(&mp, b, sv_cstr("unique-boundary-1"));
+	assert_int_equal(sip_multipart_next(&mp, &part), 1);
+	assert_true(sv_eq_cstr(part.content_type, "application/sdp"));
+	assert_true(sv_eq_cstr(part.content, "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\n"));
+	assert_int_equal(sip_multipart_next(&mp, &part), 1);
+	assert_int_equal(part.content.len, 19); /* binary ISUP, with its CR LF kept out */
+	assert_int_equal((unsigned char)part.content.p[2], 0x49);
+	assert_int_equal(sip_multipart_next(&mp, &part), 0);
+	assert_int_equal(sip_multipart_next(&mp, &part), 0);
+
+	assert_int_equal(sip_multipart_find(b, sv_cstr("unique-boundary-1"), "application", "isup", &part), 1);
+	assert_int_equal(part.content.len, 19);
+	assert_int_equal(sip_multipart_find(b, sv_cstr("unique-boundary-1"), "text", "plain", &part), 0);
+	/* truncated: no close delimiter */
+	assert_int_equal(sip_multipart_find(sv_make(body, 100), sv_cstr("unique-boundary-1"), "text", "plain", &part), -EBADMSG);
+	/* the wrong boundary: nothing delimits the body */
+	assert_int_equal(sip_multipart_find(b, sv_cstr("other"), "application", "sdp", &part), -EBADMSG);
+	/* a part without the blank line after its headers */
+	assert_int_equal(sip_multipart_find(sv_cstr("--b\r\nContent-Type: a/b\r\n--b--\r\n"), sv_cstr("b"), "a", "b", &part), -EBADMSG);
+	/* a part without headers */
+	assert_int_equal(sip_multipart_find(sv_cstr("--b\r\n\r\nhello\r\n--b--"), sv_cstr("b"), "text", "plain", &part), 0);
+	sip_multipart_init(&mp, sv_cstr("--b\r\n\r\nhello\r\n--b--"), sv_cstr("b"));
+	assert_int_equal(sip_multipart_next(&mp, &part), 1);
+	assert_true(sv_eq_cstr(part.content, "hello"));
+	assert_int_equal(part.content_type.len, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +378,9 @@ int main(void)
 		SGW_TEST(contact_list),
 		SGW_TEST(digest_challenge),
 		SGW_TEST(numbers_and_call_control_headers),
+		SGW_TEST(redirection_headers),
+		SGW_TEST(transfer_and_retry_headers),
+		SGW_TEST(multipart_body),
 	};
 	return cmocka_run_group_tests_name("sip/hdr", tests, NULL, NULL);
 }

@@ -7,12 +7,13 @@
 #include "sip/sdp_oa.h"
 #include "testutil.h"
 
+#include <errno.h>
 #include <string.h>
 
-static const struct sdp_codec pcma = {"PCMA", 8000, 1, 8};
-static const struct sdp_codec pcmu = {"PCMU", 8000, 1, 0};
-static const struct sdp_codec g729 = {"G729", 8000, 1, 18};
-static const struct sdp_codec g722 = {"G722", 8000, 1, 9};
+static const struct sdp_codec pcma = {"PCMA", 8000, 1, 8, NULL};
+static const struct sdp_codec pcmu = {"PCMU", 8000, 1, 0, NULL};
+static const struct sdp_codec g729 = {"G729", 8000, 1, 18, "annexb=no"};
+static const struct sdp_codec g722 = {"G722", 8000, 1, 9, NULL};
 
 static const struct sdp_codec our_order[] = {pcma, pcmu, g729};
 
@@ -164,6 +165,239 @@ static void srtp_suite_choice(void **state)
 	assert_int_equal(ans.media[0].port, 0);
 }
 
+/* Print a description we built and parse it back, as the peer would. */
+static void print_parse(const struct sdp_session *in, char *text, size_t size,
+			struct sdp_session *out)
+{
+	struct sdp_error e;
+	int n = sdp_print(in, text, size - 1);
+
+	assert_true(n > 0);
+	text[n] = '\0';
+	if (sdp_parse(out, text, (size_t)n, &e))
+		fail_msg("line %u: %s\n%s", e.line, e.msg, text);
+}
+
+/* Our own offer, answered by our own answerer on the far side (with other
+ * preferences), then the answer processed: both ends agree. */
+static void our_offer_and_its_answer(void **state)
+{
+	static const struct sdp_codec g729_first[] = {g729, pcmu};
+	struct sdp_local l = local(), far = local();
+	struct sdp_session offer, offer_rx, ans, ans_rx;
+	struct sdp_negotiated neg_far, neg;
+	struct sdp_error e;
+	static char s1[2048], s2[2048], t1[4096], t2[4096];
+
+	(void)state;
+	l.srtp_key = NULL;
+	far.codecs = g729_first;
+	far.ncodecs = 2;
+	far.addr = "203.0.113.9";
+	far.audio_port = 42000;
+	far.rtcp_mux = false;
+	assert_int_equal(sdp_offer_build(&l, SDP_OFFER_AUDIO, SDP_DIR_SENDRECV, &offer, s1, sizeof(s1), &e), 0);
+	print_parse(&offer, t1, sizeof(t1), &offer_rx);
+	assert_non_null(strstr(t1, "m=audio 30000 RTP/AVP 8 0 18 101\r\n"));
+	assert_non_null(strstr(t1, "a=fmtp:18 annexb=no\r\n"));
+	assert_non_null(strstr(t1, "a=rtpmap:101 telephone-event/8000\r\n"));
+	assert_non_null(strstr(t1, "o=sipgw 42 1 IN IP4 198.51.100.5\r\n"));
+	assert_int_equal(sdp_answer_build(&offer_rx, &far, &ans, s2, sizeof(s2), &neg_far, &e), 0);
+	assert_string_equal(neg_far.codec->name, "G729");
+	print_parse(&ans, t2, sizeof(t2), &ans_rx);
+	assert_int_equal(sdp_answer_process(&offer_rx, &ans_rx, &l, &neg, &e), 0);
+	assert_true(neg.audio);
+	assert_string_equal(neg.codec->name, "G729");
+	assert_int_equal(neg.pt, 18);
+	assert_int_equal(neg.te_pt, 101);
+	assert_int_equal(neg.dir, SDP_DIR_SENDRECV);
+	assert_true(sv_eq_cstr(neg.remote_addr, "203.0.113.9"));
+	assert_int_equal(neg.remote_port, 42000);
+	assert_false(neg.rtcp_mux); /* offered, not accepted */
+	assert_int_equal(neg.remote_rtcp_port, 42001);
+}
+
+/* SRTP end to end: each side ends with the other's key. */
+static void srtp_offer_and_answer(void **state)
+{
+	struct sdp_local l = local(), far = local();
+	struct sdp_session offer, offer_rx, ans, ans_rx;
+	struct sdp_negotiated neg_far, neg;
+	struct sdp_error e;
+	static char s1[2048], s2[2048], t1[4096], t2[4096];
+
+	(void)state;
+	far.srtp_key = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNk";
+	assert_int_equal(sdp_offer_build(&l, SDP_OFFER_AUDIO, SDP_DIR_SENDRECV, &offer, s1, sizeof(s1), &e), 0);
+	print_parse(&offer, t1, sizeof(t1), &offer_rx);
+	assert_non_null(strstr(t1, "m=audio 30000 RTP/SAVP "));
+	assert_int_equal(sdp_answer_build(&offer_rx, &far, &ans, s2, sizeof(s2), &neg_far, &e), 0);
+	assert_true(sv_eq_cstr(neg_far.remote_key, l.srtp_key));
+	print_parse(&ans, t2, sizeof(t2), &ans_rx);
+	assert_int_equal(sdp_answer_process(&offer_rx, &ans_rx, &l, &neg, &e), 0);
+	assert_true(sv_eq_cstr(neg.remote_key, far.srtp_key));
+	assert_true(sv_eq_cstr(neg.crypto_suite, "AES_CM_128_HMAC_SHA1_80"));
+	assert_true(neg.rtcp_mux);
+	assert_int_equal(neg.remote_rtcp_port, 30000); /* muxed: RTCP on the RTP port */
+}
+
+/* Hold and resume from our side: sendonly offered, recvonly answered, our
+ * direction read back as sendonly; the version raised for each change. */
+static void hold_offer(void **state)
+{
+	struct sdp_local l = local(), far = local();
+	struct sdp_session offer, offer_rx, ans, ans_rx, first;
+	struct sdp_negotiated neg_far, neg;
+	struct sdp_error e;
+	static char s0[2048], s1[2048], s2[2048], t0[4096], t1[4096], t2[4096];
+
+	(void)state;
+	l.srtp_key = far.srtp_key = NULL;
+	assert_int_equal(sdp_offer_build(&l, SDP_OFFER_AUDIO, SDP_DIR_SENDRECV, &offer, s0, sizeof(s0), &e), 0);
+	print_parse(&offer, t0, sizeof(t0), &first);
+	l.sess_version++;
+	assert_int_equal(sdp_offer_build(&l, SDP_OFFER_AUDIO, SDP_DIR_SENDONLY, &offer, s1, sizeof(s1), &e), 0);
+	print_parse(&offer, t1, sizeof(t1), &offer_rx);
+	assert_false(sdp_same_version(&first, &offer_rx)); /* the far end must look again */
+	assert_true(sdp_same_version(&offer_rx, &offer_rx));
+	assert_non_null(strstr(t1, "o=sipgw 42 2 IN IP4"));
+	assert_non_null(strstr(t1, "a=sendonly\r\n"));
+	assert_int_equal(sdp_answer_build(&offer_rx, &far, &ans, s2, sizeof(s2), &neg_far, &e), 0);
+	assert_int_equal(neg_far.dir, SDP_DIR_RECVONLY);
+	print_parse(&ans, t2, sizeof(t2), &ans_rx);
+	assert_int_equal(sdp_answer_process(&offer_rx, &ans_rx, &l, &neg, &e), 0);
+	assert_int_equal(neg.dir, SDP_DIR_SENDONLY);
+}
+
+/* Answers that break RFC 3264 §6/§7 are refused with the reason. */
+static void bad_answers(void **state)
+{
+	static const char two_lines[] = "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+					"m=audio 5000 RTP/AVP 8\r\nm=audio 5002 RTP/AVP 0\r\n";
+	static const char not_offered[] = "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+					  "m=audio 5000 RTP/AVP 3\r\n";
+	static const char refused[] = "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+				      "m=audio 0 RTP/AVP 8\r\n";
+	struct sdp_local l = local();
+	struct sdp_session offer, ans;
+	struct sdp_negotiated neg;
+	struct sdp_error e;
+	static char s1[2048];
+
+	(void)state;
+	l.srtp_key = NULL;
+	assert_int_equal(sdp_offer_build(&l, SDP_OFFER_AUDIO, SDP_DIR_SENDRECV, &offer, s1, sizeof(s1), &e), 0);
+	assert_int_equal(sdp_parse(&ans, two_lines, strlen(two_lines), &e), 0);
+	assert_int_equal(sdp_answer_process(&offer, &ans, &l, &neg, &e), -EPROTO);
+	assert_string_equal(e.msg, "the answer has 2 m-lines, the offer had 1");
+	assert_int_equal(sdp_parse(&ans, not_offered, strlen(not_offered), &e), 0);
+	assert_int_equal(sdp_answer_process(&offer, &ans, &l, &neg, &e), -EPROTO);
+	assert_string_equal(e.msg, "the answer has payload type 3, which was not offered");
+	assert_int_equal(sdp_parse(&ans, refused, strlen(refused), &e), 0);
+	assert_int_equal(sdp_answer_process(&offer, &ans, &l, &neg, &e), -EPROTO);
+	assert_string_equal(e.msg, "the answer accepts none of the offered streams");
+	/* too little scratch space is an error, not a truncated offer */
+	assert_int_equal(sdp_offer_build(&l, SDP_OFFER_AUDIO, SDP_DIR_SENDRECV, &offer, s1, 16, &e), -ENOSPC);
+}
+
+/* A fax switches to T.38 by re-INVITE (audio refused, image offered): the
+ * answer takes the lower bit rate and says how we correct errors; our own
+ * T.38 offer is read back by the same code. */
+static void t38_switch(void **state)
+{
+	static const char reinvite[] =
+		"v=0\r\no=- 1 2 IN IP4 h\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+		"m=audio 0 RTP/AVP 8\r\n"
+		"m=image 6000 udptl t38\r\n"
+		"a=T38FaxVersion:0\r\na=T38MaxBitRate:9600\r\na=T38FaxRateManagement:transferredTCF\r\n"
+		"a=T38FaxMaxBuffer:1800\r\na=T38FaxMaxDatagram:320\r\na=T38FaxUdpEC:t38UDPFEC\r\n"
+		"a=T38FaxFillBitRemoval\r\n";
+	struct sdp_local l = local(), far = local();
+	struct sdp_session ans, offer, offer_rx, ans_rx;
+	struct sdp_negotiated neg, neg_far;
+	struct sdp_t38 t;
+	struct sdp_error e;
+	static char s1[2048], s2[2048], t1[4096], t2[4096];
+
+	(void)state;
+	l.t38 = true;
+	l.t38_port = 30004;
+	answer(reinvite, &l, &ans, &neg);
+	assert_false(neg.audio);
+	assert_true(neg.t38);
+	assert_int_equal(neg.t38p.max_bitrate, 9600);
+	assert_int_equal(neg.t38p.max_datagram, 320); /* what the peer takes */
+	assert_int_equal(neg.t38_port, 6000);
+	assert_non_null(strstr(answer_text, "m=audio 0 RTP/AVP 8\r\n"));
+	assert_non_null(strstr(answer_text, "m=image 30004 udptl t38\r\n"));
+	assert_non_null(strstr(answer_text, "a=T38MaxBitRate:9600\r\n"));
+	assert_non_null(strstr(answer_text, "a=T38FaxUdpEC:t38UDPRedundancy\r\n"));
+	assert_int_equal(sdp_parse(&offer, reinvite, strlen(reinvite), &e), 0);
+	assert_true(sdp_media_is_t38(&offer.media[1]));
+	assert_int_equal(sdp_media_t38(&offer.media[1], &t), 0);
+	assert_true(t.fill_bit_removal);
+	assert_false(t.transcoding_jbig);
+	assert_int_equal(t.max_buffer, 1800);
+	assert_true(sv_eq_cstr(t.udp_ec, "t38UDPFEC"));
+	/* without T.38 configured the fax stream is refused too */
+	l.t38 = false;
+	answer(reinvite, &l, &ans, &neg);
+	assert_false(neg.t38);
+	assert_non_null(strstr(answer_text, "m=image 0 udptl t38\r\n"));
+
+	/* our T.38 offer, answered by a far end that has it */
+	l.t38 = far.t38 = true;
+	far.t38_port = 7000;
+	far.t38_max_bitrate = 14400;
+	l.srtp_key = NULL;
+	assert_int_equal(sdp_offer_build(&l, SDP_OFFER_T38, SDP_DIR_SENDRECV, &offer, s1, sizeof(s1), &e), 0);
+	print_parse(&offer, t1, sizeof(t1), &offer_rx);
+	assert_non_null(strstr(t1, "m=audio 0 RTP/AVP 8\r\n"));
+	assert_int_equal(sdp_answer_build(&offer_rx, &far, &ans, s2, sizeof(s2), &neg_far, &e), 0);
+	assert_true(neg_far.t38);
+	print_parse(&ans, t2, sizeof(t2), &ans_rx);
+	assert_int_equal(sdp_answer_process(&offer_rx, &ans_rx, &l, &neg, &e), 0);
+	assert_true(neg.t38);
+	assert_int_equal(neg.t38_port, 7000);
+	assert_int_equal(neg.t38p.max_bitrate, 14400);
+}
+
+/* Typed attributes: crypto with lifetime and MKI, fingerprint, setup. */
+static void typed_attributes(void **state)
+{
+	static const char text[] =
+		"v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\na=setup:actpass\r\n"
+		"m=audio 5000 RTP/SAVP 8\r\n"
+		"a=fingerprint:sha-256 4A:AD:B9:B1:3F:82:18:3B:54:02:12:DF:3E:5D:49:6B:19:E5:7C:AB:3A:9E:5D:EA:7E:6B:2A:1B:7C:12:11:A6\r\n"
+		"m=audio 5002 RTP/AVP 0\r\na=setup:passive\r\n";
+	struct sdp_session s;
+	struct sdp_crypto c;
+	struct sdp_fingerprint fp;
+	struct sdp_error e;
+
+	(void)state;
+	assert_int_equal(sdp_crypto_parse(sv_cstr("2 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:32 KDR=1"), &c), 0);
+	assert_int_equal(c.tag, 2);
+	assert_true(sv_eq_cstr(c.suite, "AES_CM_128_HMAC_SHA1_80"));
+	assert_true(sv_eq_cstr(c.key, "PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR"));
+	assert_true(sv_eq_cstr(c.lifetime, "2^20"));
+	assert_true(sv_eq_cstr(c.mki, "1:32"));
+	assert_true(sv_eq_cstr(c.session_params, "KDR=1"));
+	assert_int_equal(sdp_crypto_parse(sv_cstr("1 AES_CM_128_HMAC_SHA1_32 inline:abc"), &c), 0);
+	assert_int_equal(c.lifetime.len, 0);
+	assert_int_equal(sdp_crypto_parse(sv_cstr("x AES_CM_128_HMAC_SHA1_32 inline:abc"), &c), -EBADMSG);
+	assert_int_equal(sdp_crypto_parse(sv_cstr("1 AES_CM_128_HMAC_SHA1_32 key:abc"), &c), -EBADMSG);
+	assert_int_equal(sdp_crypto_parse(sv_cstr("1 AES_CM_128_HMAC_SHA1_32"), &c), -EBADMSG);
+
+	assert_int_equal(sdp_parse(&s, text, strlen(text), &e), 0);
+	assert_int_equal(sdp_fingerprint_parse(sdp_attr_find(s.media[0].attrs, s.media[0].nattrs, "fingerprint", NULL)->value, &fp), 0);
+	assert_true(sv_eq_cstr(fp.hash, "sha-256"));
+	assert_int_equal(fp.value.len, 95);
+	assert_int_equal(sdp_fingerprint_parse(sv_cstr("sha-1 XY:ZZ"), &fp), -EBADMSG);
+	assert_int_equal(sdp_media_setup(&s, &s.media[0]), SDP_SETUP_ACTPASS); /* the session's */
+	assert_int_equal(sdp_media_setup(&s, &s.media[1]), SDP_SETUP_PASSIVE);  /* its own */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,7 +406,12 @@ int main(void)
 		SGW_TEST(hold_is_mirrored),
 		SGW_TEST(streams_we_cannot_take_get_port_zero),
 		SGW_TEST(srtp_suite_choice),
+		SGW_TEST(our_offer_and_its_answer),
+		SGW_TEST(srtp_offer_and_answer),
+		SGW_TEST(hold_offer),
+		SGW_TEST(bad_answers),
+		SGW_TEST(t38_switch),
+		SGW_TEST(typed_attributes),
 	};
-	(void)g729;
 	return cmocka_run_group_tests_name("sip/sdp_oa", tests, NULL, NULL);
 }
