@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "gw/version.h"
+#include "sip/build.h"
 #include "sip/msg.h"
 
 #include <errno.h>
@@ -72,35 +73,18 @@ static void dump(const struct sip_msg *m)
 }
 
 /* Copy the lines of the headers named (whatever form) from the raw message. */
-static void copy_headers(const char *buf, size_t len)
+/* What a server answers: the builder's error response, printed. */
+static void print_error_response(const char *buf, size_t len, int status, const char *reason)
 {
-	static const char *const wanted[] = {"via", "v", "from", "f", "to", "t", "call-id", "i",
-					     "cseq"};
-	size_t p = 0;
+	static char out[70000];
+	struct sip_build b;
+	int n;
 
-	/* skip the start line */
-	while (p < len && buf[p] != '\n')
-		p++;
-	p++;
-	while (p < len) {
-		size_t e = p, n;
-
-		while (e < len && buf[e] != '\n')
-			e++;
-		n = e - p;
-		if (n == 0 || (n == 1 && buf[p] == '\r'))
-			break;
-		for (size_t w = 0; w < sizeof(wanted) / sizeof(wanted[0]); w++) {
-			size_t wl = strlen(wanted[w]);
-
-			if (n > wl && !strncasecmp(buf + p, wanted[w], wl) &&
-			    (buf[p + wl] == ':' || buf[p + wl] == ' ' || buf[p + wl] == '\t')) {
-				printf("%.*s\r\n", (int)(n && buf[e - 1] == '\r' ? n - 1 : n), buf + p);
-				break;
-			}
-		}
-		p = e + 1;
-	}
+	sip_build_init(&b, out, sizeof(out));
+	sip_build_error_response(&b, buf, len, status, reason);
+	n = sip_build_finish(&b, NULL, SV_NULL);
+	if (n > 0)
+		fwrite(out, 1, (size_t)n, stdout);
 }
 
 int main(int argc, char **argv)
@@ -149,9 +133,7 @@ int main(int argc, char **argv)
 			any_invalid = true;
 			printf("%s: invalid: %d %s\n", name, e.status, e.reason);
 			if (do_response) {
-				printf("SIP/2.0 %d %s\r\n", e.status, e.reason);
-				copy_headers(buf, len);
-				printf("Content-Length: 0\r\n\r\n");
+				print_error_response(buf, len, e.status, e.reason);
 			}
 		} else {
 			printf("%s: valid: ", name);
@@ -167,9 +149,7 @@ int main(int argc, char **argv)
 				dump(&m);
 			/* RFC 3261 §8.2.2.1: a scheme we do not serve gets 416 */
 			if (do_response && m.request && m.ruri.scheme == SIP_URI_OTHER) {
-				printf("SIP/2.0 416 Unsupported URI Scheme\r\n");
-				copy_headers(buf, len);
-				printf("Content-Length: 0\r\n\r\n");
+				print_error_response(buf, len, 416, "Unsupported URI Scheme");
 			}
 		}
 		if (i >= argc)

@@ -142,6 +142,39 @@ void sip_build_response(struct sip_build *b, const struct sip_msg *req, int stat
 		sip_build_hdr(b, "CSeq", h->value);
 }
 
+void sip_build_error_response(struct sip_build *b, const char *buf, size_t len, int status,
+			      const char *reason)
+{
+	static const char *const wanted[] = {"via", "v", "from", "f", "to", "t", "call-id", "i",
+					     "cseq"};
+	size_t p = 0;
+
+	sip_build_status(b, status, reason);
+	while (p < len && buf[p] != '\n') /* the start line */
+		p++;
+	p++;
+	while (p < len) {
+		size_t e = p, n;
+
+		while (e < len && buf[e] != '\n')
+			e++;
+		n = e - p;
+		if (n == 0 || (n == 1 && buf[p] == '\r'))
+			break;
+		for (size_t w = 0; w < sizeof(wanted) / sizeof(wanted[0]); w++) {
+			size_t wl = strlen(wanted[w]);
+
+			if (n > wl && !strncasecmp(buf + p, wanted[w], wl) &&
+			    (buf[p + wl] == ':' || buf[p + wl] == ' ' || buf[p + wl] == '\t')) {
+				put(b, buf + p, buf[e - 1] == '\r' ? n - 1 : n);
+				put(b, "\r\n", 2);
+				break;
+			}
+		}
+		p = e + 1;
+	}
+}
+
 int sip_msg_print(const struct sip_msg *m, char *buf, size_t size)
 {
 	struct sip_build b;

@@ -36,6 +36,13 @@ int sip_build_finish(struct sip_build *b, const char *content_type, struct sv bo
 void sip_build_response(struct sip_build *b, const struct sip_msg *req, int status,
 			const char *reason, const char *to_tag);
 
+/* The response to a request that did not parse (RFC 4475 §3.1: 400 naming
+ * the fault, 505): the status line and the Via, From, To, Call-ID and CSeq
+ * lines copied as they came, so the sender can match it.  The caller
+ * finishes it. */
+void sip_build_error_response(struct sip_build *b, const char *raw, size_t len, int status,
+			      const char *reason);
+
 int sip_msg_print(const struct sip_msg *m, char *buf, size_t size);
 
 #endif

@@ -15,7 +15,8 @@ sip_libsip_a_SOURCES = \
 	sip/session_timer.c sip/session_timer.h \
 	sip/uri.c sip/uri.h \
 	sip/transport.c sip/transport.h \
-	sip/tsx.c sip/tsx.h
+	sip/tsx.c sip/tsx.h \
+	sip/ua.c sip/ua.h
 sip_libsip_a_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS) $(CARES_CFLAGS)
 SIP_LIBS = sip/libsip.a $(LIB_LIBS) $(GNUTLS_LIBS) $(CARES_LIBS) -lresolv
 EXTRA_DIST += sip/README.md
@@ -51,6 +52,10 @@ tests_unit_test_sip_probe_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 UNIT_TESTS += tests/unit/test_sip_limits
 tests_unit_test_sip_limits_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_limits_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
+
+bin_PROGRAMS += sipgw-ua
+sipgw_ua_SOURCES = gw/ua_tool.c
+sipgw_ua_LDADD = $(SIP_LIBS)
 
 bin_PROGRAMS += sipgw-msgcheck
 sipgw_msgcheck_SOURCES = gw/msgcheck.c
