@@ -106,7 +106,7 @@ int sip_addr_parse_listen(const char *text, enum sip_proto *proto, struct sip_ad
 	char host[INET6_ADDRSTRLEN + 2];
 	const char *rest, *port_s = NULL;
 	size_t hlen;
-	long port = 0;
+	long port = -1;
 
 	if (!strncasecmp(text, "udp:", 4))
 		*proto = SIP_PROTO_UDP;
@@ -149,7 +149,7 @@ int sip_addr_parse_listen(const char *text, enum sip_proto *proto, struct sip_ad
 		if (!*port_s || *end || port < 0 || port > 65535)
 			return -EINVAL;
 	}
-	if (port == 0)
+	if (port < 0) /* none given: the protocol's; an explicit 0 asks for any free port */
 		port = *proto == SIP_PROTO_TLS ? 5061 : 5060;
 	return sip_addr_from_ip(host, (uint16_t)port, addr);
 }
@@ -549,7 +549,11 @@ static int tls_session_new(struct sip_conn *c)
 	gnutls_credentials_set(c->tls, GNUTLS_CRD_CERTIFICATE, t->creds);
 	gnutls_transport_set_int(c->tls, c->fd);
 	if (c->outgoing) {
-		if (c->server_name)
+		unsigned char ip[16];
+
+		/* SNI carries host names only (RFC 6066 §3): not for 127.0.0.1 or ::1 */
+		if (c->server_name && inet_pton(AF_INET, c->server_name, ip) != 1 &&
+		    inet_pton(AF_INET6, c->server_name, ip) != 1)
 			gnutls_server_name_set(c->tls, GNUTLS_NAME_DNS, c->server_name,
 					       strlen(c->server_name));
 		/* RFC 5922 §7.2: the certificate must match the name we dialled */

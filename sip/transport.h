@@ -38,8 +38,8 @@ struct sip_addr {
 	socklen_t len;
 };
 
-/* Parse "udp:127.0.0.1:5060", "tls:[::1]:5061"; port 0 = the default of the
- * protocol (5060, 5061 for TLS). */
+/* Parse "udp:127.0.0.1:5060", "tls:[::1]:5061"; without a port the
+ * protocol's default (5060, 5061 for TLS); port 0: any free port. */
 int sip_addr_parse_listen(const char *text, enum sip_proto *proto, struct sip_addr *addr);
 /* "192.0.2.1:5060" / "[2001:db8::1]:5060" */
 void sip_addr_format(const struct sip_addr *a, char *buf, size_t size);

@@ -103,4 +103,6 @@ EXTRA_DIST += tests/dahdi/vm.sh tests/dahdi/dynamic.conf tests/dahdi/system.conf
 # the DAHDI module build cache of tests/dahdi/vm.sh
 clean-local:
 	-rm -rf tests/dahdi/modules-*
-EXTRA_DIST += tests/kamailio/README.md tests/kamailio/kamailio.cfg tests/kamailio/kamailio.sh
+EXTRA_DIST += tests/kamailio/README.md tests/kamailio/kamailio.cfg tests/kamailio/kamailio.sh \
+	tests/kamailio/certs.sh tests/integration/ua_lib.sh
+INTEGRATION_TESTS += tests/integration/ua.sh
