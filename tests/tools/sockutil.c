@@ -6,6 +6,9 @@
  *   sockutil stream PATH SECONDS         send stdin to the stream socket PATH,
  *                                        print what comes back until EOF or
  *                                        SECONDS pass
+ *   sockutil free-port                   print a port of 127.0.0.1 free for both
+ *                                        TCP and UDP right now (for peers such
+ *                                        as Kamailio that need one named)
  * Both stop after SECONDS at most. */
 #include <errno.h>
 #include <poll.h>
@@ -14,6 +17,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -104,12 +109,41 @@ static int stream(const char *path, int seconds)
 	return 0;
 }
 
+/* A TCP port the kernel picks, checked free for UDP too; at most 50 tries. */
+static int free_port(void)
+{
+	for (int i = 0; i < 50; i++) {
+		struct sockaddr_in a = {.sin_family = AF_INET};
+		socklen_t len = sizeof(a);
+		int t = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0);
+		int ok = 0;
+
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		if (t >= 0 && u >= 0 && bind(t, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+		    getsockname(t, (struct sockaddr *)&a, &len) == 0 &&
+		    bind(u, (struct sockaddr *)&a, sizeof(a)) == 0)
+			ok = 1;
+		if (t >= 0)
+			close(t);
+		if (u >= 0)
+			close(u);
+		if (ok) {
+			printf("%u\n", ntohs(a.sin_port));
+			return 0;
+		}
+	}
+	fprintf(stderr, "sockutil: no free port\n");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "free-port"))
+		return free_port();
 	if (argc == 4 && !strcmp(argv[1], "dgram-listen"))
 		return dgram_listen(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "stream"))
 		return stream(argv[2], atoi(argv[3]));
-	fprintf(stderr, "usage: sockutil dgram-listen PATH SECONDS | stream PATH SECONDS\n");
+	fprintf(stderr, "usage: sockutil dgram-listen PATH SECONDS | stream PATH SECONDS | free-port\n");
 	return 2;
 }
