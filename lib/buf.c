@@ -34,7 +34,8 @@ void buf_put(struct buf *b, const void *data, size_t len)
 {
 	if (!reserve(b, len))
 		return;
-	memcpy(b->p + b->len, data, len);
+	if (len) /* data may be NULL for an empty view */
+		memcpy(b->p + b->len, data, len);
 	b->len += len;
 	b->p[b->len] = '\0';
 }

@@ -27,6 +27,10 @@ tests_unit_test_sip_transport_SOURCES = tests/unit/test_sip_transport.c \
 tests_unit_test_sip_transport_CFLAGS = $(UNIT_CFLAGS) $(GNUTLS_CFLAGS)
 tests_unit_test_sip_transport_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 
+UNIT_TESTS += tests/unit/test_sip_ua
+tests_unit_test_sip_ua_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sip_ua_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
+
 UNIT_TESTS += tests/unit/test_sip_tsx
 tests_unit_test_sip_tsx_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_tsx_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)

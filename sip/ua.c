@@ -126,6 +126,7 @@ struct sip_call {
 	/* TU */
 	void *user;
 	bool cancel_pending; /* CANCEL asked before any provisional came */
+	bool acked;	     /* UAS: the ACK for our 2xx to the INVITE came */
 	bool ended_reported;
 };
 
@@ -946,6 +947,8 @@ static void client_final(struct ua_tsx *x, int status, const struct sip_msg *m)
 		break;
 	case RQ_REINVITE:
 	case RQ_UPDATE:
+		if (c->reoffer_tsx == x)
+			c->reoffer_tsx = NULL; /* answered: another offer may follow */
 		if (x->kind == RQ_REINVITE && status >= 200 && status < 300)
 			send_ack_2xx(c, x->cseq, SV_NULL);
 		if (status >= 200 && status < 300 && m) {
@@ -1773,7 +1776,8 @@ static void rx_request(struct sip_ua *ua, const struct sip_rx *rx, const struct 
 				buf_reset(&c->resp2xx);
 				if (c->reoffer_in) {
 					c->reoffer_in = false;
-				} else if (c->state != CS_CONFIRMED) {
+				} else if (!c->acked) {
+					c->acked = true;
 					c->state = CS_CONFIRMED;
 					st_arm(c);
 					if (ua->ops->answered)
@@ -1818,6 +1822,15 @@ static void rx_request(struct sip_ua *ua, const struct sip_rx *rx, const struct 
 	respond_stateless(ua, rx, m, 405, extra);
 }
 
+static bool has_via_line(const char *buf, size_t len)
+{
+	for (size_t i = 0; i + 4 < len; i++)
+		if (buf[i] == '\n' && (!strncasecmp(buf + i + 1, "via", 3) || !strncasecmp(buf + i + 1, "v:", 2) ||
+					 !strncasecmp(buf + i + 1, "v ", 2)))
+			return true;
+	return false;
+}
+
 static void on_rx(void *arg, const struct sip_rx *rx)
 {
 	struct sip_ua *ua = arg;
@@ -1834,8 +1847,9 @@ static void on_rx(void *arg, const struct sip_rx *rx)
 		ua->st.rx_bad++;
 		sip_addr_format(&rx->src, src, sizeof(src));
 		LOGP(LOGC_SIP, LOGL_NOTICE, "bad message from %s: %d %s", src, e.status, e.reason);
-		/* a request gets the answer from its raw headers; a response nothing */
-		if (rx->len > 8 && strncmp(rx->buf, "SIP/2.0 ", 8)) {
+		/* a request gets the answer from its raw headers, if it has a Via
+		 * to send it by; a response, or noise, gets nothing */
+		if (rx->len > 8 && strncmp(rx->buf, "SIP/2.0 ", 8) && has_via_line(rx->buf, rx->len)) {
 			struct sip_build b;
 			struct ua_dest d;
 			int n;
@@ -2210,8 +2224,8 @@ int sip_ua_new(struct loop *loop, const struct sip_ua_opts *opts, const struct s
 	if (!ua)
 		return -ENOMEM;
 	ua->loop = loop;
-	ua->clock = loop_clock(loop);
 	ua->opts = *opts;
+	ua->clock = opts->clock ? opts->clock : loop_clock(loop);
 	ua->ops = ops;
 	ua->arg = arg;
 	if (!ua->opts.user_agent)

@@ -63,6 +63,9 @@ struct sip_ua_opts {
 	struct sip_transport_opts transport;
 	/* trace every message sent and received at LOGL_DEBUG */
 	bool trace;
+	/* the clock of transactions and dialog timers; NULL: the loop's (tests
+	 * pass a fake one to run timers A to M and session timers instantly) */
+	struct clock *clock;
 };
 
 /* What a UAC needs to answer challenges. */
