@@ -5,6 +5,8 @@
 
 #include "gw/gw_config.h"
 #include "lib/mem.h"
+#include "sip/transport.h"
+#include "sip/uri.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -115,9 +117,123 @@ static void control_validate(struct conf_parse *p, const struct conf_section *s)
 		conf_error_at(p, conf_key_line(s, "group"), "group: no such group '%s'", c->group);
 }
 
+/* ---- [sip] ---------------------------------------------------------------- */
+static const struct conf_key sip_keys[] = {
+	{"listen", CONF_STRING, KEY(gw_sip, listen), NULL, 0, 400, NULL, false,
+	 "where SIP listens, comma-separated: udp:ADDR:PORT, tcp:..., tls:...; unset: no SIP"},
+	{"user_agent", CONF_STRING, KEY(gw_sip, user_agent), "sipgw", 0, 64, NULL, false,
+	 "what User-Agent and Server headers say"},
+	{"tls_certificate", CONF_STRING, KEY(gw_sip, tls_certificate), NULL, 0, 200, NULL, false,
+	 "PEM certificate (chain) presented on TLS"},
+	{"tls_key", CONF_STRING, KEY(gw_sip, tls_key), NULL, 0, 200, NULL, false,
+	 "PEM private key of tls_certificate"},
+	{"tls_ca", CONF_STRING, KEY(gw_sip, tls_ca), NULL, 0, 200, NULL, false,
+	 "PEM file of the CAs trusted for peers' certificates"},
+	{"tls_verify", CONF_BOOL, KEY(gw_sip, tls_verify), "yes", 0, 0, NULL, false,
+	 "check a TLS server's certificate and name; 'no' only for tests"},
+	{"tls_client_certificate", CONF_BOOL, KEY(gw_sip, tls_client_cert), "no", 0, 0, NULL, false,
+	 "require TLS clients to present a certificate signed by tls_ca (mutual TLS)"},
+	{"t1", CONF_DURATION, KEY(gw_sip, t1), "500ms", 50, 10000, NULL, false,
+	 "RFC 3261 T1, the round-trip estimate"},
+	{"t2", CONF_DURATION, KEY(gw_sip, t2), "4s", 500, 60000, NULL, false,
+	 "RFC 3261 T2, the longest retransmission interval"},
+	{"t4", CONF_DURATION, KEY(gw_sip, t4), "5s", 500, 60000, NULL, false,
+	 "RFC 3261 T4, the longest a message lives in the network"},
+	{"max_transactions", CONF_INT, KEY(gw_sip, max_transactions), "10000", 10, 1000000, NULL,
+	 false, "transactions at once; beyond it requests get 503 with Retry-After"},
+	{"max_dialogs", CONF_INT, KEY(gw_sip, max_dialogs), "2000", 1, 1000000, NULL, false,
+	 "calls at once; beyond it INVITEs get 503 with Retry-After"},
+	{"max_connections", CONF_INT, KEY(gw_sip, max_connections), "1024", 1, 100000, NULL, false,
+	 "TCP and TLS connections at once"},
+	{"invite_rate", CONF_INT, KEY(gw_sip, invite_rate), "0", 0, 100000, NULL, false,
+	 "new INVITEs per second accepted from one source address; 0: no limit"},
+	{"invite_burst", CONF_INT, KEY(gw_sip, invite_burst), "0", 0, 100000, NULL, false,
+	 "how many may come at once before invite_rate applies (default: invite_rate)"},
+	{"session_expires", CONF_DURATION, KEY(gw_sip, session_expires), "1800s", 0, 86400000, NULL,
+	 false, "RFC 4028 session interval asked for; 0s: no session timers"},
+	{"min_se", CONF_DURATION, KEY(gw_sip, min_se), "90s", 90000, 86400000, NULL, false,
+	 "the shortest session interval accepted (422 below it)"},
+};
+
+static void sip_validate(struct conf_parse *p, const struct conf_section *s)
+{
+	const struct gw_sip *g = s->data;
+	bool tls = false;
+
+	if (g->listen) {
+		char *copy = mem_strdup(g->listen), *save = NULL;
+
+		for (char *tok = copy ? strtok_r(copy, ", ", &save) : NULL; tok;
+		     tok = strtok_r(NULL, ", ", &save)) {
+			enum sip_proto proto;
+			struct sip_addr a;
+
+			if (sip_addr_parse_listen(tok, &proto, &a) < 0)
+				conf_error_at(p, conf_key_line(s, "listen"),
+					      "listen: '%s' is not PROTO:ADDRESS[:PORT] (udp:0.0.0.0:5060)", tok);
+			else if (proto == SIP_PROTO_TLS)
+				tls = true;
+		}
+		mem_free(copy);
+	}
+	if (tls && (!g->tls_certificate || !g->tls_key))
+		conf_error_at(p, conf_key_line(s, "listen"),
+			      "listen: TLS needs tls_certificate and tls_key");
+	if (g->tls_client_cert && !g->tls_ca)
+		conf_error_at(p, conf_key_line(s, "tls_client_certificate"),
+			      "tls_client_certificate: needs tls_ca to check them against");
+	if (g->t2 < g->t1)
+		conf_error_at(p, conf_key_line(s, "t2"), "t2: must not be shorter than t1");
+	if (g->session_expires && g->session_expires < g->min_se)
+		conf_error_at(p, conf_key_line(s, "session_expires"),
+			      "session_expires: shorter than min_se");
+}
+
+/* ---- [trunk NAME] ---------------------------------------------------------- */
+static const struct conf_key trunk_keys[] = {
+	{"uri", CONF_STRING, KEY(gw_trunk, uri), NULL, 0, 200, NULL, true,
+	 "the trunk: sip:HOST[:PORT][;transport=tcp] or sips:HOST[:PORT]"},
+	{"register", CONF_BOOL, KEY(gw_trunk, reg), "no", 0, 0, NULL, false,
+	 "register with the trunk (RFC 3261 §10)"},
+	{"registrar", CONF_STRING, KEY(gw_trunk, registrar), NULL, 0, 200, NULL, false,
+	 "where REGISTER goes (default: uri)"},
+	{"aor", CONF_STRING, KEY(gw_trunk, aor), NULL, 0, 200, NULL, false,
+	 "the address registered (default: sip:USER@host of uri)"},
+	{"user", CONF_STRING, KEY(gw_trunk, user), NULL, 0, 128, NULL, false,
+	 "digest user name for the trunk's challenges"},
+	{"password", CONF_STRING, KEY(gw_trunk, password), NULL, 0, 128, NULL, false,
+	 "digest password (keep the file readable by root and sipgw only)"},
+	{"expires", CONF_DURATION, KEY(gw_trunk, expires), "3600s", 60000, 86400000, NULL, false,
+	 "registration interval asked for"},
+	{"options_interval", CONF_DURATION, KEY(gw_trunk, options_interval), "0s", 0, 3600000, NULL,
+	 false, "send OPTIONS this often to mark the trunk up or down; 0s: never"},
+};
+
+static void trunk_validate(struct conf_parse *p, const struct conf_section *s)
+{
+	const struct gw_trunk *t = s->data;
+	struct sip_uri u;
+
+	if (t->uri && (sip_uri_parse(&u, sv_cstr(t->uri)) < 0 ||
+		       (u.scheme != SIP_URI_SIP && u.scheme != SIP_URI_SIPS)))
+		conf_error_at(p, conf_key_line(s, "uri"), "uri: '%s' is not a sip: or sips: URI", t->uri);
+	if (t->registrar && (sip_uri_parse(&u, sv_cstr(t->registrar)) < 0 ||
+			     (u.scheme != SIP_URI_SIP && u.scheme != SIP_URI_SIPS)))
+		conf_error_at(p, conf_key_line(s, "registrar"),
+			      "registrar: '%s' is not a sip: or sips: URI", t->registrar);
+	if (t->reg && !t->user && !t->aor)
+		conf_error_at(p, conf_key_line(s, "register"), "register: needs user or aor");
+	if (t->password && !t->user)
+		conf_error_at(p, conf_key_line(s, "password"), "password: set only together with user");
+}
+
+const struct conf_section_def gw_trunk_section = {
+	"trunk", true, sizeof(struct gw_trunk), trunk_keys, N_KEYS(trunk_keys),
+	"a SIP trunk: registration and OPTIONS monitoring", trunk_validate};
+
 /* ---- the schema ----------------------------------------------------------- */
 
-enum { SEC_GENERAL, SEC_LOG, SEC_CONTROL, SEC_ROUTE };
+enum { SEC_GENERAL, SEC_LOG, SEC_CONTROL, SEC_SIP, SEC_ROUTE };
 
 static const struct conf_section_def sections[] = {
 	[SEC_GENERAL] = {"general", false, sizeof(struct gw_general), general_keys,
@@ -126,11 +242,14 @@ static const struct conf_section_def sections[] = {
 		     "logging", NULL},
 	[SEC_CONTROL] = {"control", false, sizeof(struct gw_control), control_keys,
 			 N_KEYS(control_keys), "the control socket of sipgwctl", control_validate},
+	[SEC_SIP] = {"sip", false, sizeof(struct gw_sip), sip_keys, N_KEYS(sip_keys),
+		     "SIP transports, timers and limits", sip_validate},
 };
 
 /* The sections in order; [route] is defined by the dial plan (dialplan.c). */
 static const struct conf_section_def *const section_defs[] = {
-	&sections[SEC_GENERAL], &sections[SEC_LOG], &sections[SEC_CONTROL], &dp_route_section};
+	&sections[SEC_GENERAL], &sections[SEC_LOG], &sections[SEC_CONTROL], &sections[SEC_SIP],
+	&gw_trunk_section, &dp_route_section};
 
 const struct conf_schema gw_config_schema = {section_defs, N_KEYS(section_defs), NULL};
 
@@ -149,6 +268,7 @@ int gw_config_load(const char *path, struct gw_config **out, struct conf_errors 
 	cfg->general = conf_get(cfg->conf, &sections[SEC_GENERAL]);
 	cfg->log = conf_get(cfg->conf, &sections[SEC_LOG]);
 	cfg->control = conf_get(cfg->conf, &sections[SEC_CONTROL]);
+	cfg->sip = conf_get(cfg->conf, &sections[SEC_SIP]);
 	err = dialplan_build(cfg->conf, &cfg->dialplan);
 	if (err) {
 		conf_free(cfg->conf);

@@ -30,15 +30,41 @@ struct gw_control {
 	int64_t idle_timeout;	/* ms: a silent control connection is closed */
 };
 
+/* [sip]: the SIP side.  No listen: no SIP at all. */
+struct gw_sip {
+	char *listen;	       /* "udp:0.0.0.0:5060, tcp:0.0.0.0:5060, tls:..." */
+	char *user_agent;
+	char *tls_certificate, *tls_key, *tls_ca;
+	bool tls_verify;       /* check servers' certificates and names */
+	bool tls_client_cert;  /* require clients' certificates (mutual TLS) */
+	int64_t t1, t2, t4;    /* ms */
+	int64_t max_transactions, max_dialogs, max_connections;
+	int64_t invite_rate, invite_burst; /* per source; 0: no limit */
+	int64_t session_expires, min_se;   /* ms; session_expires 0: no session timer */
+};
+
+/* [trunk NAME]: a SIP provider or PBX. */
+struct gw_trunk {
+	char *uri;	  /* sip:host[:port][;transport=] or sips: */
+	bool reg;	  /* register = yes */
+	char *registrar;  /* default: uri */
+	char *aor;	  /* default sip:user@host of uri */
+	char *user, *password;
+	int64_t expires;  /* ms */
+	int64_t options_interval; /* ms; 0: no OPTIONS pings */
+};
+
 struct gw_config {
 	struct conf *conf;
 	const struct gw_general *general;
 	const struct gw_log *log;
 	const struct gw_control *control;
+	const struct gw_sip *sip;
 	struct dialplan dialplan; /* the [route] sections, compiled */
 };
 
 extern const struct conf_schema gw_config_schema;
+extern const struct conf_section_def gw_trunk_section;
 extern const int gw_syslog_facilities[];
 
 /* Load and check a configuration file; errors go to errs as file:line. */

@@ -18,6 +18,8 @@
 #include "lib/log.h"
 #include "lib/loop.h"
 #include "lib/mem.h"
+#include "sip/ua.h"
+#include "sip/uri.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -50,6 +52,13 @@ struct gwd {
 	size_t last_error_count;
 	time_t last_reload;
 	bool last_reload_ok;
+	/* SIP: the user agent and, per [trunk], its registration and probe */
+	struct sip_ua *ua;
+	struct gwd_trunk {
+		char *name, *aor, *registrar;
+		struct sip_call *reg, *probe;
+	} *trunks;
+	size_t ntrunks;
 };
 
 static void usage(FILE *f)
@@ -98,6 +107,7 @@ static void note_restart_only(const struct gw_config *old, const struct gw_confi
 		{"[control] group", old->control->group, new->control->group},
 		{"[general] user", old->general->user, new->general->user},
 		{"[general] group", old->general->group, new->general->group},
+		{"[sip] listen", old->sip->listen, new->sip->listen},
 	};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
@@ -107,6 +117,9 @@ static void note_restart_only(const struct gw_config *old, const struct gw_confi
 			LOGP(LOGC_MAIN, LOGL_NOTICE, "%s changed; takes effect when sipgwd restarts",
 			     keys[i].what);
 	}
+	if (conf_count(old->conf, &gw_trunk_section) || conf_count(new->conf, &gw_trunk_section))
+		LOGP(LOGC_MAIN, LOGL_NOTICE,
+		     "[sip] and [trunk] settings take effect when sipgwd restarts");
 	if (old->control->mode != new->control->mode)
 		LOGP(LOGC_MAIN, LOGL_NOTICE,
 		     "[control] mode changed; takes effect when sipgwd restarts");
@@ -360,6 +373,80 @@ static void cmd_route_test(const struct ctl_request *req, struct ctl_out *out, v
 	ctl_str(out, "presentation", res.presentation == 1 ? "restricted" : "allowed");
 }
 
+/* show registrations: every [trunk] that registers or is probed */
+static void cmd_show_registrations(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	struct gwd *d = arg;
+
+	(void)req;
+	ctl_arr_begin(out, "trunks");
+	for (size_t i = 0; i < d->ntrunks; i++) {
+		const struct gwd_trunk *t = &d->trunks[i];
+
+		ctl_obj_begin(out, NULL);
+		ctl_str(out, "trunk", t->name);
+		if (t->reg) {
+			enum sip_reg_state st;
+			int status;
+			int64_t left;
+
+			sip_ua_reg_info(t->reg, &st, &status, &left);
+			ctl_str(out, "aor", t->aor);
+			ctl_str(out, "registrar", t->registrar);
+			ctl_str(out, "state", sip_reg_state_names[st]);
+			ctl_int(out, "last_status", status);
+			ctl_int(out, "expires_in_s", left);
+		} else {
+			ctl_str(out, "state", "not registering");
+		}
+		if (t->probe) {
+			int status, st = sip_ua_probe_info(t->probe, &status);
+
+			ctl_str(out, "options", sip_probe_state_names[st]);
+			ctl_int(out, "options_last_status", status);
+		}
+		ctl_obj_end(out);
+	}
+	ctl_arr_end(out);
+}
+
+/* show sip: listeners and counters of the SIP user agent */
+static void cmd_show_sip(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	struct gwd *d = arg;
+	struct sip_ua_stats st;
+
+	(void)req;
+	if (!d->ua) {
+		ctl_out_error(out, "not-configured", "SIP is off: [sip] listen is not set");
+		return;
+	}
+	ctl_arr_begin(out, "listen");
+	for (size_t i = 0;; i++) {
+		enum sip_proto p;
+		struct sip_addr a;
+		char text[80], line[96];
+
+		if (sip_transport_listener(sip_ua_transport(d->ua), i, &p, &a) < 0)
+			break;
+		sip_addr_format(&a, text, sizeof(text));
+		snprintf(line, sizeof(line), "%s:%s", sip_proto_names[p], text);
+		ctl_str(out, NULL, line);
+	}
+	ctl_arr_end(out);
+	sip_ua_stats(d->ua, &st);
+	ctl_int(out, "transactions", (int64_t)st.transactions);
+	ctl_int(out, "dialogs", (int64_t)st.dialogs);
+	ctl_int(out, "rx_requests", (int64_t)st.rx_requests);
+	ctl_int(out, "rx_responses", (int64_t)st.rx_responses);
+	ctl_int(out, "rx_bad", (int64_t)st.rx_bad);
+	ctl_int(out, "retransmissions_absorbed", (int64_t)st.retransmissions_absorbed);
+	ctl_int(out, "rejected_cap", (int64_t)st.rejected_cap);
+	ctl_int(out, "rejected_rate", (int64_t)st.rejected_rate);
+	ctl_int(out, "rejected_auth", (int64_t)st.rejected_auth);
+	ctl_int(out, "no_dialog_481", (int64_t)st.no_dialog_481);
+}
+
 static const struct ctl_command commands[] = {
 	{"status", "", "version, uptime, configuration file and counters", 0, 0, cmd_status},
 	{"reload", "", "re-read the configuration file (refused whole if it has errors)", 0, 0,
@@ -369,6 +456,9 @@ static const struct ctl_command commands[] = {
 	{"route test", "--from SOURCE --called NUMBER [--calling NUMBER] [--day DAY] [--at HH:MM]",
 	 "which dial plan rule a call would take, and its numbers after rewriting", 0, 10,
 	 cmd_route_test},
+	{"show registrations", "", "each trunk's registration and OPTIONS state", 0, 0,
+	 cmd_show_registrations},
+	{"show sip", "", "SIP listeners and counters", 0, 0, cmd_show_sip},
 };
 
 /* ---- signals -------------------------------------------------------------- */
@@ -387,6 +477,120 @@ static void on_stop_signal(struct loop *loop, int signo, void *arg)
 	LOGP(LOGC_MAIN, LOGL_NOTICE, "%s: shutting down", strsignal(signo));
 	daemon_notify("STOPPING=1");
 	loop_stop(loop);
+}
+
+/* ---- SIP --------------------------------------------------------------------- */
+
+/* Until calls are bridged (issue 9), an INVITE to the gateway is refused
+ * with 480 so the caller hears why. */
+static void gwd_incoming(void *arg, struct sip_call *c, const struct sip_msg *m, struct sv body)
+{
+	(void)arg;
+	(void)m;
+	(void)body;
+	sip_call_reject(c, 480, "Q.850;cause=41;text=\"no call routing yet\"");
+}
+
+static const struct sip_ua_ops gwd_ua_ops = {.incoming = gwd_incoming};
+
+/* sip:user@host of a trunk's URI (for the AOR and From). */
+static char *trunk_aor(const struct gw_trunk *t)
+{
+	struct sip_uri u;
+	char buf[400];
+
+	if (t->aor)
+		return mem_strdup(t->aor);
+	if (sip_uri_parse(&u, sv_cstr(t->uri)) < 0)
+		return mem_strdup(t->uri);
+	snprintf(buf, sizeof(buf), "%s:%s@%s%.*s%s", u.scheme == SIP_URI_SIPS ? "sips" : "sip",
+		 t->user ? t->user : "sipgw", u.host_ipv6 ? "[" : "", (int)u.host.len, u.host.p,
+		 u.host_ipv6 ? "]" : "");
+	return mem_strdup(buf);
+}
+
+static int open_sip(struct gwd *d)
+{
+	const struct gw_sip *g = d->cfg->sip;
+	struct sip_ua_opts o = {0};
+	const struct conf_section *sec = NULL;
+	char *copy, *save = NULL, err[256];
+	size_t n = 0;
+	int rc;
+
+	if (!g->listen)
+		return 0;
+	o.user_agent = g->user_agent;
+	o.timers.t1_ms = (uint32_t)g->t1;
+	o.timers.t2_ms = (uint32_t)g->t2;
+	o.timers.t4_ms = (uint32_t)g->t4;
+	o.max_transactions = (size_t)g->max_transactions;
+	o.max_dialogs = (size_t)g->max_dialogs;
+	o.invite_rate = (double)g->invite_rate;
+	o.invite_burst = (double)g->invite_burst;
+	o.st.session_expires = (uint32_t)(g->session_expires / 1000);
+	o.st.min_se = (uint32_t)(g->min_se / 1000);
+	o.transport.max_connections = (size_t)g->max_connections;
+	o.transport.tls.cert_file = g->tls_certificate;
+	o.transport.tls.key_file = g->tls_key;
+	o.transport.tls.ca_file = g->tls_ca;
+	o.transport.tls.verify_server = g->tls_verify;
+	o.transport.tls.require_client_cert = g->tls_client_cert;
+	rc = sip_ua_new(d->loop, &o, &gwd_ua_ops, d, &d->ua);
+	if (rc < 0) {
+		LOGP(LOGC_SIP, LOGL_ERROR, "cannot start SIP: %s", strerror(-rc));
+		return rc;
+	}
+	copy = mem_strdup(g->listen);
+	for (char *tok = copy ? strtok_r(copy, ", ", &save) : NULL; tok; tok = strtok_r(NULL, ", ", &save)) {
+		if ((rc = sip_ua_listen(d->ua, tok, err, sizeof(err))) < 0) {
+			LOGP(LOGC_SIP, LOGL_ERROR, "[sip] listen: %s", err);
+			mem_free(copy);
+			return rc;
+		}
+	}
+	mem_free(copy);
+	d->trunks = mem_zalloc(sizeof(*d->trunks) * (conf_count(d->cfg->conf, &gw_trunk_section) + 1));
+	if (!d->trunks)
+		return -ENOMEM;
+	while ((sec = conf_next(d->cfg->conf, &gw_trunk_section, sec))) {
+		const struct gw_trunk *t = sec->data;
+		struct gwd_trunk *dt = &d->trunks[n++];
+		struct sip_credentials cred = {t->user, t->password};
+
+		dt->name = mem_strdup(sec->label);
+		dt->aor = trunk_aor(t);
+		dt->registrar = mem_strdup(t->registrar ? t->registrar : t->uri);
+		if (t->reg && (rc = sip_ua_register(d->ua, dt->registrar, dt->aor, &cred,
+						    (uint32_t)(t->expires / 1000), &dt->reg)) < 0)
+			LOGP(LOGC_SIP, LOGL_ERROR, "trunk %s: cannot register: %s", dt->name, strerror(-rc));
+		if (t->options_interval &&
+		    (rc = sip_ua_probe(d->ua, t->uri, dt->aor, (uint32_t)(t->options_interval / 1000),
+				       &dt->probe)) < 0)
+			LOGP(LOGC_SIP, LOGL_ERROR, "trunk %s: cannot probe: %s", dt->name, strerror(-rc));
+	}
+	d->ntrunks = n;
+	return 0;
+}
+
+/* Unregister and stop, waiting a little for the registrars' answers. */
+static void close_sip(struct gwd *d)
+{
+	if (!d->ua)
+		return;
+	sip_ua_shutdown(d->ua);
+	for (int i = 0; i < 40 && sip_ua_active(d->ua); i++)
+		loop_run_once(d->loop, 50);
+	sip_ua_free(d->ua);
+	d->ua = NULL;
+	for (size_t i = 0; i < d->ntrunks; i++) {
+		mem_free(d->trunks[i].name);
+		mem_free(d->trunks[i].aor);
+		mem_free(d->trunks[i].registrar);
+	}
+	mem_free(d->trunks);
+	d->trunks = NULL;
+	d->ntrunks = 0;
 }
 
 /* ---- start-up ------------------------------------------------------------- */
@@ -466,6 +670,9 @@ static int run(struct gwd *d, bool foreground)
 	rc = open_control(d, drop ? uid : (uid_t)-1, drop ? gid : (gid_t)-1);
 	if (rc < 0)
 		return rc;
+	rc = open_sip(d); /* ports below 1024 need root too */
+	if (rc < 0)
+		return rc;
 	if (drop) {
 		rc = daemon_drop_privileges(uid, gid, err, sizeof(err));
 		if (rc < 0) {
@@ -487,11 +694,13 @@ static int run(struct gwd *d, bool foreground)
 	rc = loop_run(d->loop);
 	if (rc < 0)
 		LOGP(LOGC_MAIN, LOGL_ERROR, "event loop failed: %s", strerror(-rc));
+	close_sip(d);
 	return rc;
 }
 
 static void gwd_release(struct gwd *d)
 {
+	close_sip(d);
 	ctl_server_close(d->ctl);
 	loop_free(d->loop);
 	gw_config_free(d->cfg);

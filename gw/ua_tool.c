@@ -567,7 +567,7 @@ int main(int argc, char **argv)
 	timer_setup(&t.next_call, on_next_call, &t);
 	loop_timer_start_ms(t.loop, &t.deadline, (uint64_t)t.timeout_s * 1000);
 	if (t.registrar) {
-		if (sip_ua_register(t.ua, t.registrar, t.aor, &t.cred, 300) < 0) {
+		if (sip_ua_register(t.ua, t.registrar, t.aor, &t.cred, 300, NULL) < 0) {
 			fprintf(stderr, "sipgw-ua: cannot register with %s\n", t.registrar);
 			return 1;
 		}

@@ -78,7 +78,7 @@ struct sip_call {
 	uint32_t hash;
 	bool hashed;
 	int refs;
-	bool uac, is_reg;
+	bool uac, is_reg, is_probe;
 	enum call_state state;
 	char call_id[128], local_tag[48], remote_tag[128];
 	char local_uri[256], remote_uri[256], remote_target[256], first_uri[256];
@@ -119,8 +119,9 @@ struct sip_call {
 	/* auth */
 	struct sip_digest_client dc;
 	char *cred_user, *cred_password;
-	/* registration */
+	/* registration, OPTIONS probe */
 	struct sip_reg reg;
+	struct sip_probe probe;
 	uint32_t reg_expires_granted, reg_min_expires;
 	bool reg_stale;
 	/* TU */
@@ -286,6 +287,8 @@ static void call_free(struct sip_call *c)
 	call_unhash(c);
 	if (c->is_reg)
 		sip_reg_release(&c->reg);
+	if (c->is_probe)
+		sip_probe_release(&c->probe);
 	if (c->aprev)
 		c->aprev->anext = c->anext;
 	else
@@ -313,8 +316,10 @@ static void call_end(struct sip_call *c, int status, const char *why)
 	c->state = CS_ENDED;
 	call_stop_timers(c);
 	call_unhash(c);
+	if (c->is_probe)
+		sip_probe_release(&c->probe); /* no more OPTIONS */
 	LOGP(LOGC_SIP, LOGL_INFO, "call %s ended: %d %s", c->call_id, status, why);
-	if (c->ua->ops->ended && !c->is_reg)
+	if (c->ua->ops->ended && !c->is_reg && !c->is_probe)
 		c->ua->ops->ended(c->ua->arg, c, status, why);
 	call_unref(c);
 }
@@ -881,6 +886,11 @@ static void client_final(struct ua_tsx *x, int status, const struct sip_msg *m)
 		return;
 	if (c->is_reg) {
 		reg_final(c, x, status, m);
+		return;
+	}
+	if (c->is_probe) {
+		if (status >= 200)
+			sip_probe_response(&c->probe, status);
 		return;
 	}
 	if ((status == 401 || status == 407) && m && c->state != CS_ENDED &&
@@ -2190,7 +2200,7 @@ static void reg_final(struct sip_call *c, struct ua_tsx *x, int status, const st
 }
 
 int sip_ua_register(struct sip_ua *ua, const char *registrar_uri, const char *aor,
-		    const struct sip_credentials *cred, uint32_t expires)
+		    const struct sip_credentials *cred, uint32_t expires, struct sip_call **out)
 {
 	struct sip_call *c = call_new(ua, true);
 	struct sip_reg_opts o = {.expires_s = expires};
@@ -2209,8 +2219,70 @@ int sip_ua_register(struct sip_ua *ua, const char *registrar_uri, const char *ao
 		c->cred_password = mem_strdup(cred->password ? cred->password : "");
 	}
 	sip_reg_init(&c->reg, ua->clock, &o, &reg_ops, c);
+	if (out)
+		*out = c;
 	sip_reg_start(&c->reg);
 	return 0;
+}
+
+void sip_ua_reg_info(const struct sip_call *c, enum sip_reg_state *state, int *last_status,
+		     int64_t *expires_in_s)
+{
+	uint64_t now = clock_now_ns(c->ua->clock);
+
+	*state = c->reg.state;
+	*last_status = c->reg.last_status;
+	*expires_in_s = (c->reg.state == SIP_REG_REGISTERED || c->reg.state == SIP_REG_REFRESHING) &&
+				c->reg.registered_until_ns > now
+			? (int64_t)((c->reg.registered_until_ns - now) / 1000000000ull)
+			: -1;
+}
+
+static void probe_send(void *arg)
+{
+	struct sip_call *c = arg;
+
+	if (send_request(c, RQ_OTHER, SV_NULL, NULL, false, NULL) < 0)
+		sip_probe_response(&c->probe, 503);
+}
+
+static void probe_changed(void *arg, enum sip_probe_state from, enum sip_probe_state to,
+			  int last_status)
+{
+	struct sip_call *c = arg;
+
+	LOGP(LOGC_SIP, to == SIP_PROBE_DOWN ? LOGL_WARNING : LOGL_INFO, "trunk %s is %s (was %s, last %d)",
+	     c->first_uri, sip_probe_state_names[to], sip_probe_state_names[from], last_status);
+}
+
+static const struct sip_probe_ops probe_ops = {.send = probe_send, .changed = probe_changed};
+
+int sip_ua_probe(struct sip_ua *ua, const char *uri, const char *from_uri, uint32_t interval_s,
+		 struct sip_call **out)
+{
+	struct sip_call *c = call_new(ua, true);
+	struct sip_probe_opts o = {.interval_s = interval_s};
+
+	if (!c)
+		return -ENOMEM;
+	c->is_probe = true;
+	c->state = CS_CONFIRMED;
+	token(ua, c->call_id, sizeof(c->call_id), "opt-");
+	snprintf(c->first_uri, sizeof(c->first_uri), "%s", uri);
+	snprintf(c->remote_uri, sizeof(c->remote_uri), "%s", uri);
+	snprintf(c->local_uri, sizeof(c->local_uri), "%s", from_uri);
+	c->local_cseq = 1;
+	sip_probe_init(&c->probe, ua->clock, &o, &probe_ops, c);
+	if (out)
+		*out = c;
+	sip_probe_start(&c->probe);
+	return 0;
+}
+
+int sip_ua_probe_info(const struct sip_call *c, int *last_status)
+{
+	*last_status = c->probe.last_status;
+	return (int)c->probe.state;
 }
 
 /* ---- the UA ------------------------------------------------------------------------------ */
@@ -2303,6 +2375,8 @@ void sip_ua_shutdown(struct sip_ua *ua)
 			continue;
 		if (c->is_reg)
 			sip_reg_stop(&c->reg);
+		else if (c->is_probe)
+			call_end(c, 0, "stopped");
 		else
 			sip_call_hangup(c, "SIP;cause=503;text=\"shutting down\"");
 	}

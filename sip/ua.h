@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "lib/strview.h"
+#include "sip/probe.h"
 #include "sip/reg.h"
 #include "sip/session_timer.h"
 #include "sip/transport.h"
@@ -111,7 +112,18 @@ size_t sip_ua_active(const struct sip_ua *ua);
 /* Register aor's contact with the registrar at registrar_uri (sip: or
  * sips:), refreshing until sip_ua_shutdown. */
 int sip_ua_register(struct sip_ua *ua, const char *registrar_uri, const char *aor,
-		    const struct sip_credentials *cred, uint32_t expires);
+		    const struct sip_credentials *cred, uint32_t expires, struct sip_call **out);
+/* A registration's state, the last final status (0: none yet) and the
+ * seconds until it must be refreshed (-1: not registered). */
+void sip_ua_reg_info(const struct sip_call *reg, enum sip_reg_state *state, int *last_status,
+		     int64_t *expires_in_s);
+
+/* Send OPTIONS to uri every interval_s (RFC 3261 §11) and keep its up/down
+ * state (sip/probe.h); stopped by sip_ua_shutdown. */
+int sip_ua_probe(struct sip_ua *ua, const char *uri, const char *from_uri, uint32_t interval_s,
+		 struct sip_call **out);
+/* 0 unknown, 1 up, 2 down (enum sip_probe_state), and the last status. */
+int sip_ua_probe_info(const struct sip_call *probe, int *last_status);
 
 /* UAC: call to_uri from from_uri with an offer (empty: offerless INVITE). */
 int sip_call_invite(struct sip_ua *ua, const char *to_uri, const char *from_uri, struct sv sdp,

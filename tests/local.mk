@@ -105,4 +105,5 @@ clean-local:
 	-rm -rf tests/dahdi/modules-*
 EXTRA_DIST += tests/kamailio/README.md tests/kamailio/kamailio.cfg tests/kamailio/kamailio.sh \
 	tests/kamailio/certs.sh tests/integration/ua_lib.sh
-INTEGRATION_TESTS += tests/integration/ua.sh tests/integration/kamailio_tls.sh
+INTEGRATION_TESTS += tests/integration/ua.sh tests/integration/kamailio_tls.sh \
+	tests/integration/trunks.sh

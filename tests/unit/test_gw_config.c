@@ -102,6 +102,46 @@ static void typo_names_file_and_line(void **state)
 	unlink(path);
 }
 
+/* [sip] and [trunk]: each mistake named with its line */
+static void sip_and_trunk_errors(void **state)
+{
+	char *path = write_temp("[sip]\nlisten = udp:127.0.0.1:5060, sctp:1.2.3.4\n"
+				"t1 = 2s\nt2 = 1s\n"
+				"[trunk a]\nuri = mailto:x@y\nregister = yes\n"
+				"[trunk b]\npassword = p\n");
+	struct gw_config *cfg = NULL;
+	struct conf_errors errs = {0};
+	char want[5][256];
+	const char *text[] = {
+		"2: listen: 'sctp:1.2.3.4' is not PROTO:ADDRESS[:PORT] (udp:0.0.0.0:5060)",
+		"4: t2: must not be shorter than t1",
+		"6: uri: 'mailto:x@y' is not a sip: or sips: URI",
+		"7: register: needs user or aor",
+		"9: password: set only together with user",
+	};
+
+	assert_int_not_equal(gw_config_load(path, &cfg, &errs), 0);
+	assert_null(cfg);
+	for (size_t i = 0; i < 5; i++) {
+		bool found = false;
+
+		snprintf(want[i], sizeof(want[i]), "%s:%s", path, text[i]);
+		for (size_t k = 0; k < errs.count; k++)
+			found |= strcmp(errs.msg[k], want[i]) == 0;
+		if (!found)
+			fail_msg("missing error: %s", want[i]);
+	}
+	conf_errors_release(&errs);
+
+	/* trunk b also lacks its required uri */
+	path = write_temp("[sip]\nlisten = tls:127.0.0.1:5061\n");
+	assert_int_not_equal(gw_config_load(path, &cfg, &errs), 0);
+	snprintf(want[0], sizeof(want[0]), "%s:2: listen: TLS needs tls_certificate and tls_key", path);
+	assert_string_equal(errs.msg[0], want[0]);
+	conf_errors_release(&errs);
+	unlink(path);
+}
+
 static void category_levels_override_default(void **state)
 {
 	char *path = write_temp("[log]\nlevel = warning\nsip = debug\n");
@@ -138,6 +178,7 @@ int main(void)
 		SGW_TEST(shipped_sample_loads),
 		SGW_TEST(shipped_selftest_loads),
 		SGW_TEST(typo_names_file_and_line),
+		SGW_TEST(sip_and_trunk_errors),
 		SGW_TEST(category_levels_override_default),
 		SGW_TEST(unknown_user_is_an_error),
 	};
