@@ -40,6 +40,7 @@ struct tool {
 	struct sip_credentials cred;
 	long ring_ms, hold_ms, reinvite_ms, cancel_ms, count, expect, status;
 	long timeout_s, media_port;
+	long linger_ms; /* stay up this long after the last call (peers that mind a closed TCP connection) */
 	bool quiet;
 	/* state */
 	long started, finished, ok, failed;
@@ -437,6 +438,8 @@ static void usage(FILE *f)
 		"  --session-expires S RFC 4028 session timer\n"
 		"  --ca FILE --cert FILE --key FILE --no-verify   TLS\n"
 		"  --timeout S         give up after S seconds (default 60): exit 1\n"
+		"  --max-calls N --max-transactions N   caps (503 beyond; default 2000, 10000)\n"
+		"  --linger MS         keep connections open MS after the last call\n"
 		"  -q, --quiet   -v, --verbose (every message)   --version\n");
 }
 
@@ -456,7 +459,7 @@ int main(int argc, char **argv)
 {
 	enum { O_FROM = 256, O_PROXY, O_REGISTER, O_AOR, O_RING, O_STATUS, O_HOLD, O_REINVITE,
 	       O_CANCEL, O_EXPECT, O_USER, O_PASSWORD, O_COUNT, O_100REL, O_SE, O_CA, O_CERT,
-	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA };
+	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA, O_MAXCALLS, O_MAXTSX, O_LINGER };
 	static const struct option longopts[] = {
 		{"listen", required_argument, NULL, 'l'},   {"from", required_argument, NULL, O_FROM},
 		{"proxy", required_argument, NULL, O_PROXY}, {"register", required_argument, NULL, O_REGISTER},
@@ -471,6 +474,9 @@ int main(int argc, char **argv)
 		{"cert", required_argument, NULL, O_CERT},   {"key", required_argument, NULL, O_KEY},
 		{"no-verify", no_argument, NULL, O_NOVERIFY}, {"timeout", required_argument, NULL, O_TIMEOUT},
 		{"media-port", required_argument, NULL, O_MEDIA},
+		{"max-calls", required_argument, NULL, O_MAXCALLS},
+		{"max-transactions", required_argument, NULL, O_MAXTSX},
+		{"linger", required_argument, NULL, O_LINGER},
 		{"quiet", no_argument, NULL, 'q'},	     {"verbose", no_argument, NULL, 'v'},
 		{"version", no_argument, NULL, O_VERSION},  {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
@@ -517,6 +523,9 @@ int main(int argc, char **argv)
 		case O_NOVERIFY: o.transport.tls.verify_server = false; break;
 		case O_TIMEOUT: t.timeout_s = num_arg("--timeout", optarg, 1, 86400); break;
 		case O_MEDIA: t.media_port = num_arg("--media-port", optarg, 1, 65535); break;
+		case O_MAXCALLS: o.max_dialogs = (size_t)num_arg("--max-calls", optarg, 1, 10000000); break;
+		case O_LINGER: t.linger_ms = num_arg("--linger", optarg, 0, 60000); break;
+		case O_MAXTSX: o.max_transactions = (size_t)num_arg("--max-transactions", optarg, 1, 100000000); break;
 		case 'q': t.quiet = true; break;
 		case 'v': verbose = true; break;
 		case O_VERSION: printf("sipgw-ua %s\n", SIPGW_VERSION); return 0;
@@ -588,6 +597,12 @@ int main(int argc, char **argv)
 	}
 	if (!t.stopping || sip_ua_active(t.ua))
 		loop_run(t.loop);
+	if (t.linger_ms > 0) { /* bounded: the loop waits at most linger_ms in all */
+		uint64_t end = loop_now_ns() + (uint64_t)t.linger_ms * 1000000ull;
+
+		while (loop_now_ns() < end)
+			loop_run_once(t.loop, (int)((end - loop_now_ns()) / 1000000ull) + 1);
+	}
 	loop_timer_stop(t.loop, &t.deadline);
 	loop_timer_stop(t.loop, &t.next_call);
 	say(&t, "calls: %ld ok, %ld failed\n", t.ok, t.failed);

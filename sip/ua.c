@@ -29,7 +29,7 @@
 #include <strings.h>
 #include <sys/random.h>
 
-#define UA_BUCKETS 4096
+#define UA_BUCKETS 65536 /* transactions linger 64*T1: 8000 calls/s keep ~500k */
 #define UA_MAX_ROUTES 8
 #define UA_MSG_MAX 8192
 #define ALLOW "INVITE, ACK, CANCEL, BYE, OPTIONS, PRACK, UPDATE, INFO"
@@ -1859,7 +1859,8 @@ static void on_rx(void *arg, const struct sip_rx *rx)
 		LOGP(LOGC_SIP, LOGL_NOTICE, "bad message from %s: %d %s", src, e.status, e.reason);
 		/* a request gets the answer from its raw headers, if it has a Via
 		 * to send it by; a response, or noise, gets nothing */
-		if (rx->len > 8 && strncmp(rx->buf, "SIP/2.0 ", 8) && has_via_line(rx->buf, rx->len)) {
+		if (rx->len > 8 && strncmp(rx->buf, "SIP/2.0 ", 8) && strncmp(rx->buf, "ACK ", 4) &&
+		    has_via_line(rx->buf, rx->len)) { /* an ACK is never answered (§17.2.3) */
 			struct sip_build b;
 			struct ua_dest d;
 			int n;

@@ -104,6 +104,6 @@ EXTRA_DIST += tests/dahdi/vm.sh tests/dahdi/dynamic.conf tests/dahdi/system.conf
 clean-local:
 	-rm -rf tests/dahdi/modules-*
 EXTRA_DIST += tests/kamailio/README.md tests/kamailio/kamailio.cfg tests/kamailio/kamailio.sh \
-	tests/kamailio/certs.sh tests/integration/ua_lib.sh
+	tests/kamailio/certs.sh tests/integration/ua_lib.sh tests/sipp
 INTEGRATION_TESTS += tests/integration/ua.sh tests/integration/kamailio_tls.sh \
-	tests/integration/trunks.sh
+	tests/integration/trunks.sh tests/integration/sipp.sh
