@@ -440,6 +440,9 @@ static void usage(FILE *f)
 		"  --timeout S         give up after S seconds (default 60): exit 1\n"
 		"  --max-calls N --max-transactions N   caps (503 beyond; default 2000, 10000)\n"
 		"  --linger MS         keep connections open MS after the last call\n"
+		"  --dns HOST:PORT[,...]  DNS servers for RFC 3263 lookups (default resolv.conf)\n"
+		"  --t1 MS             RFC 3261 T1 (default 500)\n"
+		"  --md5-first         UAS: challenge with MD5 before SHA-256 (peers that read one)\n"
 		"  -q, --quiet   -v, --verbose (every message)   --version\n");
 }
 
@@ -459,7 +462,7 @@ int main(int argc, char **argv)
 {
 	enum { O_FROM = 256, O_PROXY, O_REGISTER, O_AOR, O_RING, O_STATUS, O_HOLD, O_REINVITE,
 	       O_CANCEL, O_EXPECT, O_USER, O_PASSWORD, O_COUNT, O_100REL, O_SE, O_CA, O_CERT,
-	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA, O_MAXCALLS, O_MAXTSX, O_LINGER };
+	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA, O_MAXCALLS, O_MAXTSX, O_LINGER, O_DNS, O_T1, O_MD5FIRST };
 	static const struct option longopts[] = {
 		{"listen", required_argument, NULL, 'l'},   {"from", required_argument, NULL, O_FROM},
 		{"proxy", required_argument, NULL, O_PROXY}, {"register", required_argument, NULL, O_REGISTER},
@@ -477,6 +480,9 @@ int main(int argc, char **argv)
 		{"max-calls", required_argument, NULL, O_MAXCALLS},
 		{"max-transactions", required_argument, NULL, O_MAXTSX},
 		{"linger", required_argument, NULL, O_LINGER},
+		{"dns", required_argument, NULL, O_DNS},
+		{"t1", required_argument, NULL, O_T1},
+		{"md5-first", no_argument, NULL, O_MD5FIRST},
 		{"quiet", no_argument, NULL, 'q'},	     {"verbose", no_argument, NULL, 'v'},
 		{"version", no_argument, NULL, O_VERSION},  {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
@@ -524,6 +530,12 @@ int main(int argc, char **argv)
 		case O_TIMEOUT: t.timeout_s = num_arg("--timeout", optarg, 1, 86400); break;
 		case O_MEDIA: t.media_port = num_arg("--media-port", optarg, 1, 65535); break;
 		case O_MAXCALLS: o.max_dialogs = (size_t)num_arg("--max-calls", optarg, 1, 10000000); break;
+		case O_DNS: o.dns_servers = optarg; break;
+		case O_MD5FIRST: o.auth_md5_first = true; break;
+		case O_T1:
+			o.timers = SIP_TSX_TIMERS_DEFAULT;
+			o.timers.t1_ms = (uint32_t)num_arg("--t1", optarg, 10, 10000);
+			break;
 		case O_LINGER: t.linger_ms = num_arg("--linger", optarg, 0, 60000); break;
 		case O_MAXTSX: o.max_transactions = (size_t)num_arg("--max-transactions", optarg, 1, 100000000); break;
 		case 'q': t.quiet = true; break;

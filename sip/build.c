@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "sip/build.h"
+#include "sip/hdr.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -110,14 +111,59 @@ int sip_build_finish(struct sip_build *b, const char *content_type, struct sv bo
 	return b->overflow ? -ENOSPC : (int)b->len;
 }
 
-void sip_build_response(struct sip_build *b, const struct sip_msg *req, int status,
-			const char *reason, const char *to_tag)
+/* The top Via element with received/rport filled in (RFC 3581 §4). */
+static void put_top_via(struct sip_build *b, struct sv value, const char *src_ip, unsigned src_port)
+{
+	struct sv rest = value, elem;
+	struct sip_via v;
+	char num[16];
+
+	if (!src_ip || !sip_list_next(&rest, &elem) || sip_via_parse(elem, &v) < 0) {
+		sip_build_hdr(b, "Via", value);
+		return;
+	}
+	puts_(b, "Via: ");
+	if (v.rport && v.rport_value < 0) {
+		/* the bare ";rport": insert "=port" after it */
+		for (size_t i = 0; i + 6 <= elem.len; i++) {
+			if (elem.p[i] == ';' && !strncasecmp(elem.p + i + 1, "rport", 5) &&
+			    (i + 6 == elem.len || elem.p[i + 6] == ';' || elem.p[i + 6] == ' ')) {
+				put_unfolded(b, sv_make(elem.p, i + 6));
+				snprintf(num, sizeof(num), "=%u", src_port);
+				puts_(b, num);
+				put_unfolded(b, sv_make(elem.p + i + 6, elem.len - i - 6));
+				goto params_done;
+			}
+		}
+	}
+	put_unfolded(b, elem);
+params_done:
+	if (!v.received.len && (v.rport || !sv_eq_cstr_nocase(v.host, src_ip))) {
+		puts_(b, ";received=");
+		puts_(b, src_ip);
+	}
+	if (rest.len) { /* the other elements of the same header line */
+		puts_(b, ", ");
+		put_unfolded(b, sv_trim_lws(rest));
+	}
+	puts_(b, "\r\n");
+}
+
+void sip_build_response_rx(struct sip_build *b, const struct sip_msg *req, int status,
+			   const char *reason, const char *to_tag, const char *src_ip,
+			   unsigned src_port)
 {
 	const struct sip_hdr *h;
+	bool first = true;
 
 	sip_build_status(b, status, reason);
-	for (h = sip_msg_hdr_find(req, SIP_HDR_VIA, NULL); h; h = sip_msg_hdr_find(req, SIP_HDR_VIA, h))
-		sip_build_hdr(b, "Via", h->value);
+	for (h = sip_msg_hdr_find(req, SIP_HDR_VIA, NULL); h; h = sip_msg_hdr_find(req, SIP_HDR_VIA, h)) {
+		if (first)
+			put_top_via(b, h->value, src_ip, src_port);
+		else
+			sip_build_hdr(b, "Via", h->value);
+		first = false;
+	}
 	if ((h = sip_msg_hdr_find(req, SIP_HDR_FROM, NULL)))
 		sip_build_hdr(b, "From", h->value);
 	if ((h = sip_msg_hdr_find(req, SIP_HDR_TO, NULL))) {
@@ -140,6 +186,12 @@ void sip_build_response(struct sip_build *b, const struct sip_msg *req, int stat
 	sip_build_hdr(b, "Call-ID", req->call_id);
 	if ((h = sip_msg_hdr_find(req, SIP_HDR_CSEQ, NULL)))
 		sip_build_hdr(b, "CSeq", h->value);
+}
+
+void sip_build_response(struct sip_build *b, const struct sip_msg *req, int status,
+			const char *reason, const char *to_tag)
+{
+	sip_build_response_rx(b, req, status, reason, to_tag, NULL, 0);
 }
 
 void sip_build_error_response(struct sip_build *b, const char *buf, size_t len, int status,

@@ -43,6 +43,13 @@ void sip_build_response(struct sip_build *b, const struct sip_msg *req, int stat
 void sip_build_error_response(struct sip_build *b, const char *raw, size_t len, int status,
 			      const char *reason);
 
+/* The same, for a request that arrived from src_ip:src_port: the top Via
+ * gets received= (RFC 3261 §18.2.1, when the sent-by host differs, and
+ * always with rport) and rport's value (RFC 3581 §4). */
+void sip_build_response_rx(struct sip_build *b, const struct sip_msg *req, int status,
+			   const char *reason, const char *to_tag, const char *src_ip,
+			   unsigned src_port);
+
 int sip_msg_print(const struct sip_msg *m, char *buf, size_t size);
 
 #endif

@@ -16,6 +16,7 @@
 #include "lib/mem.h"
 #include "sip/auth.h"
 #include "sip/build.h"
+#include "sip/dns.h"
 #include "sip/hdr.h"
 #include "sip/msg.h"
 #include "sip/ratelimit.h"
@@ -28,6 +29,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #define UA_BUCKETS 65536 /* transactions linger 64*T1: 8000 calls/s keep ~500k */
 #define UA_MAX_ROUTES 8
@@ -124,6 +127,16 @@ struct sip_call {
 	struct sip_probe probe;
 	uint32_t reg_expires_granted, reg_min_expires;
 	bool reg_stale;
+	/* RFC 3263: the targets of the request URI's host, tried in order */
+	struct sip_dns_result *targets;
+	size_t target_idx;
+	struct sip_dns_query *dnsq;
+	/* the request waiting for the lookup */
+	bool pending;
+	enum req_kind pend_kind;
+	struct buf pend_body, pend_extra;
+	bool pend_auth;
+	struct ua_tsx **pend_out;
 	/* TU */
 	void *user;
 	bool cancel_pending; /* CANCEL asked before any provisional came */
@@ -143,6 +156,7 @@ struct sip_ua {
 	struct sip_call *all; /* every call, for shutdown */
 	struct sip_auth_server *auth;
 	struct sip_ratelimit *rl; /* NULL: no limit */
+	struct sip_dns *dns;	  /* made on first use */
 	struct ua_dest proxy;
 	bool has_proxy;
 	uint64_t rng;
@@ -255,6 +269,7 @@ static struct sip_call *call_new(struct sip_ua *ua, bool uac)
 	c->uac = uac;
 	c->refs = 1; /* the TU's, dropped when the call has ended */
 	c->resp2xx = c->ack2xx = c->rel1xx = c->queued_sdp = c->local_sdp = c->glare_sdp = BUF_INIT;
+	c->pend_body = c->pend_extra = BUF_INIT;
 	timer_setup(&c->t2xx, on_t2xx, c);
 	timer_setup(&c->tack, on_tack, c);
 	timer_setup(&c->trel, on_trel, c);
@@ -301,6 +316,11 @@ static void call_free(struct sip_call *c)
 	buf_release(&c->queued_sdp);
 	buf_release(&c->local_sdp);
 	buf_release(&c->glare_sdp);
+	buf_release(&c->pend_body);
+	buf_release(&c->pend_extra);
+	if (c->dnsq)
+		sip_dns_cancel(c->dnsq);
+	mem_free(c->targets);
 	mem_free(c->cred_user);
 	mem_free(c->cred_password);
 	mem_free(c);
@@ -414,6 +434,14 @@ static int call_route(struct sip_call *c, struct ua_dest *d, const char **ruri)
 		rc = uri_dest(c->routes[0], d); /* loose routing (§16.12.1.1) */
 	else if (!c->remote_tag[0] && ua->has_proxy) {
 		*d = ua->proxy;
+		rc = 0;
+	} else if (!c->remote_tag[0] && c->targets && c->target_idx < c->targets->count) {
+		const struct sip_dns_target *t = &c->targets->targets[c->target_idx];
+
+		memset(d, 0, sizeof(*d));
+		d->proto = t->proto;
+		d->addr = t->addr;
+		snprintf(d->server_name, sizeof(d->server_name), "%s", t->host);
 		rc = 0;
 	} else {
 		rc = uri_dest(*ruri, d);
@@ -647,6 +675,88 @@ static struct ua_tsx *tsx_new(struct sip_ua *ua, struct sip_call *c, bool server
 	return x;
 }
 
+static int send_request(struct sip_call *c, enum req_kind kind, struct sv body, const char *extra,
+			bool auth_sent, struct ua_tsx **out);
+static void client_final(struct ua_tsx *x, int status, const struct sip_msg *m);
+
+/* The request could not even be sent: tell whoever waits for it. */
+static void request_failed(struct sip_call *c, enum req_kind kind, int status, const char *why)
+{
+	if (c->is_reg)
+		sip_reg_response(&c->reg, status, 0, 0, false);
+	else if (c->is_probe)
+		sip_probe_response(&c->probe, status);
+	else if (kind == RQ_INVITE)
+		call_end(c, status, why);
+}
+
+static void on_dns(void *arg, const struct sip_dns_result *res)
+{
+	struct sip_call *c = arg;
+	int rc;
+
+	c->dnsq = NULL;
+	c->pending = false;
+	if (res->error || !res->count || !(c->targets = mem_zalloc(sizeof(*c->targets)))) {
+		LOGP(LOGC_SIP, LOGL_NOTICE, "call %s: cannot resolve %s: %s", c->call_id,
+		     c->first_uri, res->error == -ETIMEDOUT ? "DNS timeout" : "no such host");
+		request_failed(c, c->pend_kind, 503, "the host does not resolve");
+		call_unref(c);
+		return;
+	}
+	*c->targets = *res;
+	c->target_idx = 0;
+	rc = send_request(c, c->pend_kind, sv_make(c->pend_body.p, c->pend_body.len),
+			  c->pend_extra.len ? c->pend_extra.p : NULL, c->pend_auth, c->pend_out);
+	if (rc < 0)
+		request_failed(c, c->pend_kind, 503, "request not sent");
+	call_unref(c);
+}
+
+/* RFC 3263: look the host of the request URI up, then send. */
+static int resolve_then_send(struct sip_call *c, enum req_kind kind, struct sv body,
+			     const char *extra, bool auth_sent, struct ua_tsx **out)
+{
+	struct sip_ua *ua = c->ua;
+	struct sip_uri u;
+	struct sv tp;
+	bool found;
+	char host[256];
+	int proto = -1, rc;
+
+	if (c->pending)
+		return -EBUSY;
+	if (sip_uri_parse(&u, sv_cstr(c->first_uri)) < 0 || u.host.len >= sizeof(host))
+		return -EINVAL;
+	if (!ua->dns) {
+		struct sip_dns_opts o = {.servers = ua->opts.dns_servers};
+
+		if ((rc = sip_dns_new(ua->loop, &o, &ua->dns)) < 0)
+			return rc;
+	}
+	snprintf(host, sizeof(host), "%.*s", (int)u.host.len, u.host.p);
+	tp = sip_uri_param(&u, "transport", &found);
+	if (found)
+		proto = sv_eq_cstr_nocase(tp, "tcp") ? SIP_PROTO_TCP
+			: sv_eq_cstr_nocase(tp, "tls") ? SIP_PROTO_TLS : SIP_PROTO_UDP;
+	buf_reset(&c->pend_body);
+	buf_put(&c->pend_body, body.p, body.len);
+	buf_reset(&c->pend_extra);
+	if (extra)
+		buf_puts(&c->pend_extra, extra);
+	c->pend_kind = kind;
+	c->pend_auth = auth_sent;
+	c->pend_out = out;
+	c->pending = true;
+	c->refs++; /* the lookup's */
+	rc = sip_dns_resolve(ua->dns, host, u.port, proto, u.scheme == SIP_URI_SIPS, on_dns, c, &c->dnsq);
+	if (rc < 0) {
+		c->pending = false;
+		c->refs--;
+	}
+	return rc;
+}
+
 /* Send a request of call c as a new client transaction.  The body and
  * extra headers are kept to send it again after a challenge. */
 static int send_request(struct sip_call *c, enum req_kind kind, struct sv body, const char *extra,
@@ -659,6 +769,8 @@ static int send_request(struct sip_call *c, enum req_kind kind, struct sv body, 
 	int n, rc;
 
 	if ((rc = call_route(c, &d, &ruri)) < 0) {
+		if (rc == -EHOSTUNREACH && !c->remote_tag[0] && !c->targets && !c->nroutes)
+			return resolve_then_send(c, kind, body, extra, auth_sent, out);
 		LOGP(LOGC_SIP, LOGL_ERROR, "call %s: no route to %s", c->call_id, ruri);
 		return rc;
 	}
@@ -696,12 +808,20 @@ static int send_request(struct sip_call *c, enum req_kind kind, struct sv body, 
 	return 0;
 }
 
+static int sip_digest_alg_from_name_sv(struct sv v)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "%.*s", (int)(v.len < 31 ? v.len : 31), v.p);
+	return sip_digest_alg_from_name(name);
+}
+
 /* Send the same request again with credentials for the challenge in m. */
 static int resend_with_auth(struct ua_tsx *old, const struct sip_msg *m)
 {
 	struct sip_call *c = old->call;
-	const struct sip_hdr *h = sip_msg_hdr_find(m, m->status == 407 ? SIP_HDR_PROXY_AUTHENTICATE
-								 : SIP_HDR_WWW_AUTHENTICATE, NULL);
+	enum sip_hdr_id which = m->status == 407 ? SIP_HDR_PROXY_AUTHENTICATE : SIP_HDR_WWW_AUTHENTICATE;
+	const struct sip_hdr *h = NULL;
 	struct sip_auth a;
 	struct sip_digest_params p = {0};
 	char realm[128], nonce[256], opaque[256], alg[32], qop[64], cnonce[33];
@@ -712,6 +832,22 @@ static int resend_with_auth(struct ua_tsx *old, const struct sip_msg *m)
 	struct sv v;
 	int alg_id, rc;
 
+	/* RFC 8760 §2.4: of several challenges, the strongest algorithm we know */
+	for (const struct sip_hdr *k = sip_msg_hdr_find(m, which, NULL); k; k = sip_msg_hdr_find(m, which, k)) {
+		struct sip_auth ka;
+		bool f2;
+		struct sv alg_v;
+		int id;
+
+		if (sip_auth_parse(k->value, &ka) < 0 || !sv_eq_cstr_nocase(ka.scheme, "Digest"))
+			continue;
+		alg_v = sip_auth_param(&ka, "algorithm", &f2);
+		id = f2 ? sip_digest_alg_from_name_sv(alg_v) : SIP_DIGEST_MD5;
+		if (id == SIP_DIGEST_SHA256 || (id >= 0 && !h))
+			h = k;
+		if (id == SIP_DIGEST_SHA256)
+			break;
+	}
 	if (!h || !c->cred_user || sip_auth_parse(h->value, &a) < 0 ||
 	    !sv_eq_cstr_nocase(a.scheme, "Digest"))
 		return -EACCES;
@@ -884,6 +1020,18 @@ static void client_final(struct ua_tsx *x, int status, const struct sip_msg *m)
 
 	if (!c)
 		return;
+	/* RFC 3263 §4.3: a target that times out or is unavailable: the next */
+	if ((status == 408 || status == 503) && c->targets && c->target_idx + 1 < c->targets->count &&
+	    !c->remote_tag[0] && (x->kind == RQ_INVITE || x->kind == RQ_REGISTER || x->kind == RQ_OTHER) &&
+	    c->state != CS_ENDED) {
+		c->target_idx++;
+		LOGP(LOGC_SIP, LOGL_NOTICE, "%s to %s: %d from target %zu, trying target %zu", x->method,
+		     c->first_uri, status, c->target_idx, c->target_idx + 1);
+		if (send_request(c, x->kind, sv_make(x->body.p, x->body.len),
+				 x->extra.len > 1 ? x->extra.p : NULL, x->auth_sent,
+				 x->kind == RQ_INVITE ? &c->invite_tsx : NULL) == 0)
+			return;
+	}
 	if (c->is_reg) {
 		reg_final(c, x, status, m);
 		return;
@@ -1003,16 +1151,40 @@ static void dest_from_rx(const struct sip_rx *rx, struct ua_dest *d)
 	d->has_local = true;
 }
 
-/* Build a response to the request in req (parsed) with our headers. */
-static int build_response(struct sip_call *c, const struct sip_msg *req, int status,
-			  const char *reason, const char *extra, struct sv body, char *out,
-			  size_t size)
+/* The IP address and port of where a request came from, for Via's
+ * received and rport (RFC 3581). */
+static void src_ip(const struct ua_dest *d, char *ip, size_t size, unsigned *port)
+{
+	const struct sockaddr_storage *ss = &d->addr.ss;
+
+	if (ss->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, ip, (socklen_t)size);
+	else
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, ip, (socklen_t)size);
+	*port = sip_addr_port(&d->addr);
+}
+
+static void response_start(struct sip_build *b, const struct sip_msg *req, int status,
+			   const char *reason, const char *tag, const struct ua_dest *src)
+{
+	char ip[64];
+	unsigned port;
+
+	src_ip(src, ip, sizeof(ip), &port);
+	sip_build_response_rx(b, req, status, reason, tag, ip, port);
+}
+
+/* Build a response to the request in req (parsed), which came from src,
+ * with our headers. */
+static int build_response(struct sip_call *c, const struct sip_msg *req, const struct ua_dest *src,
+			  int status, const char *reason, const char *extra, struct sv body,
+			  char *out, size_t size)
 {
 	struct sip_ua *ua = c ? c->ua : NULL;
 	struct sip_build b;
 
 	sip_build_init(&b, out, size);
-	sip_build_response(&b, req, status, reason, c ? c->local_tag : NULL);
+	response_start(&b, req, status, reason, c ? c->local_tag : NULL, src);
 	build_raw(&b, extra);
 	if (ua)
 		sip_build_hdrf(&b, "Server", "%s", ua->opts.user_agent);
@@ -1069,7 +1241,7 @@ static void respond_stateless(struct sip_ua *ua, const struct sip_rx *rx, const 
 	token(ua, tag, sizeof(tag), "");
 	dest_from_rx(rx, &d);
 	sip_build_init(&b, ua->scratch, sizeof(ua->scratch));
-	sip_build_response(&b, req, status, reason_phrase(status), tag);
+	response_start(&b, req, status, reason_phrase(status), tag, &d);
 	build_raw(&b, extra);
 	sip_build_hdrf(&b, "Server", "%s", ua->opts.user_agent);
 	n = sip_build_finish(&b, NULL, SV_NULL);
@@ -1089,7 +1261,7 @@ static void tsx_respond(struct ua_tsx *x, int status, const char *extra, struct 
 
 	if (sip_msg_parse(&req, x->req.p, x->req.len, SIP_FRAMING_DATAGRAM, &e) < 0)
 		return;
-	n = build_response(x->call, &req, status, reason_phrase(status), extra, body, out,
+	n = build_response(x->call, &req, &x->dest, status, reason_phrase(status), extra, body, out,
 			   sizeof(x->ua->scratch));
 	tsx_enter(x);
 	if (n > 0)
@@ -1171,7 +1343,8 @@ static int send_invite_2xx(struct sip_call *c, struct ua_tsx *x, struct sv sdp, 
 	snprintf(hdrs, sizeof(hdrs), "%sAllow: " ALLOW "\r\nSupported: %s%s\r\n%s", contact,
 		 c->ua->opts.use_100rel ? "100rel, " : "",
 		 c->ua->opts.st.session_expires ? "timer, replaces" : "replaces", extra ? extra : "");
-	n = build_response(c, &req, 200, "OK", hdrs, sdp, c->ua->scratch, sizeof(c->ua->scratch));
+	n = build_response(c, &req, &x->dest, 200, "OK", hdrs, sdp, c->ua->scratch,
+			   sizeof(c->ua->scratch));
 	if (n < 0)
 		return -ENOSPC;
 	buf_reset(&c->resp2xx);
@@ -1357,11 +1530,14 @@ static bool auth_ok(struct sip_ua *ua, const struct sip_rx *rx, const struct sip
 static void challenge(struct sip_ua *ua, const struct sip_rx *rx, const struct sip_msg *m,
 		      bool stale)
 {
-	char ch[512], extra[600];
+	char ch[512], ch2[512], extra[1100];
 
-	if (sip_auth_server_challenge(ua->auth, SIP_DIGEST_MD5, stale, ch, sizeof(ch)) < 0)
+	/* RFC 8760 §2.4: one challenge per algorithm, the preferred first */
+	if (sip_auth_server_challenge(ua->auth, SIP_DIGEST_SHA256, stale, ch, sizeof(ch)) < 0 ||
+	    sip_auth_server_challenge(ua->auth, SIP_DIGEST_MD5, stale, ch2, sizeof(ch2)) < 0)
 		return;
-	snprintf(extra, sizeof(extra), "WWW-Authenticate: %s\r\n", ch);
+	snprintf(extra, sizeof(extra), "WWW-Authenticate: %s\r\nWWW-Authenticate: %s\r\n",
+		 ua->opts.auth_md5_first ? ch2 : ch, ua->opts.auth_md5_first ? ch : ch2);
 	ua->st.rejected_auth++;
 	respond_stateless(ua, rx, m, 401, extra);
 }
@@ -1493,7 +1669,7 @@ static void rx_new_invite(struct sip_ua *ua, const struct sip_rx *rx, const stru
 		struct sip_build b;
 
 		sip_build_init(&b, trying, sizeof(trying));
-		sip_build_response(&b, m, 100, "Trying", NULL);
+		response_start(&b, m, 100, "Trying", NULL, &d);
 		n = sip_build_finish(&b, NULL, SV_NULL);
 	}
 	sip_tsx_server_start(&x->t, n > 0 ? trying : NULL, n > 0 ? (size_t)n : 0);
@@ -1760,7 +1936,7 @@ static void rx_request(struct sip_ua *ua, const struct sip_rx *rx, const struct 
 
 			dest_from_rx(rx, &d);
 			sip_build_init(&b, ua->scratch, sizeof(ua->scratch));
-			sip_build_response(&b, m, 200, "OK", c->local_tag);
+			response_start(&b, m, 200, "OK", c->local_tag, &d);
 			n = sip_build_finish(&b, NULL, SV_NULL);
 			if (n > 0)
 				ua_send(ua, &d, ua->scratch, (size_t)n);
@@ -1944,7 +2120,7 @@ int sip_call_ring(struct sip_call *c, int status, struct sv sdp)
 			 contact, ++c->rseq);
 	else
 		snprintf(hdrs, sizeof(hdrs), "%s", contact);
-	n = build_response(c, &req, status, reason_phrase(status), hdrs, sdp, c->ua->scratch,
+	n = build_response(c, &req, &x->dest, status, reason_phrase(status), hdrs, sdp, c->ua->scratch,
 			   sizeof(c->ua->scratch));
 	if (n < 0)
 		return -ENOSPC;
@@ -2408,6 +2584,7 @@ void sip_ua_free(struct sip_ua *ua)
 	}
 	sip_transport_free(ua->tp);
 	sip_auth_server_free(ua->auth);
+	sip_dns_free(ua->dns);
 	mem_free(ua->rl);
 	mem_free(ua);
 }

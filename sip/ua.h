@@ -22,7 +22,9 @@
  * Out of dialog: OPTIONS answered with Allow/Accept/Supported; INVITEs
  * challenged when a user is configured; INVITE floods refused per source;
  * transactions and dialogs capped, with 503 and Retry-After beyond the cap.
- * Registration (RFC 3261 §10) through sip_reg. */
+ * Registration (RFC 3261 §10) through sip_reg.  A request outside a
+ * dialog to a host name is sent after RFC 3263 resolution (sip/dns.c); a
+ * timeout or 503 from one target moves it to the next. */
 #ifndef SGW_SIP_UA_H
 #define SGW_SIP_UA_H
 
@@ -52,6 +54,9 @@ struct sip_ua_opts {
 	/* incoming requests: challenged when auth_user is set (INVITE, BYE
 	 * excepted: RFC 3261 §22.1 lets it pass to not strand calls) */
 	const char *auth_realm, *auth_user, *auth_password;
+	/* challenges carry SHA-256 first, then MD5 (RFC 8760 §2.4); peers that
+	 * only read the first one (sipp) need MD5 first */
+	bool auth_md5_first;
 	/* session timers (RFC 4028); session_expires 0: not used */
 	struct sip_st_config st;
 	bool use_100rel;     /* offer/send reliable provisionals */
@@ -61,6 +66,9 @@ struct sip_ua_opts {
 	double invite_burst;
 	/* out-of-dialog requests go here when set ("udp:127.0.0.1:5060") */
 	const char *outbound_proxy;
+	/* DNS servers for RFC 3263 lookups of host names ("127.0.0.1:53");
+	 * NULL: /etc/resolv.conf */
+	const char *dns_servers;
 	struct sip_transport_opts transport;
 	/* trace every message sent and received at LOGL_DEBUG */
 	bool trace;

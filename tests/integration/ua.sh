@@ -58,7 +58,7 @@ call "refusal: 486 Busy Here reaches the caller" \
 call "CANCEL after 180: 487 on both sides" \
 	-l udp:127.0.0.1:0 --count 1 --ring 10000 --expect 487 -- \
 	-l udp:127.0.0.1:0 --cancel-after 100 --expect 487 sip:9991000@127.0.0.1:UDPPORT
-call "digest: the UAS challenges, the UAC answers (MD5, qop=auth)" \
+call "digest: the UAS challenges (SHA-256 and MD5), the UAC answers SHA-256 (RFC 8760)" \
 	-l udp:127.0.0.1:0 --count 1 --user alice --password s3cret -- \
 	-l udp:127.0.0.1:0 --user alice --password s3cret --hold 100 sip:9991000@127.0.0.1:UDPPORT
 call "100rel: reliable 180 PRACKed, then 200" \
