@@ -28,6 +28,7 @@ tests_unit_test_sip_transport_CFLAGS = $(UNIT_CFLAGS) $(GNUTLS_CFLAGS)
 tests_unit_test_sip_transport_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 
 UNIT_TESTS += tests/unit/test_sip_ua
+tests_unit_test_sip_ua_SOURCES = tests/unit/test_sip_ua.c tests/unit/protos.c tests/unit/protos.h
 tests_unit_test_sip_ua_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_ua_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 
@@ -88,6 +89,7 @@ tests_unit_test_sip_number_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_number_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 
 UNIT_TESTS += tests/unit/test_sip_protos
+tests_unit_test_sip_protos_SOURCES = tests/unit/test_sip_protos.c tests/unit/protos.c tests/unit/protos.h
 tests_unit_test_sip_protos_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sip_protos_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 

@@ -12,10 +12,12 @@
 #include "lib/loop.h"
 #include "sip/msg.h"
 #include "sip/ua.h"
+#include "protos.h"
 #include "testutil.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -470,6 +472,52 @@ static void glare_491_and_retry(void **state)
 	fx_free(f);
 }
 
+/* Every PROTOS c07-sip case (4527 broken INVITEs) sent to a running UA:
+ * it answers what it can, never stops answering, and leaks nothing (the
+ * sanitizer build runs this too). */
+static void protos_cases_do_not_stop_the_ua(void **state)
+{
+	struct sip_ua_opts o = {.max_dialogs = 100000, .max_transactions = 100000};
+	struct fx *f = fx_new(&o);
+	static char msg[65536 * 4];
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	struct sip_ua_stats st;
+	struct sip_msg m;
+	int sent = 0;
+
+	(void)state;
+	a.sin_port = htons(f->ua_port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (int c = 0; c < PROTOS_CASES; c++) {
+		size_t n = protos_case(c, msg, sizeof(msg));
+
+		if (!n || n > 65000)
+			continue;
+		assert_true(sendto(f->peer, msg, n, 0, (struct sockaddr *)&a, sizeof(a)) == (ssize_t)n);
+		sent++;
+		for (int i = 0; i < 3; i++)
+			loop_run_once(f->loop, 0);
+		while (recv(f->peer, f->rx, sizeof(f->rx), MSG_DONTWAIT) > 0)
+			;
+	}
+	if (!sent)
+		fail_msg("PROTOS cases not found under SGW_TESTDATA");
+	for (int i = 0; i < 20; i++)
+		loop_run_once(f->loop, 1);
+	while (recv(f->peer, f->rx, sizeof(f->rx), MSG_DONTWAIT) > 0)
+		;
+	sip_ua_stats(f->ua, &st);
+	print_message("PROTOS through the UA: %d sent, %" PRIu64 " requests handled, %" PRIu64
+		      " refused as malformed, %d calls offered to the TU\n",
+		      sent, st.rx_requests, st.rx_bad, f->incoming);
+	assert_true(st.rx_requests + st.rx_bad >= (uint64_t)sent * 9 / 10);
+	peer_send(f, "OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:%P;branch=z9hG4bKafter\r\n"
+		     "From: <sip:a@b>;tag=1\r\nTo: <sip:x@y>\r\nCall-ID: after@x\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
+	assert_true(peer_recv(f, &m));
+	assert_int_equal(m.status, 200);
+	fx_free(f);
+}
+
 static void cancel_of_ringing_call(void **state)
 {
 	struct fx *f = fx_new(NULL);
@@ -500,6 +548,7 @@ int main(void)
 		SGW_TEST(session_timer_expiry_sends_bye),
 		SGW_TEST(glare_491_and_retry),
 		SGW_TEST(cancel_of_ringing_call),
+		SGW_TEST(protos_cases_do_not_stop_the_ua),
 	};
 	return cmocka_run_group_tests_name("sip/ua", tests, NULL, NULL);
 }
