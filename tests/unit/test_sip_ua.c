@@ -415,6 +415,59 @@ static void session_timer_expiry_sends_bye(void **state)
 	fx_free(f);
 }
 
+/* The UA as refresher (refresher=uas): it refreshes by UPDATE without a
+ * body at half the interval (RFC 4028 §7.1, RFC 3311), and while the peer
+ * answers them the session lives on past its first interval. */
+static void session_refreshed_by_update(void **state)
+{
+	struct sip_ua_opts o = {.st = {.session_expires = 1800, .min_se = 90}};
+	struct fx *f = fx_new(&o);
+	struct sip_msg m;
+	char tag[64], msg[1024];
+	int updates = 0;
+	bool bye = false;
+
+	(void)state;
+	peer_send(f, INVITE("z9hG4bKup1", "up@x", "1",
+			    "Allow: INVITE, ACK, BYE, CANCEL, UPDATE\r\nSupported: timer\r\n"
+			    "Session-Expires: 120;refresher=uas\r\n"));
+	expect_status(f, 100, "INVITE");
+	expect_status(f, 200, "INVITE");
+	assert_true(has_hdr(f, "Session-Expires: 120;refresher=uas"));
+	to_tag(f, tag, sizeof(tag));
+	snprintf(msg, sizeof(msg),
+		 "ACK sip:sipgw@127.0.0.1:%%T SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:%%P;branch=z9hG4bKupa\r\n"
+		 "From: <sip:peer@127.0.0.1>;tag=pt1\r\nTo: <sip:9991000@127.0.0.1>;tag=%s\r\nCall-ID: up@x\r\n"
+		 "CSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n", tag);
+	peer_send(f, msg);
+	/* 300 s: the session would have expired twice without refreshes */
+	for (int i = 0; i < 300; i++) {
+		clock_fake_advance_ms(&f->fake, 1000);
+		while (peer_recv(f, &m)) {
+			if (m.request && sv_eq_cstr(m.method, "BYE"))
+				bye = true;
+			if (m.request && sv_eq_cstr(m.method, "UPDATE")) {
+				const char *b = strstr(f->rx, "branch="), *cs = strstr(f->rx, "\r\nCSeq:");
+				char branch[80];
+
+				assert_int_equal(m.body.len, 0); /* a refresh without an offer */
+				assert_non_null(cs);
+				snprintf(branch, sizeof(branch), "%.*s", (int)strcspn(b + 7, ";\r\n"), b + 7);
+				updates++;
+				snprintf(msg, sizeof(msg),
+					 "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:%%T;branch=%s;rport\r\n"
+					 "From: <sip:9991000@127.0.0.1>;tag=%s\r\nTo: <sip:peer@127.0.0.1>;tag=pt1\r\n"
+					 "Call-ID: up@x\r\nCSeq: %u UPDATE\r\nSession-Expires: 120;refresher=uac\r\n"
+					 "Content-Length: 0\r\n\r\n", branch, tag, m.cseq);
+				peer_send(f, msg);
+			}
+		}
+	}
+	assert_false(bye);
+	assert_true(updates >= 4); /* every 60 s */
+	fx_free(f);
+}
+
 static void glare_491_and_retry(void **state)
 {
 	struct fx *f = fx_new(NULL);
@@ -546,6 +599,7 @@ int main(void)
 		SGW_TEST(invite_retransmissions_and_2xx_until_ack),
 		SGW_TEST(no_ack_ends_with_bye),
 		SGW_TEST(session_timer_expiry_sends_bye),
+		SGW_TEST(session_refreshed_by_update),
 		SGW_TEST(glare_491_and_retry),
 		SGW_TEST(cancel_of_ringing_call),
 		SGW_TEST(protos_cases_do_not_stop_the_ua),
