@@ -6,7 +6,10 @@ UA="$top_builddir/sipgw-ua"
 # $SCRATCH/NAME.log; waits until it has printed its listeners.
 start_uas() {
 	name=$1; shift
-	"$UA" "$@" > "$SCRATCH/$name.log" 2>&1 &
+	# emptied here, not by the background shell: the wait below must not
+	# read the previous run's "listening" lines
+	: > "$SCRATCH/$name.log"
+	"$UA" "$@" >> "$SCRATCH/$name.log" 2>&1 &
 	eval "${name}_pid=$!"
 	n=50
 	until grep -q '^listening' "$SCRATCH/$name.log" 2>/dev/null; do
