@@ -3,6 +3,9 @@ noinst_LIBRARIES += tdm/libtdm.a
 tdm_libtdm_a_SOURCES = \
 	tdm/tdm.c tdm/tdm.h \
 	tdm/loopback.c tdm/loopback.h
+if HAVE_DAHDI
+tdm_libtdm_a_SOURCES += tdm/dahdi.c tdm/dahdi.h
+endif
 TDM_LIBS = tdm/libtdm.a $(LIB_LIBS)
 EXTRA_DIST += tdm/README.md
 

@@ -96,6 +96,8 @@ if HAVE_DAHDI
 check_PROGRAMS += tests/dahdi/dahdi_vm_test
 tests_dahdi_dahdi_vm_test_SOURCES = tests/dahdi/dahdi_vm_test.c
 tests_dahdi_dahdi_vm_test_LDFLAGS = -static
+# the backend's tests run in the VM too: tdm/ and the lib/ parts it uses, static
+tests_dahdi_dahdi_vm_test_LDADD = tdm/libtdm.a lib/libsgwlib.a -lpthread
 INTEGRATION_TESTS += tests/dahdi/vm.sh
 endif
 EXTRA_DIST += tests/dahdi/vm.sh tests/dahdi/dynamic.conf tests/dahdi/system.conf
