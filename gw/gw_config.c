@@ -12,6 +12,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
 #include <syslog.h>
@@ -231,6 +232,107 @@ const struct conf_section_def gw_trunk_section = {
 	"trunk", true, sizeof(struct gw_trunk), trunk_keys, N_KEYS(trunk_keys),
 	"a SIP trunk: registration and OPTIONS monitoring", trunk_validate};
 
+/* ---- [span N] ------------------------------------------------------------------ */
+static const char *const backend_names[] = {"loopback", "dahdi", NULL};
+static const char *const span_type_names[] = {"e1", "t1", "j1", NULL};
+static const char *const framing_names[] = {"ccs", "crc4", "esf", "d4", NULL};
+static const char *const coding_names[] = {"hdb3", "b8zs", "ami", NULL};
+static const char *const law_names[] = {"alaw", "ulaw", NULL};
+
+static const struct conf_key span_keys[] = {
+	{"backend", CONF_ENUM, KEY(gw_span, backend), "loopback", 0, 0, backend_names, false,
+	 "loopback (a virtual cable to another span) or dahdi (a card)"},
+	{"type", CONF_ENUM, KEY(gw_span, type), "e1", 0, 0, span_type_names, false, "e1, t1 or j1"},
+	{"framing", CONF_ENUM, KEY(gw_span, framing), NULL, 0, 0, framing_names, false,
+	 "ccs or crc4 (E1, default crc4); esf or d4 (T1/J1, default esf)"},
+	{"coding", CONF_ENUM, KEY(gw_span, coding), NULL, 0, 0, coding_names, false,
+	 "hdb3 (E1); b8zs or ami (T1/J1)"},
+	{"timing", CONF_INT, KEY(gw_span, timing), "1", 0, 255, NULL, false,
+	 "timing-source priority: 1 first choice, 0 never"},
+	{"dchan", CONF_INT, KEY(gw_span, dchan), "-1", -1, 31, NULL, false,
+	 "D-channel timeslot (default 16 on E1, 24 on T1/J1; 0: none)"},
+	{"law", CONF_ENUM, KEY(gw_span, law), NULL, 0, 0, law_names, false,
+	 "alaw or ulaw (default: alaw on E1, ulaw on T1/J1)"},
+	{"block", CONF_DURATION, KEY(gw_span, block), "20ms", 1, 20, NULL, false,
+	 "audio block size, 1ms to 20ms"},
+	{"cable", CONF_INT, KEY(gw_span, cable), "0", 0, 255, NULL, false,
+	 "loopback: the span at the other end of the virtual cable"},
+	{"dahdi_span", CONF_INT, KEY(gw_span, dahdi_span), "0", 0, 1024, NULL, false,
+	 "dahdi: DAHDI's number for this span (see dahdi_scan)"},
+	{"dahdi_channel", CONF_INT, KEY(gw_span, dahdi_channel), "0", 0, 100000, NULL, false,
+	 "dahdi: DAHDI's channel number of timeslot 1 (1, 32, 63 ... on E1)"},
+};
+
+static int span_num(const struct conf_section *s)
+{
+	char *end;
+	long n = s->label ? strtol(s->label, &end, 10) : 0;
+
+	return s->label && *s->label && !*end && n >= 1 && n <= 255 ? (int)n : -1;
+}
+
+static void span_validate(struct conf_parse *p, const struct conf_section *s)
+{
+	const struct gw_span *sp = s->data;
+	bool e1 = sp->type == 0;
+
+	if (span_num(s) < 0)
+		conf_error_at(p, s->line, "[span %s]: the label must be the span number, 1 to 255",
+			      s->label ? s->label : "");
+	if (sp->dchan > (e1 ? 31 : 24))
+		conf_error_at(p, conf_key_line(s, "dchan"), "dchan: %s has timeslots 1-%d",
+			      e1 ? "E1" : "T1/J1", e1 ? 31 : 24);
+	if (sp->framing >= 0 && e1 != (sp->framing <= 1))
+		conf_error_at(p, conf_key_line(s, "framing"), "framing: %s does not go with %s",
+			      framing_names[sp->framing], span_type_names[sp->type]);
+	if (sp->coding >= 0 && (e1 ? sp->coding == 1 : sp->coding == 0))
+		conf_error_at(p, conf_key_line(s, "coding"), "coding: %s does not go with %s",
+			      coding_names[sp->coding], span_type_names[sp->type]);
+	if (sp->backend == 0 && !sp->cable)
+		conf_error_at(p, s->line, "[span %s]: a loopback span needs cable = the span at the other end",
+			      s->label ? s->label : "");
+	if (sp->backend == 0 && sp->cable && sp->cable == span_num(s))
+		conf_error_at(p, conf_key_line(s, "cable"), "cable: a span cannot be cabled to itself");
+	if (sp->backend == 1 && (!sp->dahdi_span || !sp->dahdi_channel))
+		conf_error_at(p, s->line, "[span %s]: backend dahdi needs dahdi_span and dahdi_channel",
+			      s->label ? s->label : "");
+}
+
+const struct conf_section_def gw_span_section = {
+	"span", true, sizeof(struct gw_span), span_keys, N_KEYS(span_keys),
+	"an E1/T1 span: its backend, line settings and D-channel", span_validate};
+
+/* Cables go both ways: [span 1] cable = 2 needs [span 2] cable = 1. */
+static void spans_validate(struct conf_parse *p, const struct conf *c)
+{
+	const struct conf_section *a = NULL;
+
+	while ((a = conf_next(c, &gw_span_section, a))) {
+		const struct gw_span *sa = a->data;
+		const struct conf_section *b = NULL;
+		bool found = false;
+
+		if (sa->backend != 0 || !sa->cable)
+			continue;
+		while ((b = conf_next(c, &gw_span_section, b))) {
+			const struct gw_span *sb = b->data;
+
+			if (span_num(b) != sa->cable)
+				continue;
+			found = true;
+			if (sb->backend != 0 || sb->cable != span_num(a))
+				conf_error_at(p, conf_key_line(a, "cable"),
+					      "cable: span %d must be a loopback span with cable = %d",
+					      (int)sa->cable, span_num(a));
+			else if (sb->type != sa->type || sb->block != sa->block)
+				conf_error_at(p, conf_key_line(a, "cable"),
+					      "cable: span %d has another type or block size", (int)sa->cable);
+		}
+		if (!found)
+			conf_error_at(p, conf_key_line(a, "cable"), "cable: there is no [span %d]", (int)sa->cable);
+	}
+}
+
 /* ---- the schema ----------------------------------------------------------- */
 
 enum { SEC_GENERAL, SEC_LOG, SEC_CONTROL, SEC_SIP, SEC_ROUTE };
@@ -249,9 +351,9 @@ static const struct conf_section_def sections[] = {
 /* The sections in order; [route] is defined by the dial plan (dialplan.c). */
 static const struct conf_section_def *const section_defs[] = {
 	&sections[SEC_GENERAL], &sections[SEC_LOG], &sections[SEC_CONTROL], &sections[SEC_SIP],
-	&gw_trunk_section, &dp_route_section};
+	&gw_span_section, &gw_trunk_section, &dp_route_section};
 
-const struct conf_schema gw_config_schema = {section_defs, N_KEYS(section_defs), NULL};
+const struct conf_schema gw_config_schema = {section_defs, N_KEYS(section_defs), spans_validate};
 
 int gw_config_load(const char *path, struct gw_config **out, struct conf_errors *errs)
 {

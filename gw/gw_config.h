@@ -54,6 +54,19 @@ struct gw_trunk {
 	int64_t options_interval; /* ms; 0: no OPTIONS pings */
 };
 
+/* [span N]: an E1/T1 span. */
+struct gw_span {
+	int backend;	      /* 0 loopback, 1 dahdi */
+	int type;	      /* enum tdm_type */
+	int framing, coding;  /* enum tdm_framing / tdm_coding; -1: the type's default */
+	int64_t timing;	      /* timing-source priority, 0: never the clock source */
+	int64_t dchan;	      /* D-channel timeslot; -1: the type's (16 / 24); 0: none */
+	int law;	      /* enum tdm_law; -1: the type's */
+	int64_t block;	      /* ms */
+	int64_t cable;	      /* loopback: the span at the other end of the cable */
+	int64_t dahdi_span, dahdi_channel; /* dahdi: DAHDI span number, its first channel */
+};
+
 struct gw_config {
 	struct conf *conf;
 	const struct gw_general *general;
@@ -65,6 +78,7 @@ struct gw_config {
 
 extern const struct conf_schema gw_config_schema;
 extern const struct conf_section_def gw_trunk_section;
+extern const struct conf_section_def gw_span_section;
 extern const int gw_syslog_facilities[];
 
 /* Load and check a configuration file; errors go to errs as file:line. */

@@ -11,7 +11,7 @@ gw_libgw_a_SOURCES = \
 	gw/dialplan.c gw/dialplan.h \
 	gw/version.h
 gw_libgw_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
-GW_LIBS = gw/libgw.a $(SIP_LIBS) $(SQLITE_LIBS)
+GW_LIBS = gw/libgw.a tdm/libtdm.a $(SIP_LIBS) $(SQLITE_LIBS)
 
 sbin_PROGRAMS += sipgwd
 sipgwd_SOURCES = gw/sipgwd.c

@@ -19,6 +19,10 @@
 #include "lib/loop.h"
 #include "lib/mem.h"
 #include "sip/ua.h"
+#include "tdm/loopback.h"
+#ifdef HAVE_DAHDI
+#include "tdm/dahdi.h"
+#endif
 #include "sip/uri.h"
 
 #include <errno.h>
@@ -59,6 +63,13 @@ struct gwd {
 		struct sip_call *reg, *probe;
 	} *trunks;
 	size_t ntrunks;
+	/* TDM: the [span] sections opened */
+	struct gwd_span {
+		int num;
+		int backend; /* 0 loopback, 1 dahdi */
+		struct tdm_span *span;
+	} *spans;
+	size_t nspans;
 };
 
 static void usage(FILE *f)
@@ -447,6 +458,148 @@ static void cmd_show_sip(const struct ctl_request *req, struct ctl_out *out, voi
 	ctl_int(out, "no_dialog_481", (int64_t)st.no_dialog_481);
 }
 
+/* ---- spans ------------------------------------------------------------------- */
+
+static struct gwd_span *find_span(struct gwd *d, int num)
+{
+	for (size_t i = 0; i < d->nspans; i++)
+		if (d->spans[i].num == num && d->spans[i].span)
+			return &d->spans[i];
+	return NULL;
+}
+
+static void span_summary(struct ctl_out *out, const struct gwd_span *g)
+{
+	const struct tdm_span *s = g->span;
+	char alarms[48];
+
+	tdm_alarm_text(s->alarms, alarms, sizeof(alarms));
+	ctl_int(out, "span", s->cfg.num);
+	ctl_str(out, "backend", g->backend ? "dahdi" : "loopback");
+	ctl_str(out, "type", tdm_type_names[s->cfg.type]);
+	ctl_str(out, "framing", tdm_framing_names[s->cfg.framing]);
+	ctl_str(out, "coding", tdm_coding_names[s->cfg.coding]);
+	ctl_str(out, "law", s->cfg.law == TDM_LAW_ALAW ? "alaw" : "ulaw");
+	ctl_int(out, "block_ms", s->cfg.block_ms);
+	ctl_int(out, "dchan", s->cfg.dchan);
+	ctl_str(out, "alarms", alarms);
+	if (!g->backend)
+		ctl_bool(out, "plugged", tdm_lb_plugged(s));
+	ctl_int(out, "ticks", (int64_t)s->counters.ticks);
+	ctl_int(out, "slips", (int64_t)s->counters.slips);
+	ctl_int(out, "crc_errors", (int64_t)s->counters.crc_errors);
+	ctl_int(out, "hdlc_rx", (int64_t)s->counters.hdlc_rx);
+	ctl_int(out, "hdlc_tx", (int64_t)s->counters.hdlc_tx);
+	ctl_int(out, "hdlc_bad_fcs", (int64_t)s->counters.hdlc_bad_fcs);
+	ctl_int(out, "hdlc_aborts", (int64_t)s->counters.hdlc_aborts);
+}
+
+/* The operator's table: one line a span. */
+static void spans_table(struct gwd *d, struct ctl_out *out)
+{
+	char line[200];
+
+	ctl_text(out, "SPAN BACKEND  TYPE FRAMING CODING LAW  DCHAN ALARMS        TICKS     SLIPS  HDLC-RX  HDLC-TX BAD-FCS");
+	for (size_t i = 0; i < d->nspans; i++) {
+		const struct tdm_span *s = d->spans[i].span;
+		char alarms[48];
+
+		if (!s)
+			continue;
+		tdm_alarm_text(s->alarms, alarms, sizeof(alarms));
+		snprintf(line, sizeof(line), "%4d %-8s %-4s %-7s %-6s %-4s %5d %-12s %6llu %9llu %8llu %8llu %7llu",
+			 s->cfg.num, d->spans[i].backend ? "dahdi" : "loopback", tdm_type_names[s->cfg.type],
+			 tdm_framing_names[s->cfg.framing], tdm_coding_names[s->cfg.coding],
+			 s->cfg.law == TDM_LAW_ALAW ? "alaw" : "ulaw", s->cfg.dchan, alarms,
+			 (unsigned long long)s->counters.ticks, (unsigned long long)s->counters.slips,
+			 (unsigned long long)s->counters.hdlc_rx, (unsigned long long)s->counters.hdlc_tx,
+			 (unsigned long long)s->counters.hdlc_bad_fcs);
+		ctl_text(out, line);
+	}
+}
+
+static void cmd_show_spans(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	struct gwd *d = arg;
+
+	if (!req->json) {
+		spans_table(d, out);
+		return;
+	}
+	ctl_arr_begin(out, "spans");
+	for (size_t i = 0; i < d->nspans; i++) {
+		if (!d->spans[i].span)
+			continue;
+		ctl_obj_begin(out, NULL);
+		span_summary(out, &d->spans[i]);
+		ctl_obj_end(out);
+	}
+	ctl_arr_end(out);
+}
+
+static int span_arg(const struct ctl_request *req, struct ctl_out *out, struct gwd *d,
+		    struct gwd_span **g)
+{
+	char *end;
+	long n = req->argc ? strtol(req->argv[0], &end, 10) : 0;
+
+	if (!req->argc || *end || n < 1) {
+		ctl_out_error(out, "bad-arguments", "give a span number, e.g. 1");
+		return -1;
+	}
+	if (!(*g = find_span(d, (int)n))) {
+		ctl_out_error(out, "no-such-span", "there is no span %ld", n);
+		return -1;
+	}
+	return 0;
+}
+
+static void cmd_show_span(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	struct gwd_span *g;
+
+	if (span_arg(req, out, arg, &g) < 0)
+		return;
+	span_summary(out, g);
+	ctl_arr_begin(out, "channels");
+	for (unsigned ts = 1; ts <= g->span->nts; ts++) {
+		ctl_obj_begin(out, NULL);
+		ctl_int(out, "timeslot", ts);
+		ctl_str(out, "kind", (int)ts == g->span->cfg.dchan ? "D" : "B");
+		ctl_str(out, "state", g->span->chan_state[ts] == TDM_CHAN_OPEN ? "open" : "idle");
+		ctl_obj_end(out);
+	}
+	ctl_arr_end(out);
+}
+
+static void cmd_span_plug(const struct ctl_request *req, struct ctl_out *out, void *arg, bool in)
+{
+	struct gwd_span *g;
+
+	if (span_arg(req, out, arg, &g) < 0)
+		return;
+	if (g->backend) {
+		ctl_out_error(out, "not-loopback", "span %d is on a card: its cable is not ours to pull",
+			      g->num);
+		return;
+	}
+	if (in)
+		tdm_lb_replug(g->span);
+	else
+		tdm_lb_unplug(g->span);
+	span_summary(out, g);
+}
+
+static void cmd_span_unplug(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	cmd_span_plug(req, out, arg, false);
+}
+
+static void cmd_span_replug(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	cmd_span_plug(req, out, arg, true);
+}
+
 static const struct ctl_command commands[] = {
 	{"status", "", "version, uptime, configuration file and counters", 0, 0, cmd_status},
 	{"reload", "", "re-read the configuration file (refused whole if it has errors)", 0, 0,
@@ -459,6 +612,11 @@ static const struct ctl_command commands[] = {
 	{"show registrations", "", "each trunk's registration and OPTIONS state", 0, 0,
 	 cmd_show_registrations},
 	{"show sip", "", "SIP listeners and counters", 0, 0, cmd_show_sip},
+	{"show spans", "", "every span: backend, type, alarms, counters", 0, 0, cmd_show_spans},
+	{"show span", "N", "one span with its channels", 1, 1, cmd_show_span},
+	{"span unplug", "N", "pull a loopback span's virtual cable (red alarm both ends)", 1, 1,
+	 cmd_span_unplug},
+	{"span replug", "N", "put it back", 1, 1, cmd_span_replug},
 };
 
 /* ---- signals -------------------------------------------------------------- */
@@ -593,6 +751,95 @@ static void close_sip(struct gwd *d)
 	d->ntrunks = 0;
 }
 
+static const struct tdm_span_ops gwd_span_ops = {NULL, NULL, NULL};
+
+static void span_config(const struct conf_section *sec, struct tdm_span_config *c)
+{
+	const struct gw_span *g = sec->data;
+
+	tdm_span_config_default(c, atoi(sec->label), (enum tdm_type)g->type);
+	if (g->framing >= 0)
+		c->framing = (enum tdm_framing)g->framing;
+	if (g->coding >= 0)
+		c->coding = (enum tdm_coding)g->coding;
+	if (g->dchan >= 0)
+		c->dchan = (int)g->dchan;
+	if (g->law >= 0)
+		c->law = (enum tdm_law)g->law;
+	c->timing = (int)g->timing;
+	c->block_ms = (unsigned)g->block;
+}
+
+/* Open every [span]: loopback pairs once for both ends, DAHDI spans one by one. */
+static int open_spans(struct gwd *d)
+{
+	size_t n = conf_count(d->cfg->conf, &gw_span_section);
+	const struct conf_section *a = NULL;
+	int rc;
+
+	if (!n)
+		return 0;
+	d->spans = mem_zalloc(sizeof(*d->spans) * n);
+	if (!d->spans)
+		return -ENOMEM;
+	while ((a = conf_next(d->cfg->conf, &gw_span_section, a))) {
+		const struct gw_span *ga = a->data;
+		struct gwd_span *g = &d->spans[d->nspans++];
+		struct tdm_span_config ca, cb;
+
+		span_config(a, &ca);
+		g->num = ca.num;
+		g->backend = ga->backend;
+		if (ga->backend == 1) {
+#ifdef HAVE_DAHDI
+			char err[200];
+
+			rc = tdm_dahdi_open(d->loop, &ca, (int)ga->dahdi_span, (int)ga->dahdi_channel,
+					    &gwd_span_ops, d, &g->span, err, sizeof(err));
+			if (rc < 0) {
+				LOGP(LOGC_TDM, LOGL_ERROR, "[span %d]: %s", ca.num, err);
+				return rc;
+			}
+#else
+			LOGP(LOGC_TDM, LOGL_ERROR, "[span %d]: built without DAHDI (configure --without-dahdi)",
+			     ca.num);
+			return -ENOTSUP;
+#endif
+		} else if (ga->cable > ca.num) {
+			/* the lower-numbered end opens the pair */
+			const struct conf_section *b = NULL;
+			struct gwd_span *gb;
+
+			while ((b = conf_next(d->cfg->conf, &gw_span_section, b)) && atoi(b->label) != ga->cable)
+				;
+			if (!b)
+				return -EINVAL; /* the validator refused this already */
+			span_config(b, &cb);
+			gb = &d->spans[d->nspans++];
+			gb->num = cb.num;
+			rc = tdm_lb_pair_new(d->loop, &ca, &gwd_span_ops, d, &cb, &gwd_span_ops, d, &g->span,
+					     &gb->span);
+			if (rc < 0) {
+				LOGP(LOGC_TDM, LOGL_ERROR, "spans %d and %d: cannot join them: %s", ca.num, cb.num,
+				     strerror(-rc));
+				return rc;
+			}
+		} else {
+			d->nspans--; /* opened with its lower-numbered partner */
+		}
+	}
+	return 0;
+}
+
+static void close_spans(struct gwd *d)
+{
+	for (size_t i = 0; i < d->nspans; i++)
+		tdm_span_close(d->spans[i].span);
+	mem_free(d->spans);
+	d->spans = NULL;
+	d->nspans = 0;
+}
+
 /* ---- start-up ------------------------------------------------------------- */
 
 static int open_control(struct gwd *d, uid_t uid, gid_t gid)
@@ -673,6 +920,9 @@ static int run(struct gwd *d, bool foreground)
 	rc = open_sip(d); /* ports below 1024 need root too */
 	if (rc < 0)
 		return rc;
+	rc = open_spans(d); /* /dev/dahdi needs root */
+	if (rc < 0)
+		return rc;
 	if (drop) {
 		rc = daemon_drop_privileges(uid, gid, err, sizeof(err));
 		if (rc < 0) {
@@ -695,12 +945,14 @@ static int run(struct gwd *d, bool foreground)
 	if (rc < 0)
 		LOGP(LOGC_MAIN, LOGL_ERROR, "event loop failed: %s", strerror(-rc));
 	close_sip(d);
+	close_spans(d);
 	return rc;
 }
 
 static void gwd_release(struct gwd *d)
 {
 	close_sip(d);
+	close_spans(d);
 	ctl_server_close(d->ctl);
 	loop_free(d->loop);
 	gw_config_free(d->cfg);
