@@ -228,6 +228,19 @@ static int chan_open(int chan, int block, int law, bool hdlc, char *err, size_t 
 			return -1;
 		}
 		ioctl(fd, DAHDI_ECHOCANCEL_PARAMS, &ecp); /* not every channel has one */
+		/* four blocks of buffer each way: a loop late by up to three blocks
+		 * does not underrun the line (DAHDI's default is two) */
+		{
+			struct dahdi_bufferinfo bi;
+
+			if (ioctl(fd, DAHDI_GET_BUFINFO, &bi) == 0) {
+				bi.numbufs = 4;
+				bi.bufsize = block;
+				bi.txbufpolicy = DAHDI_POLICY_IMMEDIATE;
+				bi.rxbufpolicy = DAHDI_POLICY_IMMEDIATE;
+				ioctl(fd, DAHDI_SET_BUFINFO, &bi);
+			}
+		}
 		ioctl(fd, DAHDI_FLUSH, &flush);
 	}
 	return fd;
