@@ -257,6 +257,10 @@ static const struct conf_key span_keys[] = {
 	 "audio block size, 1ms to 20ms"},
 	{"cable", CONF_INT, KEY(gw_span, cable), "0", 0, 255, NULL, false,
 	 "loopback: the span at the other end of the virtual cable"},
+	{"cable_socket", CONF_STRING, KEY(gw_span, cable_socket), NULL, 0, 100, NULL, false,
+	 "loopback to another gateway: the Unix socket path the cable runs through"},
+	{"cable_listen", CONF_BOOL, KEY(gw_span, cable_listen), "no", 0, 0, NULL, false,
+	 "yes: this gateway listens on cable_socket; no: it connects (and reconnects)"},
 	{"dahdi_span", CONF_INT, KEY(gw_span, dahdi_span), "0", 0, 1024, NULL, false,
 	 "dahdi: DAHDI's number for this span (see dahdi_scan)"},
 	{"dahdi_channel", CONF_INT, KEY(gw_span, dahdi_channel), "0", 0, 100000, NULL, false,
@@ -288,9 +292,16 @@ static void span_validate(struct conf_parse *p, const struct conf_section *s)
 	if (sp->coding >= 0 && (e1 ? sp->coding == 1 : sp->coding == 0))
 		conf_error_at(p, conf_key_line(s, "coding"), "coding: %s does not go with %s",
 			      coding_names[sp->coding], span_type_names[sp->type]);
-	if (sp->backend == 0 && !sp->cable)
-		conf_error_at(p, s->line, "[span %s]: a loopback span needs cable = the span at the other end",
+	if (sp->backend == 0 && !sp->cable && !sp->cable_socket)
+		conf_error_at(p, s->line,
+			      "[span %s]: a loopback span needs cable (a span here) or cable_socket (another gateway)",
 			      s->label ? s->label : "");
+	if (sp->cable && sp->cable_socket)
+		conf_error_at(p, conf_key_line(s, "cable_socket"),
+			      "cable_socket: a cable has one other end: cable or cable_socket, not both");
+	if (sp->cable_socket && sp->cable_socket[0] != '/')
+		conf_error_at(p, conf_key_line(s, "cable_socket"), "cable_socket: '%s' must be an absolute path",
+			      sp->cable_socket);
 	if (sp->backend == 0 && sp->cable && sp->cable == span_num(s))
 		conf_error_at(p, conf_key_line(s, "cable"), "cable: a span cannot be cabled to itself");
 	if (sp->backend == 1 && (!sp->dahdi_span || !sp->dahdi_channel))

@@ -64,6 +64,8 @@ struct gw_span {
 	int law;	      /* enum tdm_law; -1: the type's */
 	int64_t block;	      /* ms */
 	int64_t cable;	      /* loopback: the span at the other end of the cable */
+	char *cable_socket;   /* loopback to another gateway: a SOCK_SEQPACKET path */
+	bool cable_listen;    /* this gateway listens on it (else it connects) */
 	int64_t dahdi_span, dahdi_channel; /* dahdi: DAHDI span number, its first channel */
 };
 

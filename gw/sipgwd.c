@@ -35,6 +35,8 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #ifndef SGW_SYSCONFDIR
 #define SGW_SYSCONFDIR "/etc"
@@ -68,6 +70,13 @@ struct gwd {
 		int num;
 		int backend; /* 0 loopback, 1 dahdi */
 		struct tdm_span *span;
+		/* a cable to another gateway: listen on, or keep dialling, a path */
+		struct gwd *d;
+		char *path;
+		bool listen;
+		int lfd;
+		struct loop_watch lw;
+		struct timer retry;
 	} *spans;
 	size_t nspans;
 };
@@ -753,6 +762,84 @@ static void close_sip(struct gwd *d)
 
 static const struct tdm_span_ops gwd_span_ops = {NULL, NULL, NULL};
 
+/* ---- cables to other gateways (SOCK_SEQPACKET on a Unix path) ---------------- */
+
+static void on_cable_accept(struct loop *loop, struct loop_watch *w, uint32_t events)
+{
+	struct gwd_span *g = w->arg;
+	int fd = accept4(g->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	(void)loop;
+	(void)events;
+	if (fd >= 0)
+		tdm_lb_remote_attach(g->span, fd); /* a new far end replaces the old */
+}
+
+static void on_cable_retry(struct timer *t, void *arg)
+{
+	struct gwd_span *g = arg;
+
+	(void)t;
+	if (!tdm_lb_remote_connected(g->span)) {
+		struct sockaddr_un a = {.sun_family = AF_UNIX};
+		int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s", g->path);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+			tdm_lb_remote_attach(g->span, fd);
+		else if (fd >= 0)
+			close(fd);
+	}
+	loop_timer_start_ms(g->d->loop, &g->retry, 1000);
+}
+
+static int open_cable(struct gwd *d, struct gwd_span *g, const struct gw_span *gs,
+		      const struct tdm_span_config *c)
+{
+	int rc = tdm_lb_remote_unconnected(d->loop, c, &gwd_span_ops, d, &g->span);
+
+	if (rc < 0)
+		return rc;
+	g->d = d;
+	g->path = mem_strdup(gs->cable_socket); /* the configuration may be reloaded */
+	if (!g->path)
+		return -ENOMEM;
+	g->listen = gs->cable_listen;
+	g->lfd = -1;
+	timer_setup(&g->retry, on_cable_retry, g);
+	if (g->listen) {
+		struct sockaddr_un a = {.sun_family = AF_UNIX};
+
+		snprintf(a.sun_path, sizeof(a.sun_path), "%s", g->path);
+		unlink(g->path);
+		g->lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (g->lfd < 0 || bind(g->lfd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(g->lfd, 1) < 0 ||
+		    (rc = loop_watch_add(d->loop, &g->lw, g->lfd, EPOLLIN, on_cable_accept, g)) < 0) {
+			rc = rc < 0 ? rc : -errno;
+			LOGP(LOGC_TDM, LOGL_ERROR, "[span %d] cable_socket %s: %s", c->num, g->path, strerror(-rc));
+			return rc;
+		}
+		LOGP(LOGC_TDM, LOGL_INFO, "span %d: waiting for the other gateway on %s", c->num, g->path);
+		return 0;
+	}
+	on_cable_retry(&g->retry, g); /* now, then every second while not connected */
+	return 0;
+}
+
+static void close_cable(struct gwd *d, struct gwd_span *g)
+{
+	if (!g->path)
+		return;
+	loop_timer_stop(d->loop, &g->retry);
+	if (g->lfd >= 0) {
+		loop_watch_del(d->loop, &g->lw);
+		close(g->lfd);
+		unlink(g->path);
+	}
+	mem_free(g->path);
+	g->path = NULL;
+}
+
 static void span_config(const struct conf_section *sec, struct tdm_span_config *c)
 {
 	const struct gw_span *g = sec->data;
@@ -805,6 +892,9 @@ static int open_spans(struct gwd *d)
 			     ca.num);
 			return -ENOTSUP;
 #endif
+		} else if (ga->cable_socket) {
+			if ((rc = open_cable(d, g, ga, &ca)) < 0)
+				return rc;
 		} else if (ga->cable > ca.num) {
 			/* the lower-numbered end opens the pair */
 			const struct conf_section *b = NULL;
@@ -833,8 +923,10 @@ static int open_spans(struct gwd *d)
 
 static void close_spans(struct gwd *d)
 {
-	for (size_t i = 0; i < d->nspans; i++)
+	for (size_t i = 0; i < d->nspans; i++) {
+		close_cable(d, &d->spans[i]);
 		tdm_span_close(d->spans[i].span);
+	}
 	mem_free(d->spans);
 	d->spans = NULL;
 	d->nspans = 0;

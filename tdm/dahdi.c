@@ -203,9 +203,11 @@ static void dahdi_close(struct tdm_span *s)
 
 static const struct tdm_backend_ops dahdi_ops = {"dahdi", dahdi_dframe_send, dahdi_close};
 
-static int chan_open(int chan, int block, int law, bool hdlc, char *err, size_t errlen)
+static int chan_open(int chan, int dahdi_span, int ts, int block, int law, bool hdlc, char *err,
+		     size_t errlen)
 {
 	int fd = open("/dev/dahdi/channel", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	struct dahdi_params p;
 
 	if (fd < 0) {
 		snprintf(err, errlen, "/dev/dahdi/channel: %s (is the dahdi module loaded?)", strerror(errno));
@@ -214,6 +216,30 @@ static int chan_open(int chan, int block, int law, bool hdlc, char *err, size_t 
 	if (ioctl(fd, DAHDI_SPECIFY, &chan) < 0) {
 		snprintf(err, errlen, "DAHDI channel %d: %s (not configured by dahdi_cfg?)", chan,
 			 strerror(errno));
+		close(fd);
+		return -1;
+	}
+	/* DAHDI_GET_PARAMS: is this channel where sipgw.conf says, configured as
+	 * system.conf must have it (bchan / dchan)? */
+	memset(&p, 0, sizeof(p));
+	p.channo = chan;
+	if (ioctl(fd, DAHDI_GET_PARAMS, &p) < 0) {
+		snprintf(err, errlen, "DAHDI channel %d: DAHDI_GET_PARAMS: %s", chan, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (p.spanno != dahdi_span || p.chanpos != ts) {
+		snprintf(err, errlen,
+			 "DAHDI channel %d is timeslot %d of DAHDI span %d, not timeslot %d of span %d: "
+			 "check dahdi_span and dahdi_channel against dahdi_scan",
+			 chan, p.chanpos, p.spanno, ts, dahdi_span);
+		close(fd);
+		return -1;
+	}
+	if (hdlc ? (p.sigtype & DAHDI_SIG_HDLCFCS) != DAHDI_SIG_HDLCFCS
+		 : (p.sigtype & DAHDI_SIG_CLEAR) != DAHDI_SIG_CLEAR) {
+		snprintf(err, errlen, "DAHDI channel %d: /etc/dahdi/system.conf must list it as %s", chan,
+			 hdlc ? "dchan" : "bchan");
 		close(fd);
 		return -1;
 	}
@@ -268,8 +294,8 @@ int tdm_dahdi_open(struct loop *loop, const struct tdm_span_config *c, int dahdi
 	}
 	law = c->law == TDM_LAW_ALAW ? DAHDI_LAW_ALAW : DAHDI_LAW_MULAW;
 	for (unsigned ts = 1; ts <= s->nts; ts++) {
-		d->fd[ts] = chan_open(first_channel + (int)ts - 1, (int)s->block, law, (int)ts == c->dchan,
-				      err, errlen);
+		d->fd[ts] = chan_open(first_channel + (int)ts - 1, dahdi_span, (int)ts, (int)s->block, law,
+				      (int)ts == c->dchan, err, errlen);
 		if (d->fd[ts] < 0) {
 			dahdi_close(s);
 			return -ENODEV;

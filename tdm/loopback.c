@@ -565,28 +565,73 @@ static void on_sock(struct loop *loop, struct loop_watch *w, uint32_t events)
 	(void)events;
 }
 
-int tdm_lb_remote_new(struct loop *loop, int fd, const struct tdm_span_config *c,
-		      const struct tdm_span_ops *ops, void *arg, struct tdm_span **out)
+int tdm_lb_remote_unconnected(struct loop *loop, const struct tdm_span_config *c,
+			      const struct tdm_span_ops *ops, void *arg, struct tdm_span **out)
 {
 	struct lb_span *l;
 	int rc;
 
-	if (!(l = lb_new(loop, c, ops, arg, &rc))) {
-		close(fd);
+	if (!(l = lb_new(loop, c, ops, arg, &rc)))
 		return rc;
-	}
-	l->sock = fd;
 	l->remote = true;
+	l->missing = RED_AFTER;
 	l->rxq = mem_zalloc(payload(&l->span) * RX_QUEUE);
 	l->pkt = mem_zalloc(sizeof(struct lb_hdr) + payload(&l->span));
 	l->clock_owner = true;
-	if (!l->rxq || !l->pkt || (rc = loop_watch_add(loop, &l->sw, fd, EPOLLIN, on_sock, l)) < 0 ||
-	    (rc = clock_start(l)) < 0) {
+	if (!l->rxq || !l->pkt || (rc = clock_start(l)) < 0) {
 		if (rc == 0)
 			rc = -ENOMEM;
 		lb_free(l);
 		return rc;
 	}
+	tdm_span_set_alarms(&l->span, TDM_ALARM_RED);
 	*out = &l->span;
+	return 0;
+}
+
+int tdm_lb_remote_attach(struct tdm_span *s, int fd)
+{
+	struct lb_span *l = lb(s);
+	int rc;
+
+	if (!l->remote) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (l->sock >= 0) {
+		loop_watch_del(l->loop, &l->sw);
+		close(l->sock);
+	}
+	l->sock = fd;
+	l->rxq_count = 0;
+	if ((rc = loop_watch_add(l->loop, &l->sw, fd, EPOLLIN, on_sock, l)) < 0) {
+		close(fd);
+		l->sock = -1;
+		return rc;
+	}
+	LOGP(LOGC_TDM, LOGL_NOTICE, "span %d: the far end of the cable is connected", s->cfg.num);
+	return 0;
+}
+
+bool tdm_lb_remote_connected(const struct tdm_span *s)
+{
+	const struct lb_span *l = (const struct lb_span *)s;
+
+	return l->remote && l->sock >= 0;
+}
+
+int tdm_lb_remote_new(struct loop *loop, int fd, const struct tdm_span_config *c,
+		      const struct tdm_span_ops *ops, void *arg, struct tdm_span **out)
+{
+	int rc = tdm_lb_remote_unconnected(loop, c, ops, arg, out);
+
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	if ((rc = tdm_lb_remote_attach(*out, fd)) < 0) {
+		tdm_span_close(*out);
+		return rc;
+	}
 	return 0;
 }

@@ -38,6 +38,15 @@ int tdm_lb_pair_new(struct loop *loop, const struct tdm_span_config *ca, const s
 int tdm_lb_remote_new(struct loop *loop, int fd, const struct tdm_span_config *c,
 		      const struct tdm_span_ops *ops, void *arg, struct tdm_span **out);
 
+/* An end whose socket comes later (a gateway that listens for, or keeps
+ * dialling, the other one): red until tdm_lb_remote_attach gives it one. */
+int tdm_lb_remote_unconnected(struct loop *loop, const struct tdm_span_config *c,
+			      const struct tdm_span_ops *ops, void *arg, struct tdm_span **out);
+/* Take a connected socket (a previous one is closed). */
+int tdm_lb_remote_attach(struct tdm_span *s, int fd);
+/* Has this end a live socket to the other? */
+bool tdm_lb_remote_connected(const struct tdm_span *s);
+
 void tdm_lb_unplug(struct tdm_span *s);
 void tdm_lb_replug(struct tdm_span *s);
 bool tdm_lb_plugged(const struct tdm_span *s);

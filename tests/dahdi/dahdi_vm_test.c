@@ -340,6 +340,7 @@ static void backend_run(void)
 		tap(0, "backend: D-channel 1 -> 2");
 		tap(0, "backend: D-channel 2 -> 1");
 		tap(0, "backend: span status");
+		tap(0, "backend: wrong dahdi_span");
 		return;
 	}
 	for (unsigned ts = 0; ts <= TDM_MAX_TIMESLOTS; ts++)
@@ -361,6 +362,16 @@ static void backend_run(void)
 	    (unsigned long long)s1->counters.ticks);
 	tdm_span_close(s1);
 	tdm_span_close(s2);
+	/* a sipgw.conf that names the wrong DAHDI span is refused, saying so */
+	{
+		struct tdm_span *bad = NULL;
+		int rc = tdm_dahdi_open(loop, &c1, 2, 1, &end_ops, &e1, &bad, err, sizeof(err));
+
+		tap(rc < 0 && strstr(err, "timeslot 1 of DAHDI span 1, not timeslot 1 of span 2"),
+		    "backend: a wrong dahdi_span is refused: %s", err);
+		if (bad)
+			tdm_span_close(bad);
+	}
 	loop_free(loop);
 }
 
@@ -368,7 +379,7 @@ int main(void)
 {
 	int s1[30], s2[30], n = 0;
 
-	printf("1..11\n");
+	printf("1..12\n");
 	span_check(1);
 	span_check(2);
 	for (int ts = 1; ts <= 31; ts++) {
@@ -383,5 +394,5 @@ int main(void)
 	dchan_run(16, 47);
 	dchan_run(47, 16);
 	backend_run();
-	return tap_n == 11 ? 0 : 1;
+	return tap_n == 12 ? 0 : 1;
 }
