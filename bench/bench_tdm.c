@@ -6,6 +6,11 @@
  *                               (20 ms divided by the cost of one span-tick)
  *   tdm.loop.realtime_check     64 spans clocked for 2 s by their timerfds:
  *                               the ticks they got against the ticks due
+ *   tdm.loop.drift_ppm          one pair with 1 ms blocks for TDM_DRIFT_SECONDS
+ *                               (default 10): ticks against elapsed time, in
+ *                               parts per million (the clock uses absolute
+ *                               deadlines, so the error does not grow: an
+ *                               hour drifts no more than 10 s do)
  *
  * Pairs of spans run with a manual clock as fast as they can; each tick
  * every channel is written and read, as the media workers will. */
@@ -101,6 +106,42 @@ int main(void)
 	for (int i = 0; i < PAIRS; i++) {
 		tdm_span_close(a[i]);
 		tdm_span_close(b[i]);
+	}
+	{
+		const char *env = getenv("TDM_DRIFT_SECONDS");
+		unsigned secs = env ? (unsigned)atoi(env) : 10;
+		struct tdm_span_config ca, cb;
+		uint64_t t0, t1, first;
+		double expected;
+
+		tdm_span_config_default(&ca, 1, TDM_E1);
+		tdm_span_config_default(&cb, 2, TDM_E1);
+		ca.block_ms = cb.block_ms = 1;
+		if (tdm_lb_pair_new(loop, &ca, &ops, NULL, &cb, &ops, NULL, &a[0], &b[0]) < 0)
+			return 1;
+		/* count from the first tick, so start-up does not count */
+		/* both ends of the measurement right after a tick, so the count is
+		 * not off by a fraction of a tick */
+		ticks_seen = 0;
+		while (ticks_seen == 0)
+			loop_run_once(loop, 10);
+		first = a[0]->counters.ticks;
+		t0 = loop_now_ns();
+		while (loop_now_ns() - t0 < (uint64_t)secs * 1000000000ull)
+			loop_run_once(loop, 10);
+		{
+			uint64_t last = a[0]->counters.ticks;
+
+			for (int i = 0; i < 100 && a[0]->counters.ticks == last; i++)
+				loop_run_once(loop, 10);
+		}
+		t1 = loop_now_ns();
+		expected = (double)(t1 - t0) / 1e6; /* one tick a millisecond */
+		printf("tdm.loop.drift_ppm: %.1f ppm (%llu ticks in %.3f s, 1 ms blocks)\n",
+		       ((double)(a[0]->counters.ticks - first) - expected) / expected * 1e6,
+		       (unsigned long long)(a[0]->counters.ticks - first), expected / 1000);
+		tdm_span_close(a[0]);
+		tdm_span_close(b[0]);
 	}
 	loop_free(loop);
 	return 0;

@@ -297,7 +297,7 @@ static void remote_tick(struct lb_span *l)
 			l->missing++;
 		deliver_idle(l);
 	}
-	tdm_span_set_alarms(s, !l->plugged || l->missing >= RED_AFTER || l->peer_unplugged
+	tdm_span_set_alarms(s, !l->plugged || l->sock < 0 || l->missing >= RED_AFTER || l->peer_unplugged
 				       ? TDM_ALARM_RED : 0);
 	s->counters.ticks++;
 	if (s->ops->tick)
@@ -536,6 +536,7 @@ static void on_sock(struct loop *loop, struct loop_watch *w, uint32_t events)
 			close(l->sock);
 			l->sock = -1; /* still remote, but dead: red until closed */
 			l->missing = RED_AFTER;
+			l->rxq_count = 0; /* what it sent before going is not a live line */
 			tdm_span_set_alarms(s, TDM_ALARM_RED);
 			return;
 		}
@@ -604,6 +605,8 @@ int tdm_lb_remote_attach(struct tdm_span *s, int fd)
 	}
 	l->sock = fd;
 	l->rxq_count = 0;
+	l->missing = RED_AFTER; /* red until its blocks arrive */
+	l->peer_unplugged = false;
 	if ((rc = loop_watch_add(l->loop, &l->sw, fd, EPOLLIN, on_sock, l)) < 0) {
 		close(fd);
 		l->sock = -1;
