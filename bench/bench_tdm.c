@@ -111,7 +111,7 @@ int main(void)
 		const char *env = getenv("TDM_DRIFT_SECONDS");
 		unsigned secs = env ? (unsigned)atoi(env) : 10;
 		struct tdm_span_config ca, cb;
-		uint64_t t0, t1, first;
+		uint64_t n0, n1, first;
 		double expected;
 
 		tdm_span_config_default(&ca, 1, TDM_E1);
@@ -126,8 +126,8 @@ int main(void)
 		while (ticks_seen == 0)
 			loop_run_once(loop, 10);
 		first = a[0]->counters.ticks;
-		t0 = loop_now_ns();
-		while (loop_now_ns() - t0 < (uint64_t)secs * 1000000000ull)
+		n0 = loop_now_ns();
+		while (loop_now_ns() - n0 < (uint64_t)secs * 1000000000ull)
 			loop_run_once(loop, 10);
 		{
 			uint64_t last = a[0]->counters.ticks;
@@ -135,8 +135,8 @@ int main(void)
 			for (int i = 0; i < 100 && a[0]->counters.ticks == last; i++)
 				loop_run_once(loop, 10);
 		}
-		t1 = loop_now_ns();
-		expected = (double)(t1 - t0) / 1e6; /* one tick a millisecond */
+		n1 = loop_now_ns();
+		expected = (double)(n1 - n0) / 1e6; /* one tick a millisecond */
 		printf("tdm.loop.drift_ppm: %.1f ppm (%llu ticks in %.3f s, 1 ms blocks)\n",
 		       ((double)(a[0]->counters.ticks - first) - expected) / expected * 1e6,
 		       (unsigned long long)(a[0]->counters.ticks - first), expected / 1000);
