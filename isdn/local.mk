@@ -7,6 +7,11 @@ UNIT_TESTS += tests/unit/test_isdn_calls
 tests_unit_test_isdn_calls_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_isdn_calls_LDADD = $(ISDN_LIBS) $(CMOCKA_LIBS)
 
+# libpri against libpri over the loopback TDM backend
+UNIT_TESTS += tests/unit/test_isdn_tdm
+tests_unit_test_isdn_tdm_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_isdn_tdm_LDADD = isdn/libisdn.a tdm/libtdm.a $(LIB_LIBS) $(PRI_LIBS) $(CMOCKA_LIBS)
+
 EXTRA_PROGRAMS += bench/bench_isdn
 BENCHMARKS += bench/bench_isdn
 bench_bench_isdn_SOURCES = bench/bench_isdn.c

@@ -1,0 +1,299 @@
+/* libpri against libpri over the loopback TDM backend: the ISDN layer's
+ * D-channel frames go through tdm_dframe_send and the cable's FCS, as they
+ * will on a card.  E1 EuroISDN and T1 NI2 D-channels come up; a CPE->NET
+ * call connects, carries audio on the chosen B-channel both ways and is
+ * released with the cause given; a NET->CPE call the same; pulling the
+ * cable fails the active call (cause 38) and the D-channel recovers after
+ * replug.  The cable's clock is real (1 ms blocks); every wait is bounded. */
+#include "config.h"
+
+#include "isdn/isdn.h"
+#include "lib/loop.h"
+#include "tdm/loopback.h"
+#include "testutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+struct end {
+	struct tdm_span *t;
+	struct isdn_span *i;
+	bool up;
+	struct isdn_call *call;
+	int connected, released, disconnect_cause, release_cause, incoming;
+	char called[32];
+	bool answer_incoming;
+	/* audio on the call's channel */
+	unsigned sent, got_good, got_bad;
+	bool synced;
+	uint8_t expect;
+};
+
+static int tx_frame(void *arg, const void *frame, size_t len)
+{
+	struct end *e = arg;
+	int rc = e->t ? tdm_dframe_send(e->t, frame, len) : -ENOTCONN;
+
+	return rc < 0 ? rc : (int)len;
+}
+
+static void dchan(void *arg, bool up)
+{
+	((struct end *)arg)->up = up;
+}
+
+static void call_event(void *arg, struct isdn_call *call, const struct isdn_event *ev)
+{
+	struct end *e = arg;
+
+	switch (ev->kind) {
+	case ISDN_EV_INCOMING:
+		e->incoming++;
+		e->call = call;
+		snprintf(e->called, sizeof(e->called), "%s", ev->setup->called.digits);
+		if (e->answer_incoming) {
+			isdn_call_proceeding(call);
+			isdn_call_answer(call);
+			e->connected++; /* our side is through once we answer */
+		}
+		break;
+	case ISDN_EV_CONNECT:
+		e->connected++;
+		e->call = call;
+		break;
+	case ISDN_EV_DISCONNECT:
+		e->disconnect_cause = ev->cause;
+		isdn_call_hangup(call, ev->cause);
+		break;
+	case ISDN_EV_RELEASED:
+		e->released++;
+		e->release_cause = ev->cause;
+		if (e->call == call)
+			e->call = NULL;
+		break;
+	default:
+		break;
+	}
+}
+
+static const struct isdn_span_ops isdn_ops = {tx_frame, dchan, call_event};
+
+/* The cable's side of the glue: frames to libpri, alarms to the link,
+ * and the call's B-channel audio: a counter stream each way. */
+static void t_tick(void *arg, struct tdm_span *s)
+{
+	struct end *e = arg;
+	uint8_t b[TDM_MAX_BLOCK_MS * TDM_BYTES_PER_MS];
+	int ts;
+
+	if (!e->call || !e->connected)
+		return;
+	ts = isdn_call_channel(e->call);
+	if (ts <= 0)
+		return;
+	tdm_chan_read(s, (unsigned)ts, b, s->block);
+	for (size_t i = 0; i < s->block; i++) {
+		if (!e->synced) {
+			if (b[i] != tdm_idle_byte(s->cfg.law) && b[i] == 0x01) {
+				e->synced = true;
+				e->expect = 0x02;
+			}
+			continue;
+		}
+		if (b[i] == e->expect)
+			e->got_good++;
+		else
+			e->got_bad++;
+		e->expect = (uint8_t)(b[i] + 1) == tdm_idle_byte(s->cfg.law) ? (uint8_t)(b[i] + 2)
+									       : (uint8_t)(b[i] + 1);
+	}
+	for (size_t i = 0; i < s->block; i++) {
+		uint8_t v = (uint8_t)(++e->sent);
+
+		if (v == tdm_idle_byte(s->cfg.law)) /* the idle byte marks silence: skip it */
+			v = (uint8_t)(++e->sent);
+		b[i] = v;
+	}
+	tdm_chan_write(s, (unsigned)ts, b, s->block);
+}
+
+static void t_dframe(void *arg, struct tdm_span *s, const uint8_t *f, size_t len)
+{
+	(void)s;
+	isdn_span_rx(((struct end *)arg)->i, f, len);
+}
+
+static void t_alarm(void *arg, struct tdm_span *s, unsigned alarms)
+{
+	struct end *e = arg;
+
+	(void)s;
+	if (e->i)
+		isdn_span_set_link(e->i, alarms == 0);
+}
+
+static const struct tdm_span_ops tdm_ops = {t_tick, t_dframe, t_alarm};
+
+struct rig {
+	struct loop *loop;
+	struct end net, cpe;
+};
+
+static void rig_open(struct rig *r, enum tdm_type type, enum isdn_switch sw)
+{
+	struct tdm_span_config c1, c2;
+	struct isdn_span_opts on = {.number = 1, .network = true, .switchtype = sw,
+				    .t1 = type != TDM_E1, .ulaw = type != TDM_E1};
+	struct isdn_span_opts oc = on;
+
+	memset(r, 0, sizeof(*r));
+	oc.number = 2;
+	oc.network = false;
+	tdm_span_config_default(&c1, 1, type);
+	tdm_span_config_default(&c2, 2, type);
+	c1.block_ms = c2.block_ms = 1;
+	assert_int_equal(loop_new(&r->loop), 0);
+	assert_int_equal(tdm_lb_pair_new(r->loop, &c1, &tdm_ops, &r->net, &c2, &tdm_ops, &r->cpe,
+					 &r->net.t, &r->cpe.t), 0);
+	assert_int_equal(isdn_span_new(r->loop, &on, &isdn_ops, &r->net, &r->net.i), 0);
+	assert_int_equal(isdn_span_new(r->loop, &oc, &isdn_ops, &r->cpe, &r->cpe.i), 0);
+}
+
+/* The cable first (its alarms still find the ISDN spans), then libpri
+ * (whose last frames find no cable). */
+static void rig_close(struct rig *r)
+{
+	tdm_span_close(r->net.t);
+	r->net.t = NULL;
+	tdm_span_close(r->cpe.t);
+	r->cpe.t = NULL;
+	isdn_span_free(r->net.i);
+	isdn_span_free(r->cpe.i);
+	loop_free(r->loop);
+}
+
+/* Run the loop until cond holds, at most max turns of up to 5 ms. */
+#define RUN_UNTIL(r, cond, max)                                                  \
+	do {                                                                     \
+		for (int _i = 0; _i < (max) && !(cond); _i++)                    \
+			loop_run_once((r)->loop, 5);                             \
+	} while (0)
+
+static void dchan_up(enum tdm_type type, enum isdn_switch sw)
+{
+	struct rig r;
+
+	rig_open(&r, type, sw);
+	RUN_UNTIL(&r, r.net.up && r.cpe.up, 2000);
+	assert_true(r.net.up);
+	assert_true(r.cpe.up);
+	assert_int_equal(isdn_span_channels(r.net.i), type == TDM_E1 ? 30 : 23);
+	assert_true(r.net.t->counters.hdlc_rx > 0 && r.cpe.t->counters.hdlc_rx > 0);
+	assert_int_equal(r.net.t->counters.hdlc_bad_fcs, 0);
+	rig_close(&r);
+}
+
+static void e1_euroisdn_dchan_comes_up(void **state)
+{
+	(void)state;
+	dchan_up(TDM_E1, ISDN_SWITCH_EUROISDN);
+}
+
+static void t1_ni2_dchan_comes_up(void **state)
+{
+	(void)state;
+	dchan_up(TDM_T1, ISDN_SWITCH_NI2);
+}
+
+/* from places a call to `to`, which answers; audio both ways; from clears
+ * with cause, to sees it. */
+static void call_audio_release(struct rig *r, struct end *from, struct end *to, int cause)
+{
+	struct isdn_setup s = {.called = {"4930123", ISDN_TON_NATIONAL, ISDN_NPI_E164},
+			       .calling = {"4930999", ISDN_TON_NATIONAL, ISDN_NPI_E164},
+			       .bearer = ISDN_BEARER_SPEECH, .complete = true};
+	struct isdn_call *c;
+	int ts;
+
+	to->answer_incoming = true;
+	assert_int_equal(isdn_call_place(from->i, &s, NULL, &c), 0);
+	from->call = c;
+	RUN_UNTIL(r, from->connected && to->incoming, 2000);
+	assert_int_equal(from->connected, 1);
+	assert_string_equal(to->called, "4930123");
+	ts = isdn_call_channel(from->call);
+	assert_true(ts > 0);
+	assert_int_equal(isdn_call_channel(to->call), ts); /* the same B-channel both ends */
+	/* audio: 200 ms of counter streams both ways on that timeslot */
+	RUN_UNTIL(r, from->got_good > 1600 && to->got_good > 1600, 2000);
+	if (from->got_good <= 1600 || to->got_good <= 1600 || from->got_bad || to->got_bad)
+		fail_msg("audio on timeslot %d: %u/%u good, %u/%u bad", ts, from->got_good, to->got_good,
+			 from->got_bad, to->got_bad);
+	assert_int_equal(isdn_call_hangup(from->call, cause), 0);
+	RUN_UNTIL(r, from->released && to->released, 2000);
+	assert_int_equal(to->disconnect_cause, cause);
+	assert_int_equal(from->released, 1);
+	assert_int_equal(to->released, 1);
+}
+
+static void cpe_to_net_call(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	rig_open(&r, TDM_E1, ISDN_SWITCH_EUROISDN);
+	RUN_UNTIL(&r, r.net.up && r.cpe.up, 2000);
+	call_audio_release(&r, &r.cpe, &r.net, 16);
+	rig_close(&r);
+}
+
+static void net_to_cpe_call(void **state)
+{
+	struct rig r;
+
+	(void)state;
+	rig_open(&r, TDM_E1, ISDN_SWITCH_EUROISDN);
+	RUN_UNTIL(&r, r.net.up && r.cpe.up, 2000);
+	call_audio_release(&r, &r.net, &r.cpe, 17);
+	rig_close(&r);
+}
+
+static void unplug_fails_calls_and_replug_recovers(void **state)
+{
+	struct rig r;
+	struct isdn_setup s = {.called = {"100", ISDN_TON_UNKNOWN, ISDN_NPI_E164},
+			       .bearer = ISDN_BEARER_SPEECH, .complete = true};
+	struct isdn_call *c;
+
+	(void)state;
+	rig_open(&r, TDM_E1, ISDN_SWITCH_EUROISDN);
+	RUN_UNTIL(&r, r.net.up && r.cpe.up, 2000);
+	r.net.answer_incoming = true;
+	assert_int_equal(isdn_call_place(r.cpe.i, &s, NULL, &c), 0);
+	RUN_UNTIL(&r, r.cpe.connected, 2000);
+	assert_int_equal(r.cpe.connected, 1);
+	tdm_lb_unplug(r.cpe.t);
+	RUN_UNTIL(&r, r.cpe.released && r.net.released, 500);
+	assert_int_equal(r.cpe.release_cause, 38); /* network out of order */
+	assert_int_equal(r.net.release_cause, 38);
+	assert_false(isdn_span_dchan_up(r.cpe.i) && r.cpe.t->alarms == 0);
+	tdm_lb_replug(r.cpe.t);
+	r.net.up = r.cpe.up = false;
+	RUN_UNTIL(&r, r.net.up && r.cpe.up, 3000);
+	assert_true(isdn_span_dchan_up(r.net.i));
+	assert_true(isdn_span_dchan_up(r.cpe.i));
+	rig_close(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		SGW_TEST(e1_euroisdn_dchan_comes_up),
+		SGW_TEST(t1_ni2_dchan_comes_up),
+		SGW_TEST(cpe_to_net_call),
+		SGW_TEST(net_to_cpe_call),
+		SGW_TEST(unplug_fails_calls_and_replug_recovers),
+	};
+	return cmocka_run_group_tests_name("isdn/tdm", tests, NULL, NULL);
+}
