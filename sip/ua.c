@@ -808,6 +808,15 @@ static int send_request(struct sip_call *c, enum req_kind kind, struct sv body, 
 	return 0;
 }
 
+/* An auth-param's value (unquoted) into buf; empty when absent. */
+static void auth_param_copy(const struct sip_auth *a, const char *name, char *buf, size_t size)
+{
+	bool found;
+	struct sv v = sip_auth_param(a, name, &found);
+
+	snprintf(buf, size, "%.*s", found ? (int)v.len : 0, found ? v.p : "");
+}
+
 static int sip_digest_alg_from_name_sv(struct sv v)
 {
 	char name[32];
@@ -828,8 +837,6 @@ static int resend_with_auth(struct ua_tsx *old, const struct sip_msg *m)
 	char resp[SIP_DIGEST_HEX_MAX], value[1024], extra[1536];
 	const char *ruri;
 	struct ua_dest d;
-	bool f;
-	struct sv v;
 	int alg_id, rc;
 
 	/* RFC 8760 §2.4: of several challenges, the strongest algorithm we know */
@@ -851,17 +858,11 @@ static int resend_with_auth(struct ua_tsx *old, const struct sip_msg *m)
 	if (!h || !c->cred_user || sip_auth_parse(h->value, &a) < 0 ||
 	    !sv_eq_cstr_nocase(a.scheme, "Digest"))
 		return -EACCES;
-#define COPY(dst, name)                                                                   \
-	do {                                                                              \
-		v = sip_auth_param(&a, name, &f);                                         \
-		snprintf(dst, sizeof(dst), "%.*s", f ? (int)v.len : 0, f ? v.p : "");     \
-	} while (0)
-	COPY(realm, "realm");
-	COPY(nonce, "nonce");
-	COPY(opaque, "opaque");
-	COPY(alg, "algorithm");
-	COPY(qop, "qop");
-#undef COPY
+	auth_param_copy(&a, "realm", realm, sizeof(realm));
+	auth_param_copy(&a, "nonce", nonce, sizeof(nonce));
+	auth_param_copy(&a, "opaque", opaque, sizeof(opaque));
+	auth_param_copy(&a, "algorithm", alg, sizeof(alg));
+	auth_param_copy(&a, "qop", qop, sizeof(qop));
 	alg_id = alg[0] ? sip_digest_alg_from_name(alg) : SIP_DIGEST_MD5;
 	if (alg_id < 0)
 		return -EACCES;
@@ -1487,27 +1488,19 @@ static bool auth_ok(struct sip_ua *ua, const struct sip_rx *rx, const struct sip
 	char user[128], realm[128], nonce[256], uri[512], resp[SIP_DIGEST_HEX_MAX], cnonce[128],
 		qop[16], nc[16], alg[32], method[32], src[80];
 	enum sip_auth_verdict v;
-	struct sv val;
-	bool f;
 
 	*stale = false;
 	if (!h || sip_auth_parse(h->value, &a) < 0)
 		return false;
-#define COPY(dst, name)                                                                   \
-	do {                                                                              \
-		val = sip_auth_param(&a, name, &f);                                       \
-		snprintf(dst, sizeof(dst), "%.*s", f ? (int)val.len : 0, f ? val.p : ""); \
-	} while (0)
-	COPY(user, "username");
-	COPY(realm, "realm");
-	COPY(nonce, "nonce");
-	COPY(uri, "uri");
-	COPY(resp, "response");
-	COPY(cnonce, "cnonce");
-	COPY(qop, "qop");
-	COPY(nc, "nc");
-	COPY(alg, "algorithm");
-#undef COPY
+	auth_param_copy(&a, "username", user, sizeof(user));
+	auth_param_copy(&a, "realm", realm, sizeof(realm));
+	auth_param_copy(&a, "nonce", nonce, sizeof(nonce));
+	auth_param_copy(&a, "uri", uri, sizeof(uri));
+	auth_param_copy(&a, "response", resp, sizeof(resp));
+	auth_param_copy(&a, "cnonce", cnonce, sizeof(cnonce));
+	auth_param_copy(&a, "qop", qop, sizeof(qop));
+	auth_param_copy(&a, "nc", nc, sizeof(nc));
+	auth_param_copy(&a, "algorithm", alg, sizeof(alg));
 	snprintf(method, sizeof(method), "%.*s", (int)m->method.len, m->method.p);
 	if (strcmp(user, ua->opts.auth_user) || strcmp(realm, ua->opts.auth_realm))
 		return false;
