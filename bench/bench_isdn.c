@@ -1,15 +1,22 @@
-/* bench_isdn: ISDN call setups and releases per second through isdn/ on
- * libpri, across 16 E1 span pairs (CPE and NET) in one thread, with every
- * B-channel kept busy: a call that clears is replaced at once.  One cycle
- * is SETUP, CALL PROCEEDING, CONNECT, CONNECT ACK, DISCONNECT, RELEASE,
- * RELEASE COMPLETE, plus the Q.921 acknowledgements.  Frames move through
- * in-memory queues, so this measures our code and libpri, not a line.
+/* bench_isdn: ISDN call setups and releases per second through the
+ * gateway's ISDN path, across 16 loopback E1 span pairs (CPE and NET) in
+ * one thread, with every B-channel kept busy: a call that clears is
+ * replaced at once.  Each pair is two tdm/ loopback spans joined by the
+ * virtual cable and run by gw/pri.c, as in the daemon: frames get their FCS
+ * computed and checked and wait for the cable's next tick.  The cable's
+ * clock is driven by hand, as fast as the CPU goes, so the figure is CPU
+ * cost, not a line's speed.  One cycle is SETUP, CALL PROCEEDING, CONNECT,
+ * CONNECT ACK, DISCONNECT, RELEASE, RELEASE COMPLETE, plus the Q.921
+ * acknowledgements.
  *   isdn.calls_per_s        completed call cycles per CPU second
- *   isdn.cpu_per_call_us    CPU per cycle, both sides together */
+ *   isdn.cpu_per_call_us    CPU per cycle, both sides together
+ *   isdn.frames_per_call    D-channel frames on the cable per cycle */
 #include "config.h"
 
+#include "gw/pri.h"
 #include "isdn/isdn.h"
 #include "lib/loop.h"
+#include "tdm/loopback.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,21 +24,9 @@
 #include <time.h>
 
 #define PAIRS 16
-#define QLEN 4096
-#define FMAX 300
-
-struct end;
-
-struct queue {
-	unsigned char f[QLEN][FMAX];
-	size_t len[QLEN];
-	size_t head, tail;
-};
 
 struct end {
-	struct isdn_span *span;
-	struct end *peer;
-	struct queue out;
+	struct gw_pri pri;
 	bool cpe, up;
 };
 
@@ -39,20 +34,9 @@ static struct end ends[PAIRS][2];
 static long completed;
 static bool running = true;
 
-static int tx(void *arg, const void *frame, size_t len)
+static void dchan(void *arg, struct gw_pri *p, bool up)
 {
-	struct queue *q = &((struct end *)arg)->out;
-
-	if ((q->tail + 1) % QLEN == q->head || len > FMAX)
-		return -1;
-	memcpy(q->f[q->tail], frame, len);
-	q->len[q->tail] = len;
-	q->tail = (q->tail + 1) % QLEN;
-	return (int)len;
-}
-
-static void dchan(void *arg, bool up)
-{
+	(void)p;
 	((struct end *)arg)->up = up;
 }
 
@@ -65,13 +49,14 @@ static void place(struct end *e)
 	s.called.ton = ISDN_TON_NATIONAL;
 	s.called.npi = ISDN_NPI_E164;
 	strcpy(s.calling.digits, "201");
-	isdn_call_place(e->span, &s, NULL, &c);
+	isdn_call_place(e->pri.isdn, &s, NULL, &c);
 }
 
-static void event(void *arg, struct isdn_call *c, const struct isdn_event *ev)
+static void event(void *arg, struct gw_pri *p, struct isdn_call *c, const struct isdn_event *ev)
 {
 	struct end *e = arg;
 
+	(void)p;
 	switch (ev->kind) {
 	case ISDN_EV_INCOMING:
 		isdn_call_proceeding(c);
@@ -95,31 +80,14 @@ static void event(void *arg, struct isdn_call *c, const struct isdn_event *ev)
 	}
 }
 
-static const struct isdn_span_ops ops = {tx, dchan, event};
+static const struct gw_pri_ops ops = {event, NULL, dchan};
 
-/* One sweep: deliver what each queue holds now (frames sent meanwhile wait
- * for the next sweep, so a sweep always ends). */
-static long pump(void)
+/* One tick of every cable, then libpri's due timers. */
+static void sweep(struct loop *loop)
 {
-	long moved = 0;
-
-	{
-		for (int p = 0; p < PAIRS; p++) {
-			for (int k = 0; k < 2; k++) {
-				struct end *e = &ends[p][k];
-				size_t end = e->out.tail;
-
-				while (e->out.head != end) {
-					size_t i = e->out.head;
-
-					e->out.head = (i + 1) % QLEN;
-					isdn_span_rx(e->peer->span, e->out.f[i], e->out.len[i]);
-					moved++;
-				}
-			}
-		}
-	}
-	return moved;
+	for (int p = 0; p < PAIRS; p++)
+		tdm_lb_tick(ends[p][0].pri.tdm);
+	loop_run_once(loop, 0);
 }
 
 static double cpu_s(void)
@@ -130,29 +98,45 @@ static double cpu_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static uint64_t frames(void)
+{
+	uint64_t n = 0;
+
+	for (int p = 0; p < PAIRS; p++)
+		n += ends[p][0].pri.tdm->counters.hdlc_rx + ends[p][1].pri.tdm->counters.hdlc_rx;
+	return n;
+}
+
 int main(void)
 {
 	struct loop *loop;
 	double t0, t1;
-	long frames = 0;
+	uint64_t f0;
+	long sweeps = 0;
 
 	if (loop_new(&loop) < 0)
 		return 1;
 	for (int p = 0; p < PAIRS; p++) {
 		struct isdn_span_opts o = {.number = 2 * p + 1, .switchtype = ISDN_SWITCH_EUROISDN};
+		struct isdn_span_opts on = o;
+		struct tdm_span_config ca, cb;
+		struct tdm_span *ta, *tb;
 
+		on.number++;
+		on.network = true;
 		ends[p][0].cpe = true;
-		ends[p][0].peer = &ends[p][1];
-		ends[p][1].peer = &ends[p][0];
-		if (isdn_span_new(loop, &o, &ops, &ends[p][0], &ends[p][0].span) < 0)
+		tdm_span_config_default(&ca, o.number, TDM_E1);
+		tdm_span_config_default(&cb, on.number, TDM_E1);
+		gw_pri_init(&ends[p][0].pri, loop, o.number, &o, &ops, &ends[p][0]);
+		gw_pri_init(&ends[p][1].pri, loop, on.number, &on, &ops, &ends[p][1]);
+		if (tdm_lb_pair_new(loop, &ca, &gw_pri_tdm_ops, &ends[p][0].pri, &cb, &gw_pri_tdm_ops,
+				    &ends[p][1].pri, &ta, &tb) < 0 ||
+		    gw_pri_attach(&ends[p][0].pri, ta) < 0 || gw_pri_attach(&ends[p][1].pri, tb) < 0)
 			return 1;
-		o.number++;
-		o.network = true;
-		if (isdn_span_new(loop, &o, &ops, &ends[p][1], &ends[p][1].span) < 0)
-			return 1;
+		tdm_lb_manual_clock(ta);
 	}
-	for (int i = 0; i < 10; i++) /* SABME/UA: a few sweeps */
-		pump();
+	for (int i = 0; i < 20; i++) /* SABME/UA: a few ticks */
+		sweep(loop);
 	for (int p = 0; p < PAIRS; p++)
 		if (!ends[p][0].up || !ends[p][1].up) {
 			fprintf(stderr, "bench_isdn: D-channel of pair %d did not come up\n", p);
@@ -160,21 +144,29 @@ int main(void)
 		}
 	/* fill every B-channel, then keep them busy */
 	t0 = cpu_s();
+	f0 = frames();
 	for (int p = 0; p < PAIRS; p++)
 		for (int ch = 0; ch < 30; ch++)
 			place(&ends[p][0]);
 	/* bounded: at most 400000 calls or 4 s of CPU */
-	while (completed < 400000 && cpu_s() - t0 < 4.0)
-		frames += pump();
+	while (completed < 400000 && cpu_s() - t0 < 4.0) {
+		sweep(loop);
+		sweeps++;
+	}
 	t1 = cpu_s();
 	running = false;
+	if (!completed) {
+		fprintf(stderr, "bench_isdn: no call completed\n");
+		return 1;
+	}
 	printf("isdn.calls_per_s: %.0f calls/s\n", (double)completed / (t1 - t0));
 	printf("isdn.cpu_per_call_us: %.1f us\n", (t1 - t0) * 1e6 / (double)completed);
-	printf("isdn.frames_per_call: %.1f frames\n", (double)frames / (double)completed);
+	printf("isdn.frames_per_call: %.1f frames\n", (double)(frames() - f0) / (double)completed);
+	printf("isdn.ticks_per_call: %.2f ticks\n", (double)sweeps / (double)completed * PAIRS);
 	printf("isdn.span_pairs: %d pairs\n", PAIRS);
 	for (int p = 0; p < PAIRS; p++) {
-		isdn_span_free(ends[p][0].span);
-		isdn_span_free(ends[p][1].span);
+		gw_pri_close(&ends[p][0].pri);
+		gw_pri_close(&ends[p][1].pri);
 	}
 	loop_free(loop);
 	return 0;

@@ -238,6 +238,15 @@ static const char *const span_type_names[] = {"e1", "t1", "j1", NULL};
 static const char *const framing_names[] = {"ccs", "crc4", "esf", "d4", NULL};
 static const char *const coding_names[] = {"hdb3", "b8zs", "ami", NULL};
 static const char *const law_names[] = {"alaw", "ulaw", NULL};
+static const char *const signalling_names[] = {"none", "pri", NULL};
+static const char *const side_names[] = {"cpe", "net", NULL};
+/* the order of enum isdn_switch */
+static const char *const switch_names[] = {"euroisdn", "ni2",  "dms100", "4ess",
+					   "5ess",     "qsig", "ni1",	 NULL};
+static const char *const ton_names[] = {"unknown",    "international", "national", "network",
+					"subscriber", "abbreviated",   NULL};
+const int gw_span_ton[] = {0, 1, 2, 3, 4, 6};
+static const char *const chansel_names[] = {"exclusive", "preferred", NULL};
 
 static const struct conf_key span_keys[] = {
 	{"backend", CONF_ENUM, KEY(gw_span, backend), "loopback", 0, 0, backend_names, false,
@@ -265,6 +274,28 @@ static const struct conf_key span_keys[] = {
 	 "dahdi: DAHDI's number for this span (see dahdi_scan)"},
 	{"dahdi_channel", CONF_INT, KEY(gw_span, dahdi_channel), "0", 0, 100000, NULL, false,
 	 "dahdi: DAHDI's channel number of timeslot 1 (1, 32, 63 ... on E1)"},
+	{"signalling", CONF_ENUM, KEY(gw_span, signalling), "none", 0, 0, signalling_names, false,
+	 "none (a span without signalling) or pri (ISDN PRI on the D-channel, libpri)"},
+	{"side", CONF_ENUM, KEY(gw_span, side), "cpe", 0, 0, side_names, false,
+	 "cpe (we are the PBX port, the exchange is the far end) or net (we are the exchange)"},
+	{"switchtype", CONF_ENUM, KEY(gw_span, switchtype), "euroisdn", 0, 0, switch_names, false,
+	 "euroisdn, ni2, dms100, 4ess, 5ess, qsig or ni1"},
+	{"overlap", CONF_BOOL, KEY(gw_span, overlap), "no", 0, 0, NULL, false,
+	 "overlap dialling both ways (SETUP ACK, INFORMATION digit by digit)"},
+	{"dialplan", CONF_ENUM, KEY(gw_span, dialplan), "unknown", 0, 0, ton_names, false,
+	 "type of number for called numbers that call control left unknown"},
+	{"localdialplan", CONF_ENUM, KEY(gw_span, localdialplan), "unknown", 0, 0, ton_names, false,
+	 "type of number for calling numbers that call control left unknown"},
+	{"inband_progress", CONF_BOOL, KEY(gw_span, inband_progress), "no", 0, 0, NULL, false,
+	 "every ALERTING/PROGRESS we send says in-band information is available"},
+	{"channel_selection", CONF_ENUM, KEY(gw_span, channel_selection), "exclusive", 0, 0,
+	 chansel_names, false, "exclusive or preferred B-channel in our SETUPs"},
+	{"facility", CONF_BOOL, KEY(gw_span, facility), "no", 0, 0, NULL, false,
+	 "FACILITY messages (supplementary services) enabled"},
+	{"service_messages", CONF_BOOL, KEY(gw_span, service_messages), "no", 0, 0, NULL, false,
+	 "SERVICE maintenance messages (NI2, 4ESS, 5ESS)"},
+	{"reset_interval", CONF_DURATION, KEY(gw_span, reset_interval), "0s", 0, 86400000, NULL, false,
+	 "RESTART idle B-channels this often (0s: never)"},
 };
 
 static int span_num(const struct conf_section *s)
@@ -307,6 +338,13 @@ static void span_validate(struct conf_parse *p, const struct conf_section *s)
 	if (sp->backend == 1 && (!sp->dahdi_span || !sp->dahdi_channel))
 		conf_error_at(p, s->line, "[span %s]: backend dahdi needs dahdi_span and dahdi_channel",
 			      s->label ? s->label : "");
+	if (sp->signalling == 1 && sp->dchan == 0)
+		conf_error_at(p, conf_key_line(s, "signalling"),
+			      "signalling: pri needs a D-channel, and dchan = 0 says there is none");
+	if (sp->reset_interval && sp->reset_interval < 1000)
+		conf_error_at(p, conf_key_line(s, "reset_interval"),
+			      "reset_interval: %lldms is too short; 0s or at least 1s",
+			      (long long)sp->reset_interval);
 }
 
 const struct conf_section_def gw_span_section = {
@@ -338,6 +376,15 @@ static void spans_validate(struct conf_parse *p, const struct conf *c)
 			else if (sb->type != sa->type || sb->block != sa->block)
 				conf_error_at(p, conf_key_line(a, "cable"),
 					      "cable: span %d has another type or block size", (int)sa->cable);
+			else if (span_num(a) < span_num(b) && sa->signalling != sb->signalling)
+				conf_error_at(p, conf_key_line(a, "cable"),
+					      "cable: span %d has signalling %s, this one %s; both ends must agree",
+					      (int)sa->cable, signalling_names[sb->signalling],
+					      signalling_names[sa->signalling]);
+			else if (span_num(a) < span_num(b) && sa->signalling == 1 && sa->side == sb->side)
+				conf_error_at(p, conf_key_line(a, "cable"),
+					      "cable: spans %d and %d are both side = %s; one end of a PRI is net, the other cpe",
+					      span_num(a), (int)sa->cable, side_names[sa->side]);
 		}
 		if (!found)
 			conf_error_at(p, conf_key_line(a, "cable"), "cable: there is no [span %d]", (int)sa->cable);

@@ -67,7 +67,20 @@ struct gw_span {
 	char *cable_socket;   /* loopback to another gateway: a SOCK_SEQPACKET path */
 	bool cable_listen;    /* this gateway listens on it (else it connects) */
 	int64_t dahdi_span, dahdi_channel; /* dahdi: DAHDI span number, its first channel */
+	/* ISDN PRI on the D-channel */
+	int signalling;	       /* 0 none, 1 pri */
+	int side;	       /* 0 cpe, 1 net */
+	int switchtype;	       /* enum isdn_switch */
+	bool overlap;	       /* overlap dialling */
+	int dialplan, localdialplan; /* index into the type-of-number names */
+	bool inband_progress;
+	int channel_selection; /* 0 exclusive, 1 preferred */
+	bool facility, service_messages;
+	int64_t reset_interval; /* ms; 0: never */
 };
+
+/* Q.931 type of number of a dialplan/localdialplan index. */
+extern const int gw_span_ton[];
 
 struct gw_config {
 	struct conf *conf;

@@ -9,9 +9,10 @@ gw_libgw_a_SOURCES = \
 	gw/ctl_proto.c gw/ctl_proto.h \
 	gw/daemon.c gw/daemon.h \
 	gw/dialplan.c gw/dialplan.h \
+	gw/pri.c gw/pri.h \
 	gw/version.h
 gw_libgw_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
-GW_LIBS = gw/libgw.a tdm/libtdm.a $(SIP_LIBS) $(SQLITE_LIBS)
+GW_LIBS = gw/libgw.a isdn/libisdn.a tdm/libtdm.a $(SIP_LIBS) $(SQLITE_LIBS) $(PRI_LIBS)
 
 sbin_PROGRAMS += sipgwd
 sipgwd_SOURCES = gw/sipgwd.c

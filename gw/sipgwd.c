@@ -14,6 +14,7 @@
 #include "gw/cause.h"
 #include "gw/ctl.h"
 #include "gw/daemon.h"
+#include "gw/pri.h"
 #include "gw/version.h"
 #include "lib/log.h"
 #include "lib/loop.h"
@@ -70,6 +71,9 @@ struct gwd {
 		int num;
 		int backend; /* 0 loopback, 1 dahdi */
 		struct tdm_span *span;
+		/* its ISDN signalling (pri.isdn NULL: none) and the options it runs with */
+		struct gw_pri pri;
+		struct isdn_span_opts iopts;
 		/* a cable to another gateway: listen on, or keep dialling, a path */
 		struct gwd *d;
 		char *path;
@@ -501,6 +505,30 @@ static void span_summary(struct ctl_out *out, const struct gwd_span *g)
 	ctl_int(out, "hdlc_tx", (int64_t)s->counters.hdlc_tx);
 	ctl_int(out, "hdlc_bad_fcs", (int64_t)s->counters.hdlc_bad_fcs);
 	ctl_int(out, "hdlc_aborts", (int64_t)s->counters.hdlc_aborts);
+	ctl_str(out, "signalling", g->pri.isdn ? "pri" : "none");
+	if (g->pri.isdn) {
+		const struct isdn_span *i = g->pri.isdn;
+		char since[32] = "";
+
+		if (g->pri.dchan_since)
+			iso_time(g->pri.dchan_since, since, sizeof(since));
+		ctl_str(out, "side", g->iopts.network ? "net" : "cpe");
+		ctl_str(out, "switchtype", isdn_switch_names[g->iopts.switchtype]);
+		ctl_str(out, "dchan_state", gw_pri_dchan_text(&g->pri));
+		ctl_str(out, "dchan_since", since[0] ? since : NULL);
+		ctl_int(out, "dchan_downs", (int64_t)g->pri.dchan_downs);
+		ctl_int(out, "bchannels", (int64_t)isdn_span_channels(i));
+		ctl_int(out, "busy", (int64_t)isdn_span_busy(i));
+		ctl_int(out, "restarts_rx", (int64_t)isdn_span_restarts_rx(i));
+		ctl_int(out, "restarts_tx", (int64_t)isdn_span_restarts_tx(i));
+		ctl_bool(out, "trace", g->pri.trace);
+	}
+}
+
+/* "pri-net", "pri-cpe" or "none" */
+static const char *span_sig_text(const struct gwd_span *g)
+{
+	return !g->pri.isdn ? "none" : g->iopts.network ? "pri-net" : "pri-cpe";
 }
 
 /* The operator's table: one line a span. */
@@ -508,7 +536,7 @@ static void spans_table(struct gwd *d, struct ctl_out *out)
 {
 	char line[200];
 
-	ctl_text(out, "SPAN BACKEND  TYPE FRAMING CODING LAW  DCHAN ALARMS        TICKS     SLIPS  HDLC-RX  HDLC-TX BAD-FCS");
+	ctl_text(out, "SPAN BACKEND  TYPE FRAMING CODING LAW  DCHAN ALARMS       SIGNAL  D-CHAN BUSY     TICKS  HDLC-RX  HDLC-TX BAD-FCS");
 	for (size_t i = 0; i < d->nspans; i++) {
 		const struct tdm_span *s = d->spans[i].span;
 		char alarms[48];
@@ -516,11 +544,13 @@ static void spans_table(struct gwd *d, struct ctl_out *out)
 		if (!s)
 			continue;
 		tdm_alarm_text(s->alarms, alarms, sizeof(alarms));
-		snprintf(line, sizeof(line), "%4d %-8s %-4s %-7s %-6s %-4s %5d %-12s %6llu %9llu %8llu %8llu %7llu",
+		snprintf(line, sizeof(line), "%4d %-8s %-4s %-7s %-6s %-4s %5d %-12s %-7s %-6s %4zu %9llu %8llu %8llu %7llu",
 			 s->cfg.num, d->spans[i].backend ? "dahdi" : "loopback", tdm_type_names[s->cfg.type],
 			 tdm_framing_names[s->cfg.framing], tdm_coding_names[s->cfg.coding],
 			 s->cfg.law == TDM_LAW_ALAW ? "alaw" : "ulaw", s->cfg.dchan, alarms,
-			 (unsigned long long)s->counters.ticks, (unsigned long long)s->counters.slips,
+			 span_sig_text(&d->spans[i]), gw_pri_dchan_text(&d->spans[i].pri),
+			 d->spans[i].pri.isdn ? isdn_span_busy(d->spans[i].pri.isdn) : (size_t)0,
+			 (unsigned long long)s->counters.ticks,
 			 (unsigned long long)s->counters.hdlc_rx, (unsigned long long)s->counters.hdlc_tx,
 			 (unsigned long long)s->counters.hdlc_bad_fcs);
 		ctl_text(out, line);
@@ -572,13 +602,91 @@ static void cmd_show_span(const struct ctl_request *req, struct ctl_out *out, vo
 	span_summary(out, g);
 	ctl_arr_begin(out, "channels");
 	for (unsigned ts = 1; ts <= g->span->nts; ts++) {
+		const char *state = g->span->chan_state[ts] == TDM_CHAN_OPEN ? "open" : "idle";
+		struct isdn_call *call = NULL;
+		bool isdn_chan = false;
+
+		if (g->pri.isdn) {
+			for (size_t n = 0; n < isdn_span_channels(g->pri.isdn); n++) {
+				if (isdn_span_channel_ts(g->pri.isdn, n) != (int)ts)
+					continue;
+				isdn_chan = true;
+				state = isdn_chan_state_names[isdn_span_channel_state(g->pri.isdn, n)];
+				call = isdn_span_channel_call(g->pri.isdn, n);
+			}
+		}
 		ctl_obj_begin(out, NULL);
 		ctl_int(out, "timeslot", ts);
-		ctl_str(out, "kind", (int)ts == g->span->cfg.dchan ? "D" : "B");
-		ctl_str(out, "state", g->span->chan_state[ts] == TDM_CHAN_OPEN ? "open" : "idle");
+		ctl_str(out, "kind", (int)ts == g->span->cfg.dchan ? "D" : isdn_chan || !g->pri.isdn ? "B" : "-");
+		ctl_str(out, "state", (int)ts == g->span->cfg.dchan && g->pri.isdn
+					      ? gw_pri_dchan_text(&g->pri)
+					      : state);
+		if (call) {
+			ctl_str(out, "call", isdn_call_outgoing(call) ? "out" : "in");
+			ctl_bool(out, "connected", isdn_call_connected(call));
+		}
 		ctl_obj_end(out);
 	}
 	ctl_arr_end(out);
+}
+
+/* isdn trace N on|off */
+static void cmd_isdn_trace(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	struct gwd_span *g;
+	bool on;
+
+	if (span_arg(req, out, arg, &g) < 0)
+		return;
+	if (req->argc != 2 || (strcmp(req->argv[1], "on") && strcmp(req->argv[1], "off"))) {
+		ctl_out_error(out, "bad-arguments", "say on or off: isdn trace %d on", g->num);
+		return;
+	}
+	on = !strcmp(req->argv[1], "on");
+	if (gw_pri_trace(&g->pri, on) < 0) {
+		ctl_out_error(out, "no-signalling", "span %d has no ISDN signalling (signalling = none)",
+			      g->num);
+		return;
+	}
+	ctl_int(out, "span", g->num);
+	ctl_bool(out, "trace", on);
+}
+
+/* isdn restart N [TIMESLOT] */
+static void cmd_isdn_restart(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	struct gwd_span *g;
+	long ts = 0;
+	int rc;
+
+	if (span_arg(req, out, arg, &g) < 0)
+		return;
+	if (!g->pri.isdn) {
+		ctl_out_error(out, "no-signalling", "span %d has no ISDN signalling (signalling = none)",
+			      g->num);
+		return;
+	}
+	if (req->argc == 2) {
+		char *end;
+
+		ts = strtol(req->argv[1], &end, 10);
+		if (*end || ts < 1 || ts > TDM_MAX_TIMESLOTS) {
+			ctl_out_error(out, "bad-arguments", "'%s' is not a timeslot (1-31)", req->argv[1]);
+			return;
+		}
+	}
+	rc = isdn_span_restart(g->pri.isdn, (int)ts);
+	if (rc == -EINVAL) {
+		ctl_out_error(out, "no-such-channel", "span %d has no B-channel on timeslot %ld", g->num, ts);
+		return;
+	}
+	if (rc < 0) {
+		ctl_out_error(out, "dchannel-down", "span %d: the D-channel is down; nothing sent", g->num);
+		return;
+	}
+	ctl_int(out, "span", g->num);
+	ctl_int(out, "timeslot", ts);
+	ctl_str(out, "sent", ts ? "RESTART of one B-channel" : "RESTART of every B-channel");
 }
 
 static void cmd_span_plug(const struct ctl_request *req, struct ctl_out *out, void *arg, bool in)
@@ -626,6 +734,9 @@ static const struct ctl_command commands[] = {
 	{"span unplug", "N", "pull a loopback span's virtual cable (red alarm both ends)", 1, 1,
 	 cmd_span_unplug},
 	{"span replug", "N", "put it back", 1, 1, cmd_span_replug},
+	{"isdn trace", "N on|off", "decoded Q.921/Q.931 of span N in the log", 2, 2, cmd_isdn_trace},
+	{"isdn restart", "N [TIMESLOT]", "send RESTART for one B-channel or all (their calls end, cause 41)",
+	 1, 2, cmd_isdn_restart},
 };
 
 /* ---- signals -------------------------------------------------------------- */
@@ -760,7 +871,9 @@ static void close_sip(struct gwd *d)
 	d->ntrunks = 0;
 }
 
-static const struct tdm_span_ops gwd_span_ops = {NULL, NULL, NULL};
+/* Until call control (gw/call.c) takes the spans' calls, gw_pri refuses
+ * incoming ones (cause 21) and answers DISCONNECTs. */
+static const struct gw_pri_ops gwd_pri_ops = {NULL, NULL, NULL};
 
 /* ---- cables to other gateways (SOCK_SEQPACKET on a Unix path) ---------------- */
 
@@ -796,7 +909,7 @@ static void on_cable_retry(struct timer *t, void *arg)
 static int open_cable(struct gwd *d, struct gwd_span *g, const struct gw_span *gs,
 		      const struct tdm_span_config *c)
 {
-	int rc = tdm_lb_remote_unconnected(d->loop, c, &gwd_span_ops, d, &g->span);
+	int rc = tdm_lb_remote_unconnected(d->loop, c, &gw_pri_tdm_ops, &g->pri, &g->span);
 
 	if (rc < 0)
 		return rc;
@@ -857,6 +970,43 @@ static void span_config(const struct conf_section *sec, struct tdm_span_config *
 	c->block_ms = (unsigned)g->block;
 }
 
+/* The span's ISDN side, before its TDM side exists (which hands it frames
+ * and alarms from the start). */
+static void span_pri_init(struct gwd *d, struct gwd_span *g, const struct conf_section *sec,
+			 const struct tdm_span_config *c)
+{
+	const struct gw_span *gs = sec->data;
+	struct isdn_span_opts *o = &g->iopts;
+	memset(o, 0, sizeof(*o));
+	o->number = c->num;
+	o->network = gs->side == 1;
+	o->switchtype = (enum isdn_switch)gs->switchtype;
+	o->t1 = c->type != TDM_E1;
+	o->ulaw = c->law == TDM_LAW_ULAW;
+	o->overlap = gs->overlap;
+	o->dialplan = gw_span_ton[gs->dialplan];
+	o->localdialplan = gw_span_ton[gs->localdialplan];
+	o->inband_progress = gs->inband_progress;
+	o->preferred = gs->channel_selection == 1;
+	o->facility = gs->facility;
+	o->service_messages = gs->service_messages;
+	o->reset_interval_s = (unsigned)(gs->reset_interval / 1000);
+	gw_pri_init(&g->pri, d->loop, c->num, gs->signalling == 1 ? o : NULL, &gwd_pri_ops, d);
+	if (gs->signalling == 1)
+		LOGP(LOGC_ISDN, LOGL_INFO, "span %d: ISDN PRI, %s side, %s", c->num,
+		     o->network ? "network" : "user", isdn_switch_names[o->switchtype]);
+}
+
+/* The TDM span is open: start its ISDN side on it. */
+static int span_attach(struct gwd_span *g)
+{
+	int rc = gw_pri_attach(&g->pri, g->span);
+
+	if (rc < 0)
+		LOGP(LOGC_ISDN, LOGL_ERROR, "[span %d]: cannot start libpri: %s", g->num, strerror(-rc));
+	return rc;
+}
+
 /* Open every [span]: loopback pairs once for both ends, DAHDI spans one by one. */
 static int open_spans(struct gwd *d)
 {
@@ -877,23 +1027,27 @@ static int open_spans(struct gwd *d)
 		span_config(a, &ca);
 		g->num = ca.num;
 		g->backend = ga->backend;
+		if (!(ga->backend == 0 && !ga->cable_socket && ga->cable < ca.num))
+			span_pri_init(d, g, a, &ca);
 		if (ga->backend == 1) {
 #ifdef HAVE_DAHDI
 			char err[200];
 
 			rc = tdm_dahdi_open(d->loop, &ca, (int)ga->dahdi_span, (int)ga->dahdi_channel,
-					    &gwd_span_ops, d, &g->span, err, sizeof(err));
+					    &gw_pri_tdm_ops, &g->pri, &g->span, err, sizeof(err));
 			if (rc < 0) {
 				LOGP(LOGC_TDM, LOGL_ERROR, "[span %d]: %s", ca.num, err);
 				return rc;
 			}
+			if ((rc = span_attach(g)) < 0)
+				return rc;
 #else
 			LOGP(LOGC_TDM, LOGL_ERROR, "[span %d]: built without DAHDI (configure --without-dahdi)",
 			     ca.num);
 			return -ENOTSUP;
 #endif
 		} else if (ga->cable_socket) {
-			if ((rc = open_cable(d, g, ga, &ca)) < 0)
+			if ((rc = open_cable(d, g, ga, &ca)) < 0 || (rc = span_attach(g)) < 0)
 				return rc;
 		} else if (ga->cable > ca.num) {
 			/* the lower-numbered end opens the pair */
@@ -907,13 +1061,16 @@ static int open_spans(struct gwd *d)
 			span_config(b, &cb);
 			gb = &d->spans[d->nspans++];
 			gb->num = cb.num;
-			rc = tdm_lb_pair_new(d->loop, &ca, &gwd_span_ops, d, &cb, &gwd_span_ops, d, &g->span,
-					     &gb->span);
+			span_pri_init(d, gb, b, &cb);
+			rc = tdm_lb_pair_new(d->loop, &ca, &gw_pri_tdm_ops, &g->pri, &cb, &gw_pri_tdm_ops,
+					     &gb->pri, &g->span, &gb->span);
 			if (rc < 0) {
 				LOGP(LOGC_TDM, LOGL_ERROR, "spans %d and %d: cannot join them: %s", ca.num, cb.num,
 				     strerror(-rc));
 				return rc;
 			}
+			if ((rc = span_attach(g)) < 0 || (rc = span_attach(gb)) < 0)
+				return rc;
 		} else {
 			d->nspans--; /* opened with its lower-numbered partner */
 		}
@@ -925,7 +1082,9 @@ static void close_spans(struct gwd *d)
 {
 	for (size_t i = 0; i < d->nspans; i++) {
 		close_cable(d, &d->spans[i]);
-		tdm_span_close(d->spans[i].span);
+		if (!d->spans[i].pri.tdm) /* opened, not yet handed over */
+			tdm_span_close(d->spans[i].span);
+		gw_pri_close(&d->spans[i].pri);
 	}
 	mem_free(d->spans);
 	d->spans = NULL;

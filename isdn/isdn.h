@@ -98,6 +98,14 @@ struct isdn_span_opts {
 	bool t1;      /* 23B+D with the D-channel on 24; else E1 30B+D on 16 */
 	bool ulaw;    /* bearer layer 1: u-law (T1) or A-law (E1) */
 	bool overlap; /* overlap dialling both ways */
+	/* Type of number for called (dialplan) and calling (localdialplan)
+	 * numbers we send whose type call control left unknown; -1: leave */
+	int dialplan, localdialplan;
+	bool inband_progress; /* every ALERTING/PROGRESS we send says in-band info (PI #8) */
+	bool preferred;	      /* channel identification "preferred" (else exclusive) */
+	bool facility;	      /* FACILITY messages (supplementary services) enabled */
+	bool service_messages; /* SERVICE/SERVICE ACK maintenance (NI2, 4ESS, 5ESS) */
+	unsigned reset_interval_s; /* RESTART idle B-channels this often; 0: never */
 };
 
 int isdn_span_new(struct loop *loop, const struct isdn_span_opts *opts,
@@ -119,6 +127,11 @@ size_t isdn_span_channels(const struct isdn_span *span); /* B-channels */
 /* Timeslot of the n-th B-channel (0-based), and its state. */
 int isdn_span_channel_ts(const struct isdn_span *span, size_t n);
 enum isdn_chan_state isdn_span_channel_state(const struct isdn_span *span, size_t n);
+/* The call on the n-th B-channel, or NULL. */
+struct isdn_call *isdn_span_channel_call(const struct isdn_span *span, size_t n);
+/* RESTARTs received (from the far end) and sent (ours, periodic or asked for). */
+uint64_t isdn_span_restarts_rx(const struct isdn_span *span);
+uint64_t isdn_span_restarts_tx(const struct isdn_span *span);
 size_t isdn_span_busy(const struct isdn_span *span);
 void isdn_span_debug(struct isdn_span *span, bool on); /* decoded Q.921/Q.931 in the log */
 
@@ -140,5 +153,6 @@ void *isdn_call_user(const struct isdn_call *call);
 int isdn_call_channel(const struct isdn_call *call);
 bool isdn_call_outgoing(const struct isdn_call *call);
 struct isdn_span *isdn_call_span(const struct isdn_call *call);
+bool isdn_call_connected(const struct isdn_call *call);
 
 #endif

@@ -70,6 +70,8 @@ struct isdn_span {
 	int dummy_fd; /* libpri wants an fd; all I/O goes through the callbacks */
 	bool dchan_up, link_up;
 	struct timer timer;
+	struct timer reset_timer; /* the periodic RESTART of idle channels */
+	uint64_t restarts_rx, restarts_tx;
 	struct isdn_chan chans[MAX_CHANNELS];
 	size_t nchans;
 	struct isdn_call *calls;
@@ -87,7 +89,9 @@ static void pri_message_cb(struct pri *pri, char *s)
 
 	while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
 		n--;
-	LOGP(LOGC_ISDN, LOGL_DEBUG, "span %d: %.*s", span ? span->opts.number : 0, (int)n, s);
+	/* libpri speaks here only when the span's trace is on: the operator
+	 * asked for it, so it shows at the default log level */
+	LOGP(LOGC_ISDN, LOGL_NOTICE, "span %d trace: %.*s", span ? span->opts.number : 0, (int)n, s);
 }
 
 static void pri_error_cb(struct pri *pri, char *s)
@@ -424,6 +428,7 @@ static void handle_event(struct isdn_span *span, pri_event *e)
 		int ts = e->restart.channel > 0 ? PRI_CHANNEL(e->restart.channel) : 0;
 
 		/* RESTART of one channel, or of the whole interface */
+		span->restarts_rx++;
 		for (size_t i = 0; i < span->nchans; i++) {
 			struct isdn_chan *ch = &span->chans[i];
 
@@ -440,6 +445,30 @@ static void handle_event(struct isdn_span *span, pri_event *e)
 }
 
 /* ---- the span ----------------------------------------------------------------- */
+
+/* reset_interval: RESTART every idle B-channel, so that a channel the far
+ * end thinks busy (a lost RELEASE) comes back into service */
+static void on_reset_timer(struct timer *t, void *arg)
+{
+	struct isdn_span *span = arg;
+	unsigned n = 0;
+
+	(void)t;
+	if (span->dchan_up && span->link_up) {
+		for (size_t i = 0; i < span->nchans; i++) {
+			if (span->chans[i].state != ISDN_CHAN_IDLE)
+				continue;
+			if (pri_reset(span->pri, span->chans[i].ts) == 0)
+				n++;
+		}
+		span->restarts_tx += n;
+		LOGP(LOGC_ISDN, LOGL_INFO, "span %d: periodic RESTART of %u idle channels",
+		     span->opts.number, n);
+		reschedule(span);
+	}
+	loop_timer_start_ms(span->loop, &span->reset_timer,
+			    (uint64_t)span->opts.reset_interval_s * 1000);
+}
 
 int isdn_span_new(struct loop *loop, const struct isdn_span_opts *opts,
 		  const struct isdn_span_ops *ops, void *arg, struct isdn_span **out)
@@ -481,6 +510,13 @@ int isdn_span_new(struct loop *loop, const struct isdn_span_opts *opts,
 		return -ENOMEM;
 	}
 	pri_set_overlapdial(span->pri, opts->overlap);
+	if (opts->facility)
+		pri_facility_enable(span->pri);
+	if (opts->service_messages)
+		pri_set_service_message_support(span->pri, 1);
+	timer_setup(&span->reset_timer, on_reset_timer, span);
+	if (opts->reset_interval_s)
+		loop_timer_start_ms(loop, &span->reset_timer, (uint64_t)opts->reset_interval_s * 1000);
 	reschedule(span);
 	*out = span;
 	return 0;
@@ -492,6 +528,7 @@ void isdn_span_free(struct isdn_span *span)
 		return;
 	calls_fail_all(span, 38);
 	loop_timer_stop(span->loop, &span->timer);
+	loop_timer_stop(span->loop, &span->reset_timer);
 	/* libpri 1.6 has no destructor for a struct pri (pri_link_destroy is
 	 * for BRI links and crashes on a PRI master): it stays allocated, once
 	 * per span made; spans live as long as the daemon */
@@ -549,9 +586,13 @@ int isdn_span_restart(struct isdn_span *span, int ts)
 	}
 	/* the whole interface as one RESTART per B-channel: every switch type
 	 * takes that, not all take the interface form */
-	for (size_t i = 0; i < span->nchans; i++)
-		if ((!ts || span->chans[i].ts == ts) && pri_reset(span->pri, span->chans[i].ts) != 0)
-			return -EIO;
+	for (size_t i = 0; i < span->nchans; i++) {
+		if (!ts || span->chans[i].ts == ts) {
+			if (pri_reset(span->pri, span->chans[i].ts) != 0)
+				return -EIO;
+			span->restarts_tx++;
+		}
+	}
 	reschedule(span);
 	return 0;
 }
@@ -574,6 +615,21 @@ int isdn_span_channel_ts(const struct isdn_span *span, size_t n)
 enum isdn_chan_state isdn_span_channel_state(const struct isdn_span *span, size_t n)
 {
 	return n < span->nchans ? span->chans[n].state : ISDN_CHAN_OOS;
+}
+
+struct isdn_call *isdn_span_channel_call(const struct isdn_span *span, size_t n)
+{
+	return n < span->nchans ? span->chans[n].call : NULL;
+}
+
+uint64_t isdn_span_restarts_rx(const struct isdn_span *span)
+{
+	return span->restarts_rx;
+}
+
+uint64_t isdn_span_restarts_tx(const struct isdn_span *span)
+{
+	return span->restarts_tx;
 }
 
 size_t isdn_span_busy(const struct isdn_span *span)
@@ -600,6 +656,7 @@ int isdn_call_place(struct isdn_span *span, const struct isdn_setup *s, void *us
 	struct pri_sr *sr;
 	q931_call *q;
 	struct isdn_call *c;
+	struct isdn_number called, calling;
 	int transcap, rc;
 
 	if (!span->dchan_up || !span->link_up)
@@ -618,13 +675,19 @@ int isdn_call_place(struct isdn_span *span, const struct isdn_setup *s, void *us
 	transcap = s->bearer == ISDN_BEARER_DIGITAL_64K ? PRI_TRANS_CAP_DIGITAL
 		   : s->bearer == ISDN_BEARER_AUDIO_3K1 ? PRI_TRANS_CAP_3_1K_AUDIO
 							  : PRI_TRANS_CAP_SPEECH;
-	pri_sr_set_channel(sr, ch->ts, 1, 0);
+	pri_sr_set_channel(sr, ch->ts, !span->opts.preferred, 0);
 	pri_sr_set_bearer(sr, transcap,
 			  s->bearer == ISDN_BEARER_DIGITAL_64K ? 0
 			  : span->opts.ulaw		       ? PRI_LAYER_1_ULAW
 							       : PRI_LAYER_1_ALAW);
-	pri_sr_set_called(sr, (char *)s->called.digits, plan_of(&s->called), s->complete);
-	pri_sr_set_caller(sr, (char *)s->calling.digits, NULL, plan_of(&s->calling),
+	called = s->called;
+	calling = s->calling;
+	if (called.ton == ISDN_TON_UNKNOWN && span->opts.dialplan > 0)
+		called.ton = (enum isdn_ton)span->opts.dialplan;
+	if (calling.ton == ISDN_TON_UNKNOWN && span->opts.localdialplan > 0)
+		calling.ton = (enum isdn_ton)span->opts.localdialplan;
+	pri_sr_set_called(sr, called.digits, plan_of(&called), s->complete);
+	pri_sr_set_caller(sr, calling.digits, NULL, plan_of(&calling),
 			  s->restricted ? PRES_PROHIB_USER_NUMBER_NOT_SCREENED
 					: PRES_ALLOWED_USER_NUMBER_NOT_SCREENED);
 	if (s->redirecting.digits[0])
@@ -673,7 +736,7 @@ int isdn_call_alerting(struct isdn_call *c, bool inband)
 	if (!c->q || c->hungup)
 		return -EINVAL;
 	c->acked = true;
-	rc = pri_acknowledge(c->span->pri, c->q, c->ts, inband);
+	rc = pri_acknowledge(c->span->pri, c->q, c->ts, inband || c->span->opts.inband_progress);
 	reschedule(c->span);
 	return rc ? -EIO : 0;
 }
@@ -685,7 +748,7 @@ int isdn_call_progress(struct isdn_call *c, bool inband)
 	if (!c->q || c->hungup)
 		return -EINVAL;
 	c->acked = true;
-	rc = pri_progress(c->span->pri, c->q, c->ts, inband);
+	rc = pri_progress(c->span->pri, c->q, c->ts, inband || c->span->opts.inband_progress);
 	reschedule(c->span);
 	return rc ? -EIO : 0;
 }
@@ -762,4 +825,9 @@ bool isdn_call_outgoing(const struct isdn_call *c)
 struct isdn_span *isdn_call_span(const struct isdn_call *c)
 {
 	return c->span;
+}
+
+bool isdn_call_connected(const struct isdn_call *c)
+{
+	return c->connected;
 }

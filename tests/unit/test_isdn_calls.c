@@ -1,42 +1,39 @@
 /* ISDN calls with libpri on both ends: a CPE span and a NET span joined by
- * an in-memory D-channel (frames delivered in order on the next loop turn).
- * D-channel up on E1 EuroISDN and T1 NI2; calls both ways to connected and
- * released with the cause given; CLIR; overlap dialling; all channels busy;
- * glare; the line going down failing every call and coming back. */
+ * the loopback TDM backend's virtual cable (1 ms blocks, FCS checked, real
+ * clock) through gw/pri.c, the same glue the daemon uses.  D-channel up on
+ * E1 EuroISDN and T1 NI2; calls both ways to connected and released with
+ * the cause given (16, 17, 21, 34, 1); numbers with type and plan, CLIR,
+ * redirecting number, bearer, in-band progress; overlap dialling; all
+ * channels busy and cause 34; glare; unplugging the cable failing every
+ * call and the D-channel coming back after replug; RESTART; the periodic
+ * RESTART of idle channels; hunting over span groups.  Every wait is
+ * bounded by a deadline. */
 #include "config.h"
 
+#include "gw/pri.h"
 #include "isdn/group.h"
 #include "isdn/isdn.h"
 #include "lib/log.h"
 #include "lib/loop.h"
+#include "tdm/loopback.h"
 #include "testutil.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define QLEN 512
-#define FMAX 300
-
-struct side;
-
-struct wire {
-	struct side *to;
-	unsigned char frames[QLEN][FMAX];
-	size_t lens[QLEN];
-	size_t head, tail;
-};
+#include <time.h>
 
 enum policy { ANSWER, REJECT, RING_ONLY, OVERLAP };
 
 struct side {
 	const char *name;
-	struct isdn_span *span;
-	struct wire out;
+	struct gw_pri pri;
+	struct isdn_span *span; /* pri.isdn */
 	bool up;
 	int nev[ISDN_EV_COUNT];
 	int last_cause;
+	bool alert_inband;
 	struct isdn_setup setup;
 	struct isdn_call *call;
 	char digits[64];
@@ -46,53 +43,19 @@ struct side {
 };
 
 static struct loop *loop;
-static struct timer deliver_timer;
 static struct side A, B; /* A: CPE, B: NET */
 
-/* every side whose frames the loop delivers */
-static struct side *all[8];
-static int nall;
-
-static void deliver(struct timer *t, void *arg)
+static void dchan(void *arg, struct gw_pri *p, bool up)
 {
-	/* bounded: what is queued now; frames sent while delivering wait */
-	for (int k = 0; k < nall; k++) {
-		struct wire *w = &all[k]->out;
-		size_t end = w->tail;
-
-		while (w->head != end) {
-			size_t i = w->head;
-
-			w->head = (i + 1) % QLEN;
-			if (w->to->span)
-				isdn_span_rx(w->to->span, w->frames[i], w->lens[i]);
-		}
-	}
-}
-
-static int tx_frame(void *arg, const void *frame, size_t len)
-{
-	struct side *s = arg;
-	struct wire *w = &s->out;
-
-	assert_true(len <= FMAX);
-	assert_int_not_equal((w->tail + 1) % QLEN, w->head);
-	memcpy(w->frames[w->tail], frame, len);
-	w->lens[w->tail] = len;
-	w->tail = (w->tail + 1) % QLEN;
-	loop_timer_start_ms(loop, &deliver_timer, 0);
-	return (int)len;
-}
-
-static void dchan(void *arg, bool up)
-{
+	(void)p;
 	((struct side *)arg)->up = up;
 }
 
-static void call_event(void *arg, struct isdn_call *c, const struct isdn_event *ev)
+static void call_event(void *arg, struct gw_pri *p, struct isdn_call *c, const struct isdn_event *ev)
 {
 	struct side *s = arg;
 
+	(void)p;
 	s->nev[ev->kind]++;
 	switch (ev->kind) {
 	case ISDN_EV_INCOMING:
@@ -109,6 +72,9 @@ static void call_event(void *arg, struct isdn_call *c, const struct isdn_event *
 			if (s->policy == ANSWER)
 				isdn_call_answer(c);
 		}
+		break;
+	case ISDN_EV_ALERTING:
+		s->alert_inband = ev->inband;
 		break;
 	case ISDN_EV_DIGITS:
 		strncat(s->digits, ev->digits, sizeof(s->digits) - strlen(s->digits) - 1);
@@ -130,15 +96,68 @@ static void call_event(void *arg, struct isdn_call *c, const struct isdn_event *
 	}
 }
 
-static const struct isdn_span_ops ops = {tx_frame, dchan, call_event};
+static const struct gw_pri_ops ops = {call_event, NULL, dchan};
 
-/* bounded by 3000 turns of at most 10 ms: Q.921 recovery takes a few T200/T203 */
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* bounded by a 30 s deadline: Q.921 recovery takes a few T200/T203 */
 #define PUMP_UNTIL(cond)                                                                           \
 	do {                                                                                       \
-		for (int i_ = 0; i_ < 3000 && !(cond); i_++)                                       \
+		uint64_t end_ = now_ms() + 30000;                                                  \
+		while (!(cond) && now_ms() < end_)                                                 \
 			loop_run_once(loop, 10);                                                   \
 		assert_true(cond);                                                                 \
 	} while (0)
+
+/* Two sides with their ISDN spans, joined by a loopback cable. */
+static void join(struct side *a, const struct isdn_span_opts *oa, struct side *b,
+		 const struct isdn_span_opts *ob)
+{
+	struct tdm_span_config ca, cb;
+	struct tdm_span *ta, *tb;
+	enum tdm_type type = oa->t1 ? TDM_T1 : TDM_E1;
+
+	gw_pri_init(&a->pri, loop, oa->number, oa, &ops, a);
+	gw_pri_init(&b->pri, loop, ob->number, ob, &ops, b);
+	tdm_span_config_default(&ca, oa->number, type);
+	tdm_span_config_default(&cb, ob->number, type);
+	ca.block_ms = cb.block_ms = 1;
+	assert_int_equal(tdm_lb_pair_new(loop, &ca, &gw_pri_tdm_ops, &a->pri, &cb, &gw_pri_tdm_ops,
+					 &b->pri, &ta, &tb),
+			 0);
+	assert_int_equal(gw_pri_attach(&a->pri, ta), 0);
+	assert_int_equal(gw_pri_attach(&b->pri, tb), 0);
+	a->span = a->pri.isdn;
+	b->span = b->pri.isdn;
+}
+
+static void part(struct side *s)
+{
+	gw_pri_close(&s->pri);
+	s->span = NULL;
+}
+
+static void sides_up_opts(struct isdn_span_opts *cpe, struct isdn_span_opts *net)
+{
+	memset(&A, 0, sizeof(A));
+	memset(&B, 0, sizeof(B));
+	A.name = "cpe";
+	B.name = "net";
+	assert_int_equal(loop_new(&loop), 0);
+	join(&A, cpe, &B, net);
+	if (getenv("SGW_DEBUG")) { /* a decoded Q.921/Q.931 trace on stderr */
+		log_level_set(LOGC_ISDN, LOGL_DEBUG);
+		gw_pri_trace(&A.pri, true);
+		gw_pri_trace(&B.pri, true);
+	}
+	PUMP_UNTIL(A.up && B.up);
+}
 
 static void sides_up(bool t1, enum isdn_switch sw, bool overlap)
 {
@@ -148,33 +167,13 @@ static void sides_up(bool t1, enum isdn_switch sw, bool overlap)
 
 	net.number = 2;
 	net.network = true;
-	memset(&A, 0, sizeof(A));
-	memset(&B, 0, sizeof(B));
-	A.name = "cpe";
-	B.name = "net";
-	A.out.to = &B;
-	B.out.to = &A;
-	all[0] = &A;
-	all[1] = &B;
-	nall = 2;
-	assert_int_equal(loop_new(&loop), 0);
-	timer_setup(&deliver_timer, deliver, NULL);
-	assert_int_equal(isdn_span_new(loop, &cpe, &ops, &A, &A.span), 0);
-	assert_int_equal(isdn_span_new(loop, &net, &ops, &B, &B.span), 0);
-	if (getenv("SGW_DEBUG")) { /* a decoded Q.921/Q.931 trace on stderr */
-		log_level_set(LOGC_ISDN, LOGL_DEBUG);
-		isdn_span_debug(A.span, true);
-		isdn_span_debug(B.span, true);
-	}
-	PUMP_UNTIL(A.up && B.up);
+	sides_up_opts(&cpe, &net);
 }
 
 static void sides_down(void)
 {
-	isdn_span_free(A.span);
-	isdn_span_free(B.span);
-	A.span = B.span = NULL;
-	loop_timer_stop(loop, &deliver_timer);
+	part(&A);
+	part(&B);
 	loop_free(loop);
 }
 
@@ -206,13 +205,27 @@ static void call_cpe_to_net_and_back(void **state)
 {
 	struct isdn_setup s = national_call("301234567", "201");
 	struct isdn_call *c;
+	int ts;
 
 	sides_up(false, ISDN_SWITCH_EUROISDN, false);
 	B.policy = ANSWER;
+	s.bearer = ISDN_BEARER_AUDIO_3K1;
+	snprintf(s.redirecting.digits, sizeof(s.redirecting.digits), "4930111");
+	s.redirecting.ton = ISDN_TON_INTERNATIONAL;
+	s.redirecting.npi = ISDN_NPI_E164;
 	assert_int_equal(isdn_call_place(A.span, &s, NULL, &c), 0);
 	PUMP_UNTIL(A.nev[ISDN_EV_CONNECT] == 1);
 	assert_int_equal(A.nev[ISDN_EV_PROCEEDING], 1);
 	assert_int_equal(A.nev[ISDN_EV_ALERTING], 1);
+	assert_true(A.alert_inband); /* ringback in band: the caller listens */
+	assert_int_equal(B.setup.bearer, ISDN_BEARER_AUDIO_3K1);
+	assert_string_equal(B.setup.redirecting.digits, "4930111");
+	assert_int_equal(B.setup.redirecting.ton, ISDN_TON_INTERNATIONAL);
+	assert_true(isdn_call_connected(c));
+	/* the timeslot is open on both cable ends while the call holds it */
+	ts = isdn_call_channel(c);
+	assert_int_equal(A.pri.tdm->chan_state[ts], TDM_CHAN_OPEN);
+	assert_int_equal(B.pri.tdm->chan_state[ts], TDM_CHAN_OPEN);
 	assert_string_equal(B.setup.called.digits, "301234567");
 	assert_int_equal(B.setup.called.ton, ISDN_TON_NATIONAL);
 	assert_int_equal(B.setup.called.npi, ISDN_NPI_E164);
@@ -229,6 +242,7 @@ static void call_cpe_to_net_and_back(void **state)
 	assert_int_equal(B.last_cause, 16);
 	assert_int_equal(isdn_span_busy(A.span), 0);
 	assert_int_equal(isdn_span_busy(B.span), 0);
+	assert_int_equal(A.pri.tdm->chan_state[ts], TDM_CHAN_IDLE);
 	sides_down();
 }
 
@@ -359,9 +373,10 @@ static void line_down_fails_calls_then_recovers(void **state)
 		assert_int_equal(isdn_call_place(A.span, &s, NULL, &c[i]), 0);
 	}
 	PUMP_UNTIL(A.nev[ISDN_EV_CONNECT] == 3);
-	/* the cable is pulled: both ends lose the line */
-	isdn_span_set_link(A.span, false);
-	isdn_span_set_link(B.span, false);
+	/* the cable is pulled: both ends see red alarm and lose the line */
+	tdm_lb_unplug(A.pri.tdm);
+	assert_true(A.pri.tdm->alarms & TDM_ALARM_RED);
+	assert_true(B.pri.tdm->alarms & TDM_ALARM_RED);
 	assert_int_equal(A.released, 3);
 	assert_int_equal(B.released, 3);
 	assert_int_equal(A.last_cause, 38);
@@ -373,8 +388,8 @@ static void line_down_fails_calls_then_recovers(void **state)
 		assert_int_equal(isdn_call_place(A.span, &s, NULL, &c[0]), -ENETDOWN);
 	}
 	/* plugged back: Q.921 recovers by itself and calls work again */
-	isdn_span_set_link(A.span, true);
-	isdn_span_set_link(B.span, true);
+	tdm_lb_replug(A.pri.tdm);
+	assert_int_equal(A.pri.tdm->alarms, 0);
 	PUMP_UNTIL(isdn_span_dchan_up(A.span) && isdn_span_dchan_up(B.span));
 	assert_int_equal(isdn_span_channel_state(A.span, 0), ISDN_CHAN_IDLE);
 	{
@@ -406,27 +421,74 @@ static void restart_clears_the_channel_both_sides(void **state)
 	sides_down();
 }
 
+/* dialplan/localdialplan: numbers call control left "unknown" go out with
+ * the span's type of number; numbers with a type keep it. */
+static void span_dialplan_types_numbers(void **state)
+{
+	struct isdn_span_opts cpe = {.number = 1, .switchtype = ISDN_SWITCH_EUROISDN,
+				     .dialplan = ISDN_TON_NATIONAL, .localdialplan = ISDN_TON_SUBSCRIBER};
+	struct isdn_span_opts net = {.number = 2, .network = true, .switchtype = ISDN_SWITCH_EUROISDN};
+	struct isdn_setup s = national_call("301234567", "201");
+	struct isdn_call *c;
+
+	sides_up_opts(&cpe, &net);
+	B.policy = RING_ONLY;
+	s.called.ton = ISDN_TON_UNKNOWN;
+	s.calling.ton = ISDN_TON_UNKNOWN;
+	assert_int_equal(isdn_call_place(A.span, &s, NULL, &c), 0);
+	PUMP_UNTIL(B.nev[ISDN_EV_INCOMING] == 1);
+	assert_int_equal(B.setup.called.ton, ISDN_TON_NATIONAL);
+	assert_int_equal(B.setup.calling.ton, ISDN_TON_SUBSCRIBER);
+	isdn_call_hangup(c, 16);
+	PUMP_UNTIL(A.released == 1 && B.released == 1);
+	s.called.ton = ISDN_TON_INTERNATIONAL;
+	assert_int_equal(isdn_call_place(A.span, &s, NULL, &c), 0);
+	PUMP_UNTIL(B.nev[ISDN_EV_INCOMING] == 2);
+	assert_int_equal(B.setup.called.ton, ISDN_TON_INTERNATIONAL);
+	isdn_call_hangup(c, 16);
+	PUMP_UNTIL(A.released == 2 && B.released == 2);
+	sides_down();
+}
+
+/* reset_interval: the network side restarts its idle channels every
+ * second; the far end sees each one, and a call in progress is left alone. */
+static void periodic_restart_spares_calls(void **state)
+{
+	struct isdn_span_opts cpe = {.number = 1, .switchtype = ISDN_SWITCH_EUROISDN};
+	struct isdn_span_opts net = {.number = 2, .network = true, .switchtype = ISDN_SWITCH_EUROISDN,
+				     .reset_interval_s = 1};
+	struct isdn_setup s = national_call("301234567", "201");
+	struct isdn_call *c;
+
+	sides_up_opts(&cpe, &net);
+	B.policy = ANSWER;
+	assert_int_equal(isdn_call_place(A.span, &s, NULL, &c), 0);
+	PUMP_UNTIL(A.nev[ISDN_EV_CONNECT] == 1);
+	PUMP_UNTIL(isdn_span_restarts_rx(A.span) >= 29);
+	assert_true(isdn_span_restarts_tx(B.span) >= 29);
+	assert_int_equal(A.released, 0); /* 29 idle channels restarted, not the call's */
+	assert_true(isdn_call_connected(c));
+	isdn_call_hangup(c, 16);
+	PUMP_UNTIL(A.released == 1 && B.released == 1);
+	assert_int_equal(A.last_cause, 16);
+	sides_down();
+}
+
 /* Three CPE spans facing three NET spans; hunting over the CPE spans. */
 static struct side P[3][2];
 
 static void pairs_up(void)
 {
 	assert_int_equal(loop_new(&loop), 0);
-	timer_setup(&deliver_timer, deliver, NULL);
-	nall = 0;
 	for (int p = 0; p < 3; p++) {
-		struct isdn_span_opts o = {.number = 2 * p + 1, .switchtype = ISDN_SWITCH_EUROISDN};
+		struct isdn_span_opts oc = {.number = 2 * p + 1, .switchtype = ISDN_SWITCH_EUROISDN};
+		struct isdn_span_opts on = oc;
 
+		on.number++;
+		on.network = true;
 		memset(P[p], 0, sizeof(P[p]));
-		P[p][0].out.to = &P[p][1];
-		P[p][1].out.to = &P[p][0];
 		P[p][1].policy = RING_ONLY;
-		all[nall++] = &P[p][0];
-		all[nall++] = &P[p][1];
-		assert_int_equal(isdn_span_new(loop, &o, &ops, &P[p][0], &P[p][0].span), 0);
-		o.number++;
-		o.network = true;
-		assert_int_equal(isdn_span_new(loop, &o, &ops, &P[p][1], &P[p][1].span), 0);
+		join(&P[p][0], &oc, &P[p][1], &on);
 	}
 	PUMP_UNTIL(P[0][0].up && P[1][0].up && P[2][0].up && P[0][1].up && P[1][1].up &&
 		   P[2][1].up);
@@ -435,13 +497,10 @@ static void pairs_up(void)
 static void pairs_down(void)
 {
 	for (int p = 0; p < 3; p++) {
-		isdn_span_free(P[p][0].span);
-		isdn_span_free(P[p][1].span);
-		P[p][0].span = P[p][1].span = NULL;
+		part(&P[p][0]);
+		part(&P[p][1]);
 	}
-	loop_timer_stop(loop, &deliver_timer);
 	loop_free(loop);
-	nall = 0;
 }
 
 static void group_hunting(void **state)
@@ -474,17 +533,15 @@ static void group_hunting(void **state)
 	assert_int_equal(isdn_span_busy(P[1][0].span), 4);
 	assert_int_equal(isdn_span_busy(P[2][0].span), 4);
 	/* a span in alarm is skipped */
-	isdn_span_set_link(P[0][0].span, false);
+	tdm_lb_unplug(P[0][0].pri.tdm);
 	assert_int_equal(isdn_group_place(&grp, &s, NULL, &c), 0);
 	assert_int_equal(isdn_span_busy(P[0][0].span), 0);
 	/* all spans down: -ENETDOWN; all full: -EBUSY (cause 34) */
-	isdn_span_set_link(P[1][0].span, false);
-	isdn_span_set_link(P[2][0].span, false);
+	tdm_lb_unplug(P[1][0].pri.tdm);
+	tdm_lb_unplug(P[2][0].pri.tdm);
 	assert_int_equal(isdn_group_place(&grp, &s, NULL, &c), -ENETDOWN);
-	isdn_span_set_link(P[2][0].span, true);
-	isdn_span_set_link(P[2][1].span, false);
-	isdn_span_set_link(P[2][1].span, true);
-	PUMP_UNTIL(isdn_span_dchan_up(P[2][0].span));
+	tdm_lb_replug(P[2][0].pri.tdm);
+	PUMP_UNTIL(isdn_span_dchan_up(P[2][0].span) && isdn_span_dchan_up(P[2][1].span));
 	for (size_t i = isdn_span_busy(P[2][0].span); i < isdn_span_channels(P[2][0].span); i++)
 		assert_int_equal(isdn_group_place(&grp, &s, NULL, &c), 0);
 	assert_int_equal(isdn_group_place(&grp, &s, NULL, &c), -EBUSY);
@@ -503,6 +560,8 @@ int main(void)
 		SGW_TEST(glare_network_keeps_the_channel),
 		SGW_TEST(line_down_fails_calls_then_recovers),
 		SGW_TEST(restart_clears_the_channel_both_sides),
+		SGW_TEST(span_dialplan_types_numbers),
+		SGW_TEST(periodic_restart_spares_calls),
 		SGW_TEST(group_hunting),
 	};
 	return cmocka_run_group_tests_name("isdn/calls", tests, NULL, NULL);

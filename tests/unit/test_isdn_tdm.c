@@ -1,12 +1,13 @@
-/* libpri against libpri over the loopback TDM backend: the ISDN layer's
- * D-channel frames go through tdm_dframe_send and the cable's FCS, as they
- * will on a card.  E1 EuroISDN and T1 NI2 D-channels come up; a CPE->NET
+/* libpri against libpri over the loopback TDM backend, joined by gw/pri.c
+ * as in the daemon: the ISDN layer's D-channel frames go through
+ * tdm_dframe_send and the cable's FCS, as they will on a card.  E1 EuroISDN and T1 NI2 D-channels come up; a CPE->NET
  * call connects, carries audio on the chosen B-channel both ways and is
  * released with the cause given; a NET->CPE call the same; pulling the
  * cable fails the active call (cause 38) and the D-channel recovers after
  * replug.  The cable's clock is real (1 ms blocks); every wait is bounded. */
 #include "config.h"
 
+#include "gw/pri.h"
 #include "isdn/isdn.h"
 #include "lib/loop.h"
 #include "tdm/loopback.h"
@@ -17,8 +18,9 @@
 #include <string.h>
 
 struct end {
-	struct tdm_span *t;
-	struct isdn_span *i;
+	struct gw_pri pri;
+	struct tdm_span *t;  /* pri.tdm */
+	struct isdn_span *i; /* pri.isdn */
 	bool up;
 	struct isdn_call *call;
 	int connected, released, disconnect_cause, release_cause, incoming;
@@ -30,23 +32,18 @@ struct end {
 	uint8_t expect;
 };
 
-static int tx_frame(void *arg, const void *frame, size_t len)
+static void dchan(void *arg, struct gw_pri *p, bool up)
 {
-	struct end *e = arg;
-	int rc = e->t ? tdm_dframe_send(e->t, frame, len) : -ENOTCONN;
-
-	return rc < 0 ? rc : (int)len;
-}
-
-static void dchan(void *arg, bool up)
-{
+	(void)p;
 	((struct end *)arg)->up = up;
 }
 
-static void call_event(void *arg, struct isdn_call *call, const struct isdn_event *ev)
+static void call_event(void *arg, struct gw_pri *p, struct isdn_call *call,
+		       const struct isdn_event *ev)
 {
 	struct end *e = arg;
 
+	(void)p;
 	switch (ev->kind) {
 	case ISDN_EV_INCOMING:
 		e->incoming++;
@@ -77,13 +74,11 @@ static void call_event(void *arg, struct isdn_call *call, const struct isdn_even
 	}
 }
 
-static const struct isdn_span_ops isdn_ops = {tx_frame, dchan, call_event};
-
-/* The cable's side of the glue: frames to libpri, alarms to the link,
- * and the call's B-channel audio: a counter stream each way. */
-static void t_tick(void *arg, struct tdm_span *s)
+/* The call's B-channel audio: a counter stream each way. */
+static void tick(void *arg, struct gw_pri *p)
 {
 	struct end *e = arg;
+	struct tdm_span *s = p->tdm;
 	uint8_t b[TDM_MAX_BLOCK_MS * TDM_BYTES_PER_MS];
 	int ts;
 
@@ -118,22 +113,7 @@ static void t_tick(void *arg, struct tdm_span *s)
 	tdm_chan_write(s, (unsigned)ts, b, s->block);
 }
 
-static void t_dframe(void *arg, struct tdm_span *s, const uint8_t *f, size_t len)
-{
-	(void)s;
-	isdn_span_rx(((struct end *)arg)->i, f, len);
-}
-
-static void t_alarm(void *arg, struct tdm_span *s, unsigned alarms)
-{
-	struct end *e = arg;
-
-	(void)s;
-	if (e->i)
-		isdn_span_set_link(e->i, alarms == 0);
-}
-
-static const struct tdm_span_ops tdm_ops = {t_tick, t_dframe, t_alarm};
+static const struct gw_pri_ops pri_ops = {call_event, tick, dchan};
 
 struct rig {
 	struct loop *loop;
@@ -154,22 +134,21 @@ static void rig_open(struct rig *r, enum tdm_type type, enum isdn_switch sw)
 	tdm_span_config_default(&c2, 2, type);
 	c1.block_ms = c2.block_ms = 1;
 	assert_int_equal(loop_new(&r->loop), 0);
-	assert_int_equal(tdm_lb_pair_new(r->loop, &c1, &tdm_ops, &r->net, &c2, &tdm_ops, &r->cpe,
-					 &r->net.t, &r->cpe.t), 0);
-	assert_int_equal(isdn_span_new(r->loop, &on, &isdn_ops, &r->net, &r->net.i), 0);
-	assert_int_equal(isdn_span_new(r->loop, &oc, &isdn_ops, &r->cpe, &r->cpe.i), 0);
+	gw_pri_init(&r->net.pri, r->loop, 1, &on, &pri_ops, &r->net);
+	gw_pri_init(&r->cpe.pri, r->loop, 2, &oc, &pri_ops, &r->cpe);
+	assert_int_equal(tdm_lb_pair_new(r->loop, &c1, &gw_pri_tdm_ops, &r->net.pri, &c2,
+					 &gw_pri_tdm_ops, &r->cpe.pri, &r->net.t, &r->cpe.t),
+			 0);
+	assert_int_equal(gw_pri_attach(&r->net.pri, r->net.t), 0);
+	assert_int_equal(gw_pri_attach(&r->cpe.pri, r->cpe.t), 0);
+	r->net.i = r->net.pri.isdn;
+	r->cpe.i = r->cpe.pri.isdn;
 }
 
-/* The cable first (its alarms still find the ISDN spans), then libpri
- * (whose last frames find no cable). */
 static void rig_close(struct rig *r)
 {
-	tdm_span_close(r->net.t);
-	r->net.t = NULL;
-	tdm_span_close(r->cpe.t);
-	r->cpe.t = NULL;
-	isdn_span_free(r->net.i);
-	isdn_span_free(r->cpe.i);
+	gw_pri_close(&r->net.pri);
+	gw_pri_close(&r->cpe.pri);
 	loop_free(r->loop);
 }
 
