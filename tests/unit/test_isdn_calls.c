@@ -98,20 +98,10 @@ static void call_event(void *arg, struct gw_pri *p, struct isdn_call *c, const s
 
 static const struct gw_pri_ops ops = {call_event, NULL, dchan};
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* bounded by a 30 s deadline: Q.921 recovery takes a few T200/T203 */
 #define PUMP_UNTIL(cond)                                                                           \
 	do {                                                                                       \
-		uint64_t end_ = now_ms() + 30000;                                                  \
-		while (!(cond) && now_ms() < end_)                                                 \
-			loop_run_once(loop, 10);                                                   \
+		SGW_RUN_UNTIL(loop, cond, 30000);                                                  \
 		assert_true(cond);                                                                 \
 	} while (0)
 

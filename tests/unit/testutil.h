@@ -14,7 +14,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/loop.h"
 #include "lib/mem.h"
+
+/* Monotonic milliseconds, and running a loop until cond holds or ms pass:
+ * the bounded wait of every test that talks over sockets or timers. */
+static inline uint64_t sgw_now_ms(void)
+{
+	return loop_now_ns() / 1000000u;
+}
+
+#define SGW_RUN_UNTIL(lp, cond, ms)                                                                \
+	do {                                                                                       \
+		uint64_t end_ = sgw_now_ms() + (ms);                                               \
+		while (!(cond) && sgw_now_ms() < end_)                                             \
+			loop_run_once((lp), 5);                                                    \
+	} while (0)
 
 static long sgw_test_live_before;
 
