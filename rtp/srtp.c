@@ -1,6 +1,7 @@
 /* srtp.c: SRTP through libsrtp2, see srtp.h.
  *
- * libsrtp2 (Debian's build uses NSS) is initialised once per process.
+ * libsrtp2 is initialised once per process, and its NSS ciphers replaced
+ * by ours on nettle (srtp_crypto.c says why).
  * AES_CM_128_HMAC_SHA1_32 keeps the 80-bit tag for SRTCP (RFC 4568 §6.2.1). */
 #include "config.h"
 
@@ -24,10 +25,19 @@ static const size_t key_lens[RTP_SRTP_SUITES] = {SRTP_AES_ICM_128_KEY_LEN_WSALT,
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int init_status;
+static const char *backend = "none";
 
 static void srtp_once(void)
 {
 	init_status = srtp_init() == srtp_err_status_ok ? 0 : -EIO;
+	if (init_status == 0)
+		backend = rtp_srtp_crypto_install();
+}
+
+const char *rtp_srtp_backend(void)
+{
+	pthread_once(&once, srtp_once);
+	return backend;
 }
 
 int rtp_srtp_suite_from_name(const char *name, size_t len)

@@ -27,6 +27,11 @@ enum rtp_srtp_suite {
 };
 
 extern const char *const rtp_srtp_suite_names[RTP_SRTP_SUITES];
+/* Whose AES and HMAC libsrtp2 runs on: "nettle" (ours, rtp/srtp_crypto.c),
+ * "nss" (libsrtp2's own, if ours failed a check), or "mixed". */
+const char *rtp_srtp_backend(void);
+/* For srtp.c: put our primitives in (rtp/srtp_crypto.c); the backend name. */
+const char *rtp_srtp_crypto_install(void);
 /* -1 when unknown */
 int rtp_srtp_suite_from_name(const char *name, size_t len);
 /* master key + master salt bytes of a suite */

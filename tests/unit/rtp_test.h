@@ -1,5 +1,8 @@
 /* rtp_test.h: what the RTP tests share: a session configuration on
- * 127.0.0.1 with even ports from a range, and an address on loopback. */
+ * 127.0.0.1 with even ports from a range, and an address on loopback.
+ * Each test file takes its own range below the kernel's ephemeral ports
+ * (32768 up), so tests run side by side never take a port another test's
+ * peer (dnsmasq, sipp, a socket bound to port 0) is about to get. */
 #ifndef SGW_TESTS_RTP_TEST_H
 #define SGW_TESTS_RTP_TEST_H
 

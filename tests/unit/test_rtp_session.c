@@ -179,7 +179,7 @@ static void ep_open(struct ep *e, bool symmetric, unsigned timeout_ms, bool mux)
 	struct rtp_session_config c;
 
 	memset(e, 0, sizeof(*e));
-	rtp_test_config(&c, 40000, 49999, 1200);
+	rtp_test_config(&c, 21000, 24999, 1200);
 	c.pt = 8;
 	c.dtmf_pt = 101;
 	c.rtcp_mux = mux;
@@ -411,7 +411,7 @@ static void w_open(void *arg)
 	struct wctx *c = arg;
 	struct rtp_session_config cfg;
 
-	rtp_test_config(&cfg, 50000, 59999, 400);
+	rtp_test_config(&cfg, 25000, 26999, 400);
 	cfg.dtmf_pt = 101;
 	if (rtp_session_new(media_worker_loop(c->w), &cfg, &ep_ops, c->e, &c->e->s) == 0)
 		media_worker_load(c->w, 1);
