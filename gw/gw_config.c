@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "gw/gw_config.h"
+#include "sip/sdp_oa.h"
 #include "lib/mem.h"
 #include "sip/transport.h"
 #include "sip/uri.h"
@@ -208,12 +209,39 @@ static const struct conf_key trunk_keys[] = {
 	 "registration interval asked for"},
 	{"options_interval", CONF_DURATION, KEY(gw_trunk, options_interval), "0s", 0, 3600000, NULL,
 	 false, "send OPTIONS this often to mark the trunk up or down; 0s: never"},
+	{"srtp", CONF_ENUM, KEY(gw_trunk, srtp), "off", 0, 0, sdp_srtp_policy_names, false,
+	 "off (RTP/AVP), optional (RTP/AVP with a=crypto offered) or mandatory (RTP/SAVP)"},
+	{"srtp_suites", CONF_STRING, KEY(gw_trunk, srtp_suites),
+	 "AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32,AEAD_AES_128_GCM,AEAD_AES_256_GCM", 0, 200,
+	 NULL, false, "SDES suites offered and accepted, in order of preference"},
 };
 
 static void trunk_validate(struct conf_parse *p, const struct conf_section *s)
 {
 	const struct gw_trunk *t = s->data;
 	struct sip_uri u;
+
+	if (t->srtp_suites) {
+		const char *q = t->srtp_suites;
+		int n = 0;
+
+		/* every name one of ours; at least one when SRTP is on */
+		while (*q) {
+			size_t len = strcspn(q, ", ");
+
+			if (len && !sdp_crypto_suite_supported(sv_make(q, len)))
+				conf_error_at(p, conf_key_line(s, "srtp_suites"),
+					      "srtp_suites: '%.*s' is not a suite we have (%s, %s, %s, %s)",
+					      (int)len, q, sdp_srtp_suites[0], sdp_srtp_suites[1],
+					      sdp_srtp_suites[2], sdp_srtp_suites[3]);
+			n += len > 0;
+			q += len;
+			q += strspn(q, ", ");
+		}
+		if (!n && t->srtp != SDP_SRTP_OFF)
+			conf_error_at(p, conf_key_line(s, "srtp_suites"),
+				      "srtp_suites: empty, but srtp = %s needs a suite", sdp_srtp_policy_names[t->srtp]);
+	}
 
 	if (t->uri && (sip_uri_parse(&u, sv_cstr(t->uri)) < 0 ||
 		       (u.scheme != SIP_URI_SIP && u.scheme != SIP_URI_SIPS)))

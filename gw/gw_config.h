@@ -52,6 +52,8 @@ struct gw_trunk {
 	char *user, *password;
 	int64_t expires;  /* ms */
 	int64_t options_interval; /* ms; 0: no OPTIONS pings */
+	int srtp;	  /* enum sdp_srtp_policy */
+	char *srtp_suites; /* comma-separated SDES suites, in order of preference */
 };
 
 /* [span N]: an E1/T1 span. */

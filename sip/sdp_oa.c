@@ -37,15 +37,61 @@ static struct sv arena_printf(struct arena *a, const char *fmt, ...)
 	return sv_make(a->p + a->used - (size_t)n - 1, (size_t)n);
 }
 
+const char *const sdp_srtp_policy_names[] = {"off", "optional", "mandatory", NULL};
+const char *const sdp_srtp_suites[SDP_SRTP_SUITES] = {"AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32",
+						      "AEAD_AES_128_GCM", "AEAD_AES_256_GCM"};
+
+static int suite_index(struct sv suite)
+{
+	for (int i = 0; i < SDP_SRTP_SUITES; i++)
+		if (sv_eq_cstr(suite, sdp_srtp_suites[i]))
+			return i;
+	return -1;
+}
+
 bool sdp_crypto_suite_supported(struct sv suite)
 {
-	static const char *const ok[] = {"AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32",
-					 "AEAD_AES_128_GCM", "AEAD_AES_256_GCM"};
+	return suite_index(suite) >= 0;
+}
 
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (sv_eq_cstr(suite, ok[i]))
-			return true;
-	return false;
+int sdp_srtp_policy_from_name(const char *name)
+{
+	for (int i = 0; sdp_srtp_policy_names[i]; i++)
+		if (!strcmp(name, sdp_srtp_policy_names[i]))
+			return i;
+	return -1;
+}
+
+/* our key for suite number i, or NULL */
+static const char *key_at(const struct sdp_local *l, int i)
+{
+	if (i < 0)
+		return NULL;
+	if (l->srtp_keys[i])
+		return l->srtp_keys[i];
+	return i == 0 ? l->srtp_key : NULL;
+}
+
+/* The policy in force; the older single-key form offers RTP/SAVP and
+ * answers plain RTP or SRTP alike. */
+static enum sdp_srtp_policy policy(const struct sdp_local *l, bool offering)
+{
+	if (l->srtp == SDP_SRTP_OFF && l->srtp_key)
+		return offering ? SDP_SRTP_MANDATORY : SDP_SRTP_OPTIONAL;
+	return l->srtp;
+}
+
+/* The first a=crypto of m whose suite we have a key for; NULL if none. */
+static const struct sdp_attr *usable_crypto(const struct sdp_media *m, const struct sdp_local *l,
+					    struct sdp_crypto *out, const char **key)
+{
+	const struct sdp_attr *a;
+
+	for (a = sdp_attr_find(m->attrs, m->nattrs, "crypto", NULL); a;
+	     a = sdp_attr_find(m->attrs, m->nattrs, "crypto", a))
+		if (sdp_crypto_parse(a->value, out) == 0 && (*key = key_at(l, suite_index(out->suite))))
+			return a;
+	return NULL;
 }
 
 static bool parse_pt(struct sv f, unsigned *pt)
@@ -159,21 +205,21 @@ static int answer_audio(const struct sdp_session *offer, const struct sdp_media 
 		for (size_t f = 0; f < o->nfmts && !te; f++)
 			te = parse_pt(o->fmts[f], &te_pt) && pt_is(o, te_pt, &te_codec);
 	}
-	if (savp) {
-		for (crypto = sdp_attr_find(o->attrs, o->nattrs, "crypto", NULL); crypto;
-		     crypto = sdp_attr_find(o->attrs, o->nattrs, "crypto", crypto)) {
-			struct sdp_crypto c;
+	if (savp && policy(l, false) == SDP_SRTP_OFF)
+		return -1; /* SRTP is off for this peer */
+	if (policy(l, false) != SDP_SRTP_OFF) {
+		struct sdp_crypto c;
+		const char *key = NULL;
 
-			if (sdp_crypto_parse(crypto->value, &c) == 0 &&
-			    sdp_crypto_suite_supported(c.suite) && l->srtp_key) {
-				neg->crypto_suite = c.suite;
-				neg->crypto_tag = c.tag;
-				neg->remote_key = c.key;
-				break;
-			}
-		}
-		if (!crypto)
+		crypto = usable_crypto(o, l, &c, &key);
+		if (crypto) {
+			neg->crypto_suite = c.suite;
+			neg->crypto_tag = c.tag;
+			neg->remote_key = c.key;
+			neg->local_key = key;
+		} else if (savp || policy(l, false) == SDP_SRTP_MANDATORY) {
 			return -1; /* RFC 4568 §5.1.2: no acceptable crypto, no stream */
+		}
 	}
 	memset(a, 0, sizeof(*a));
 	a->type = o->type;
@@ -210,7 +256,7 @@ static int answer_audio(const struct sdp_session *offer, const struct sdp_media 
 	if (crypto)
 		add_attr(a, SV_LIT("crypto"),
 			 arena_printf(ar, "%u %.*s inline:%s", neg->crypto_tag, (int)neg->crypto_suite.len,
-				      neg->crypto_suite.p, l->srtp_key),
+				      neg->crypto_suite.p, neg->local_key),
 			 true);
 	neg->audio = true;
 	neg->codec = chosen;
@@ -355,7 +401,7 @@ int sdp_offer_build(const struct sdp_local *l, enum sdp_offer_kind kind, enum sd
 	session_lines(l, offer, &ar);
 	m = &offer->media[offer->nmedia++];
 	m->type = SV_LIT("audio");
-	m->proto = l->srtp_key ? SV_LIT("RTP/SAVP") : SV_LIT("RTP/AVP");
+	m->proto = policy(l, true) == SDP_SRTP_MANDATORY ? SV_LIT("RTP/SAVP") : SV_LIT("RTP/AVP");
 	m->nports = 1;
 	if (kind == SDP_OFFER_T38) {
 		/* the audio stream stays in its place, refused (RFC 3264 §8.2) */
@@ -401,9 +447,12 @@ int sdp_offer_build(const struct sdp_local *l, enum sdp_offer_kind kind, enum sd
 		add_attr(m, SV_LIT("rtcp-mux"), SV_NULL, false);
 		m->rtcp_mux = true;
 	}
-	if (l->srtp_key)
-		add_attr(m, SV_LIT("crypto"),
-			 arena_printf(&ar, "1 AES_CM_128_HMAC_SHA1_80 inline:%s", l->srtp_key), true);
+	/* every suite we have a key for, tags 1, 2, ... in our order */
+	for (int i = 0, tag = 1; i < SDP_SRTP_SUITES && policy(l, true) != SDP_SRTP_OFF; i++)
+		if (key_at(l, i))
+			add_attr(m, SV_LIT("crypto"),
+				 arena_printf(&ar, "%d %s inline:%s", tag++, sdp_srtp_suites[i], key_at(l, i)),
+				 true);
 	return ar.full ? scratch_full(err) : 0;
 }
 
@@ -458,16 +507,28 @@ static int process_audio(const struct sdp_session *answer, const struct sdp_medi
 	}
 	if (!neg->codec)
 		return oa_fail(err, "the answer's audio stream has none of the offered codecs");
-	if (sv_eq_cstr(o->proto, "RTP/SAVP")) {
+	if (policy(l, true) != SDP_SRTP_OFF) {
 		const struct sdp_attr *ca = sdp_attr_find(a->attrs, a->nattrs, "crypto", NULL);
 		struct sdp_crypto cr;
+		int tag = 0, idx = -1;
 
-		if (!ca || sdp_crypto_parse(ca->value, &cr) < 0 || cr.tag != 1 ||
-		    !sdp_crypto_suite_supported(cr.suite))
-			return oa_fail(err, "the answer to our SRTP offer has no usable a=crypto");
-		neg->crypto_suite = cr.suite;
-		neg->crypto_tag = cr.tag;
-		neg->remote_key = cr.key;
+		if (ca) {
+			if (sdp_crypto_parse(ca->value, &cr) < 0)
+				return oa_fail(err, "the answer's a=crypto does not parse");
+			/* the tag must be one of ours, with the suite we gave it */
+			for (int i = 0; i < SDP_SRTP_SUITES && idx < 0; i++)
+				if (key_at(l, i) && (unsigned)++tag == cr.tag)
+					idx = i;
+			if (idx < 0 || suite_index(cr.suite) != idx)
+				return oa_fail(err, "the answer's a=crypto:%u %.*s is not one we offered",
+					       cr.tag, (int)cr.suite.len, cr.suite.p);
+			neg->crypto_suite = cr.suite;
+			neg->crypto_tag = cr.tag;
+			neg->remote_key = cr.key;
+			neg->local_key = key_at(l, idx);
+		} else if (sv_eq_cstr(o->proto, "RTP/SAVP")) {
+			return oa_fail(err, "the answer to our SRTP offer has no a=crypto");
+		}
 	}
 	neg->audio = true;
 	neg->dir = mirror(sdp_media_direction(answer, a));

@@ -7,8 +7,12 @@
  *    number and the events both sides know;
  *  - direction mirrored (§6.1: sendonly -> recvonly, recvonly -> sendonly,
  *    inactive stays), the old c=0.0.0.0 hold read as sendonly;
- *  - RTP/SAVP: the first offered crypto suite we support, same tag, our key
- *    (RFC 4568 §5.1.2); no usable suite: the stream is refused;
+ *  - SRTP by the local policy (per trunk): off takes plain RTP only (an
+ *    RTP/SAVP stream is refused); optional takes RTP/SAVP, and RTP/AVP with
+ *    or without a=crypto (best effort: crypto answered when offered);
+ *    mandatory takes only streams with a crypto suite we have a key for.
+ *    The suite is the first offered one we have a key for, same tag, our
+ *    key (RFC 4568 §5.1.2); none: the stream is refused;
  *  - a stream we cannot take (video, no common codec, no crypto) gets port 0
  *    and keeps its place (§6: the answer has as many m-lines as the offer);
  *  - an image/udptl/t38 stream (fax) accepted when l->t38, with the lower
@@ -34,6 +38,15 @@ struct sdp_codec {
 	const char *fmtp; /* what we put in our offer's fmtp ("annexb=no"), or NULL */
 };
 
+/* SRTP policy of a trunk: off (RTP/AVP, no crypto), optional (RTP/AVP with
+ * a=crypto offered, best effort), mandatory (RTP/SAVP). */
+enum sdp_srtp_policy { SDP_SRTP_OFF, SDP_SRTP_OPTIONAL, SDP_SRTP_MANDATORY };
+extern const char *const sdp_srtp_policy_names[];
+
+/* The SDES suites, in our order of preference. */
+#define SDP_SRTP_SUITES 4
+extern const char *const sdp_srtp_suites[SDP_SRTP_SUITES];
+
 struct sdp_local {
 	const char *user;     /* o= username */
 	uint64_t sess_id, sess_version;
@@ -44,7 +57,13 @@ struct sdp_local {
 	size_t ncodecs;
 	bool telephone_event;	/* offer to carry RFC 4733 digits */
 	bool rtcp_mux;
-	const char *srtp_key;	/* our inline key (base64), for RTP/SAVP answers */
+	enum sdp_srtp_policy srtp;
+	/* our inline keys (base64 of key||salt) per suite of sdp_srtp_suites;
+	 * NULL: that suite is neither offered nor accepted */
+	const char *srtp_keys[SDP_SRTP_SUITES];
+	/* older form: one AES_CM_128_HMAC_SHA1_80 key, and srtp off means
+	 * mandatory (RTP/SAVP) */
+	const char *srtp_key;
 	unsigned ptime;		/* when the offer has none, default 20 */
 	/* T.38 fax relay (UDPTL): accepted in answers and offered on request */
 	bool t38;
@@ -64,8 +83,9 @@ struct sdp_negotiated {
 	uint16_t remote_port, remote_rtcp_port;
 	bool rtcp_mux;
 	unsigned ptime;
-	struct sv crypto_suite, remote_key; /* SRTP: the offerer's key; empty for RTP */
+	struct sv crypto_suite, remote_key; /* SRTP: the suite and the peer's key; empty for RTP */
 	unsigned crypto_tag;
+	const char *local_key;	/* our key for that suite (one of sdp_local's) */
 	/* T.38: an image stream was agreed (a fax switched over by re-INVITE) */
 	bool t38;
 	struct sdp_t38 t38p; /* what both sides use: the lower bit rate, the peer's datagram size */
@@ -98,5 +118,7 @@ int sdp_answer_build(const struct sdp_session *offer, const struct sdp_local *lo
 /* Is this an SRTP suite we support (AES_CM_128_HMAC_SHA1_80/_32,
  * AEAD_AES_128_GCM, AEAD_AES_256_GCM)? */
 bool sdp_crypto_suite_supported(struct sv suite);
+/* -1, or the policy named (off, optional, mandatory) */
+int sdp_srtp_policy_from_name(const char *name);
 
 #endif

@@ -108,21 +108,27 @@ static void sip_and_trunk_errors(void **state)
 	char *path = write_temp("[sip]\nlisten = udp:127.0.0.1:5060, sctp:1.2.3.4\n"
 				"t1 = 2s\nt2 = 1s\n"
 				"[trunk a]\nuri = mailto:x@y\nregister = yes\n"
-				"[trunk b]\npassword = p\n");
+				"[trunk b]\npassword = p\n"
+				"[trunk c]\nuri = sips:carrier.example\nsrtp = mandatory\n"
+				"srtp_suites = AEAD_AES_128_GCM, F8_128_HMAC_SHA1_80\n"
+				"[trunk d]\nuri = sip:pbx.example\nsrtp = optional\nsrtp_suites =\n");
 	struct gw_config *cfg = NULL;
 	struct conf_errors errs = {0};
-	char want[5][256];
+	char want[7][256];
 	const char *text[] = {
 		"2: listen: 'sctp:1.2.3.4' is not PROTO:ADDRESS[:PORT] (udp:0.0.0.0:5060)",
 		"4: t2: must not be shorter than t1",
 		"6: uri: 'mailto:x@y' is not a sip: or sips: URI",
 		"7: register: needs user or aor",
 		"9: password: set only together with user",
+		"13: srtp_suites: 'F8_128_HMAC_SHA1_80' is not a suite we have (AES_CM_128_HMAC_SHA1_80, "
+		"AES_CM_128_HMAC_SHA1_32, AEAD_AES_128_GCM, AEAD_AES_256_GCM)",
+		"17: srtp_suites: empty, but srtp = optional needs a suite",
 	};
 
 	assert_int_not_equal(gw_config_load(path, &cfg, &errs), 0);
 	assert_null(cfg);
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < 7; i++) {
 		bool found = false;
 
 		snprintf(want[i], sizeof(want[i]), "%s:%s", path, text[i]);
@@ -131,6 +137,14 @@ static void sip_and_trunk_errors(void **state)
 		if (!found)
 			fail_msg("missing error: %s", want[i]);
 	}
+	conf_errors_release(&errs);
+
+	/* an SRTP policy that does not exist */
+	path = write_temp("[trunk e]\nuri = sip:pbx.example\nsrtp = always\n");
+	assert_int_not_equal(gw_config_load(path, &cfg, &errs), 0);
+	snprintf(want[0], sizeof(want[0]), "%s:3: srtp: 'always' is not one of: off, optional, mandatory",
+		 path);
+	assert_string_equal(errs.msg[0], want[0]);
 	conf_errors_release(&errs);
 
 	/* trunk b also lacks its required uri */

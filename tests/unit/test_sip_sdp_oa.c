@@ -241,6 +241,95 @@ static void srtp_offer_and_answer(void **state)
 	assert_int_equal(neg.remote_rtcp_port, 30000); /* muxed: RTCP on the RTP port */
 }
 
+/* SRTP policies per trunk, both ends ours: optional offers RTP/AVP with
+ * every suite we have a key for; a mandatory peer answers with crypto, an
+ * off peer answers plain, and both answers are taken; mandatory refuses a
+ * plain offer and off refuses RTP/SAVP; an answer with a crypto tag we did
+ * not offer is refused by name. */
+#define K30 "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNk"
+#define K28 "MDEyMzQ1Njc4OWFiY2RlZmdoaWprbG1ub3Bx"
+#define K44 "MDEyMzQ1Njc4OWFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6QUJDREVGR0hJSg=="
+
+static int offer_answer(struct sdp_local *us, struct sdp_local *peer, char *offer_text,
+			struct sdp_negotiated *neg_peer, struct sdp_negotiated *neg,
+			struct sdp_error *e)
+{
+	static char s1[2048], s2[2048], t2[4096];
+	struct sdp_session offer, offer_rx, ans, ans_rx;
+
+	assert_int_equal(sdp_offer_build(us, SDP_OFFER_AUDIO, SDP_DIR_SENDRECV, &offer, s1, sizeof(s1), e), 0);
+	print_parse(&offer, offer_text, 4096, &offer_rx);
+	assert_int_equal(sdp_answer_build(&offer_rx, peer, &ans, s2, sizeof(s2), neg_peer, e), 0);
+	print_parse(&ans, t2, sizeof(t2), &ans_rx);
+	return sdp_answer_process(&offer_rx, &ans_rx, us, neg, e);
+}
+
+static void srtp_policies(void **state)
+{
+	struct sdp_local us = local(), peer = local();
+	struct sdp_negotiated np, n;
+	struct sdp_error e;
+	static char t[4096];
+
+	(void)state;
+	us.srtp_key = peer.srtp_key = NULL;
+	us.srtp = SDP_SRTP_OPTIONAL;
+	us.srtp_keys[0] = K30;
+	us.srtp_keys[2] = K28;
+	us.srtp_keys[3] = K44;
+	/* a mandatory peer with only a GCM-128 key */
+	peer.srtp = SDP_SRTP_MANDATORY;
+	peer.srtp_keys[2] = "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMy";
+	assert_int_equal(offer_answer(&us, &peer, t, &np, &n, &e), 0);
+	assert_non_null(strstr(t, "m=audio 30000 RTP/AVP "));
+	assert_non_null(strstr(t, "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:" K30 "\r\n"));
+	assert_non_null(strstr(t, "a=crypto:2 AEAD_AES_128_GCM inline:" K28 "\r\n"));
+	assert_non_null(strstr(t, "a=crypto:3 AEAD_AES_256_GCM inline:" K44 "\r\n"));
+	assert_null(strstr(t, "AES_CM_128_HMAC_SHA1_32"));
+	assert_true(np.audio);
+	assert_true(sv_eq_cstr(np.crypto_suite, "AEAD_AES_128_GCM"));
+	assert_true(sv_eq_cstr(np.remote_key, K28));
+	assert_true(n.audio);
+	assert_true(sv_eq_cstr(n.crypto_suite, "AEAD_AES_128_GCM"));
+	assert_int_equal(n.crypto_tag, 2);
+	assert_string_equal(n.local_key, K28);
+	assert_true(sv_eq_cstr(n.remote_key, peer.srtp_keys[2]));
+	/* an off peer answers without crypto: plain RTP, taken */
+	peer.srtp = SDP_SRTP_OFF;
+	assert_int_equal(offer_answer(&us, &peer, t, &np, &n, &e), 0);
+	assert_true(n.audio && np.audio);
+	assert_int_equal(n.crypto_suite.len, 0);
+	assert_null(n.local_key);
+	/* mandatory: RTP/SAVP offered; an off peer refuses the stream */
+	us.srtp = SDP_SRTP_MANDATORY;
+	assert_int_equal(offer_answer(&us, &peer, t, &np, &n, &e) == 0 && n.audio, 0);
+	assert_non_null(strstr(t, "m=audio 30000 RTP/SAVP "));
+	assert_false(np.audio);
+	/* mandatory answerer, plain offer: refused */
+	us.srtp = SDP_SRTP_OFF;
+	peer.srtp = SDP_SRTP_MANDATORY;
+	assert_int_equal(offer_answer(&us, &peer, t, &np, &n, &e) == 0 && n.audio, 0);
+	assert_false(np.audio);
+	assert_null(strstr(t, "a=crypto"));
+	/* a crypto tag we never offered */
+	{
+		static const char ans_text[] = "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 192.0.2.9\r\nt=0 0\r\n"
+					       "m=audio 7000 RTP/SAVP 8\r\n"
+					       "a=crypto:7 AES_CM_128_HMAC_SHA1_80 inline:" K30 "\r\n";
+		static char s1[2048];
+		struct sdp_session offer, offer_rx, ans;
+
+		us.srtp = SDP_SRTP_MANDATORY;
+		assert_int_equal(sdp_offer_build(&us, SDP_OFFER_AUDIO, SDP_DIR_SENDRECV, &offer, s1, sizeof(s1), &e), 0);
+		print_parse(&offer, t, sizeof(t), &offer_rx);
+		assert_int_equal(sdp_parse(&ans, ans_text, strlen(ans_text), &e), 0);
+		assert_int_equal(sdp_answer_process(&offer_rx, &ans, &us, &n, &e), -EPROTO);
+		assert_non_null(strstr(e.msg, "a=crypto:7 AES_CM_128_HMAC_SHA1_80 is not one we offered"));
+	}
+	assert_int_equal(sdp_srtp_policy_from_name("optional"), SDP_SRTP_OPTIONAL);
+	assert_int_equal(sdp_srtp_policy_from_name("sometimes"), -1);
+}
+
 /* Hold and resume from our side: sendonly offered, recvonly answered, our
  * direction read back as sendonly; the version raised for each change. */
 static void hold_offer(void **state)
@@ -408,6 +497,7 @@ int main(void)
 		SGW_TEST(srtp_suite_choice),
 		SGW_TEST(our_offer_and_its_answer),
 		SGW_TEST(srtp_offer_and_answer),
+		SGW_TEST(srtp_policies),
 		SGW_TEST(hold_offer),
 		SGW_TEST(bad_answers),
 		SGW_TEST(t38_switch),
