@@ -1,0 +1,240 @@
+/* bench_ec: the echo canceller on the G.168 bench, ours beside SpanDSP's,
+ * and the cost of a channel's DSP chain.
+ *
+ * G.168 matrix (tests/g168): echo paths D.2-D.9 behind 0, 40 and 80 ms,
+ * ERL 6/10/20 dB, far end -10/-20/-30 dBm0 speech-like and noise, A- and
+ * u-law (432 runs): echo gone (combined loss >= 40 dB or nothing above
+ * the line noise) within 1 s and held; double talk at near-end levels
+ * 6 dB below, equal to and 6 dB above the far end (72 runs): near-end
+ * speech within 1 dB and the echo gone again 0.5 s after; path changes
+ * (8): echo gone again within 1 s.  Prints how many pass.
+ *
+ * Chain cost per 20 ms frame (one core, 8 kHz):
+ *   dsp.g711.channels_per_core          G.711 A-law decode and encode both ways
+ *   dsp.ec128.channels_per_core         + our canceller at 128 ms + DTMF detection
+ *   dsp.g729.channels_per_core          + G.729A encode and decode (bcg729)
+ *   dsp.spandsp_ec128.channels_per_core SpanDSP's canceller at 128 ms alone
+ *                                       (its per-sample printf to /dev/null) */
+#include "config.h"
+
+#include "dsp/ec.h"
+#include "g168.h"
+
+#include <bcg729/decoder.h>
+#include <bcg729/encoder.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spandsp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct g168_run run;
+
+static void *s_new(unsigned taps)
+{
+	return echo_can_init((int)taps, ECHO_CAN_USE_ADAPTION | ECHO_CAN_USE_NLP | ECHO_CAN_USE_CNG |
+						ECHO_CAN_USE_CLIP | ECHO_CAN_USE_TX_HPF | ECHO_CAN_USE_RX_HPF);
+}
+
+static void s_free(void *e)
+{
+	echo_can_free(e);
+}
+
+static void s_run(void *e, const int16_t *rin, const int16_t *sin, int16_t *sout, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sout[i] = echo_can_update(e, rin[i], sin[i]);
+}
+
+static const struct g168_ec_ops spandsp_ec = {"spandsp", s_new, s_free, s_run, NULL};
+
+static const int models[] = {2, 3, 4, 5, 6, 7, 8, 9};
+static const double levels[] = {-10, -20, -30};
+
+struct tally {
+	unsigned conv, nconv, dt, ndt, pc, npc;
+	double worst_hit, cpu;
+};
+
+static void matrix(const struct g168_ec_ops *ops, struct tally *r)
+{
+	unsigned conv = 0, nconv = 0, dt = 0, ndt = 0, pc = 0, npc = 0;
+	static const unsigned delays[] = {0, 40, 80};
+	static const double erls[] = {6, 10, 20};
+	double worst_hit = 0, cpu = 0;
+
+	for (int mi = 0; mi < 8; mi++)
+		for (int di = 0; di < 3; di++)
+			for (int ei = 0; ei < 3; ei++)
+				for (int li = 0; li < 3; li++)
+					for (int f = 0; f < 2; f++) {
+						struct g168_scenario s = {
+							.taps = 1024, .model = models[mi], .delay_ms = delays[di],
+							.erl_db = erls[ei], .alaw = (mi + li) % 2 == 0,
+							.noise_dbm0 = -100,
+							.seed = (uint32_t)(1000 + mi * 97 + di * 31 + ei * 7 + li * 3 + f),
+							.phase = {{3.0, f ? G168_FAR_NOISE : G168_FAR_SPEECH, levels[li],
+								   false, 0, 0}},
+							.nphases = 1};
+						double t;
+
+						if (g168_run(&s, ops, &run) < 0)
+							continue;
+						t = g168_time_to_loss(&run, 0, 40);
+						nconv++;
+						cpu += run.cpu_us_per_frame;
+						conv += t >= 0 && t <= 1.0 && g168_min_loss(&run, 0, 1.0) >= 40;
+					}
+	for (int mi = 0; mi < 8; mi++)
+		for (int li = 0; li < 3; li++)
+			for (int ni = 0; ni < 3; ni++) {
+				double nl = levels[li] + (ni - 1) * 6.0, hit;
+				struct g168_scenario s = {
+					.taps = 1024, .model = models[mi], .delay_ms = 20, .erl_db = 6, .alaw = true,
+					.noise_dbm0 = -100, .seed = (uint32_t)(77 + mi * 13 + li * 5 + ni),
+					.phase = {{3.0, G168_FAR_SPEECH, levels[li], false, 0, 0},
+						  {3.0, G168_FAR_SPEECH, levels[li], true, nl, 0},
+						  {2.0, G168_FAR_SPEECH, levels[li], false, 0, 0}},
+					.nphases = 3};
+
+				g168_run(&s, ops, &run);
+				ndt++;
+				hit = g168_near_hit(&run, 1);
+				if (hit < worst_hit)
+					worst_hit = hit;
+				dt += fabs(hit) <= 1.0 && g168_min_loss(&run, 2, 0.5) >= 40;
+			}
+	for (int mi = 0; mi < 8; mi++) {
+		struct g168_scenario s = {
+			.taps = 1024, .model = models[mi], .delay_ms = 30, .erl_db = 10, .alaw = true,
+			.noise_dbm0 = -100, .seed = (uint32_t)(5 + mi),
+			.phase = {{3.0, G168_FAR_SPEECH, -15, false, 0, 0},
+				  {3.0, G168_FAR_SPEECH, -15, false, 0, models[(mi + 3) % 8]}},
+			.nphases = 2};
+		double t;
+
+		g168_run(&s, ops, &run);
+		npc++;
+		t = g168_time_to_loss(&run, 1, 40);
+		pc += t >= 0 && t <= 1.0;
+	}
+	*r = (struct tally){conv, nconv, dt, ndt, pc, npc, worst_hit, cpu / nconv};
+}
+
+static void report(const char *name, const struct tally *r)
+{
+	printf("ec.%s.g168_convergence_pass: %u of %u\n", name, r->conv, r->nconv);
+	printf("ec.%s.g168_double_talk_pass: %u of %u (worst near-end change %.1f dB)\n", name, r->dt,
+	       r->ndt, r->worst_hit);
+	printf("ec.%s.g168_path_change_pass: %u of %u\n", name, r->pc, r->npc);
+	printf("ec.%s.us_per_frame_on_bench: %.1f us\n", name, r->cpu);
+}
+
+static double cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+#define FRAMES 2000
+
+/* us per 20 ms frame of one channel's chain */
+static double chain(int with_ec, int with_g729, int spandsp)
+{
+	static int16_t rin[160], sin[160], out[160], lin[160];
+	static uint8_t a_in[160], a_out[160];
+	struct ec *e = with_ec ? ec_new(1024) : NULL;
+	echo_can_state_t *s = spandsp ? s_new(1024) : NULL;
+	dtmf_rx_state_t *d = with_ec ? dtmf_rx_init(NULL, NULL, NULL) : NULL;
+	bcg729EncoderChannelContextStruct *enc = with_g729 ? initBcg729EncoderChannel(0) : NULL;
+	bcg729DecoderChannelContextStruct *dec = with_g729 ? initBcg729DecoderChannel() : NULL;
+	uint32_t seed = 1;
+	double t0, t1;
+
+	for (int i = 0; i < 160; i++) {
+		seed = seed * 1664525u + 1013904223u;
+		a_in[i] = linear_to_alaw((int16_t)((int32_t)seed >> 20));
+		rin[i] = (int16_t)((int32_t)(seed * 3u) >> 20);
+	}
+	t0 = cpu_s();
+	for (int f = 0; f < FRAMES; f++) {
+		/* TDM in: A-law to linear */
+		for (int i = 0; i < 160; i++)
+			sin[i] = alaw_to_linear(a_in[i]);
+		if (e)
+			ec_process(e, rin, sin, out, 160);
+		else if (s)
+			for (int i = 0; i < 160; i++)
+				out[i] = echo_can_update(s, rin[i], sin[i]);
+		else
+			memcpy(out, sin, sizeof(out));
+		if (d)
+			dtmf_rx(d, out, 160);
+		if (enc) {
+			uint8_t bits[10], len;
+
+			for (int h = 0; h < 2; h++) {
+				bcg729Encoder(enc, out + 80 * h, bits, &len);
+				bcg729Decoder(dec, bits, len, 0, 0, 0, lin + 80 * h);
+			}
+		} else {
+			memcpy(lin, out, sizeof(lin));
+		}
+		/* TDM out: linear to A-law */
+		for (int i = 0; i < 160; i++)
+			a_out[i] = linear_to_alaw(lin[i]);
+		rin[f % 160] ^= a_out[f % 160]; /* keep the work from being optimised away */
+	}
+	t1 = cpu_s();
+	ec_free(e);
+	if (s)
+		echo_can_free(s);
+	if (d)
+		dtmf_rx_free(d);
+	if (enc)
+		closeBcg729EncoderChannel(enc);
+	if (dec)
+		closeBcg729DecoderChannel(dec);
+	return (t1 - t0) * 1e6 / FRAMES;
+}
+
+int main(void)
+{
+	int devnull = open("/dev/null", O_WRONLY), saved;
+	double g711, ec, g729, sp;
+	struct tally t_ours, t_sp;
+
+	if (devnull < 0)
+		return 1;
+	matrix(&g168_sipgw_ec, &t_ours);
+	/* SpanDSP's canceller prints two lines per sample: to /dev/null */
+	fflush(stdout);
+	saved = dup(1);
+	dup2(devnull, 1);
+	matrix(&spandsp_ec, &t_sp);
+	sp = chain(0, 0, 1);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	report("sipgw", &t_ours);
+	report("spandsp", &t_sp);
+	g711 = chain(0, 0, 0);
+	ec = chain(1, 0, 0);
+	g729 = chain(1, 1, 0);
+	printf("dsp.g711.us_per_frame: %.2f us\n", g711);
+	printf("dsp.g711.channels_per_core: %.0f channels\n", 20000 / g711);
+	printf("dsp.ec128.us_per_frame: %.1f us\n", ec);
+	printf("dsp.ec128.channels_per_core: %.0f channels\n", 20000 / ec);
+	printf("dsp.g729.us_per_frame: %.1f us\n", g729);
+	printf("dsp.g729.channels_per_core: %.0f channels\n", 20000 / g729);
+	printf("dsp.spandsp_ec128.us_per_frame: %.1f us\n", sp);
+	printf("dsp.spandsp_ec128.channels_per_core: %.0f channels\n", 20000 / sp);
+	close(devnull);
+	return 0;
+}

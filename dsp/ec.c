@@ -1,0 +1,668 @@
+/* ec.c: the line echo canceller, see ec.h.
+ *
+ * The adaptive filter is a partitioned-block frequency-domain one (the
+ * multidelay filter of Soo and Pang): the tail is cut into P partitions of
+ * N = 32 taps; each block of N samples is transformed once (FFT of 2N,
+ * overlap-save), every partition's spectrum multiplies the spectrum of the
+ * block that was current when that partition's delay began, and the
+ * gradient is normalised per frequency bin by the input power there,
+ * which is what makes it converge on speech almost as on white noise.  The
+ * constraint that keeps each partition a causal N-tap filter is applied to
+ * one partition per block in turn.  Cost per sample is about a tenth of a
+ * time-domain NLMS of the same length.
+ *
+ * Two copies: the background adapts whenever the far end talks; the
+ * foreground produces the output and takes the background's spectra when
+ * they cancel clearly better; a background worse than the foreground for a
+ * while (it adapted through double talk) is put back from it.  Double talk
+ * is detected from the levels and keeps the NLP away from near-end speech.
+ * Decisions are made per block (4 ms). */
+#include "config.h"
+
+#include "dsp/ec.h"
+#include "lib/mem.h"
+
+#include <math.h>
+#include <string.h>
+
+#define N 32		  /* block = partition length */
+#define M (2 * N)	  /* FFT size */
+#define K (N + 1)	  /* bins of a real signal's spectrum */
+#define MU 0.5f		  /* background step */
+#define GEIGEL 0.5f	  /* echo is at least 6 dB below the far end */
+#define DT_HANG 10	  /* blocks (40 ms) double talk is held after the last sign */
+#define NLP_HOLD 10	  /* blocks (40 ms) the NLP stays off after near-end energy */
+#define FAR_ACTIVE 5000.0f /* far-end power (-47 dBm0) below which it is silent */
+#define TONE_MIN_POWER 204000.0f /* -31 dBm0, per sample */
+
+struct cplx {
+	float re, im;
+};
+
+struct ec {
+	unsigned L, P;
+	struct cplx *X;	     /* P x K: input spectra, newest at xi */
+	struct cplx *wf, *wb; /* P x K: foreground and background filters */
+	float *pxx;	     /* K: sum over partitions of |X|^2 */
+	float *gp;	     /* P: proportionate gains of the partitions */
+	unsigned xi;	     /* index of the newest input spectrum */
+	unsigned cp;	     /* the partition constrained next */
+	float xprev[N];	     /* the previous block of rin */
+	/* input gathering: samples of the block in progress */
+	int16_t bx[N], bd[N];
+	unsigned bn;
+	/* output of the last block, handed out sample by sample */
+	/* levels, smoothed per block */
+	float pd, pef, peb, px, pyf, pd_slow;
+	unsigned worse;	     /* blocks in a row the foreground added echo */
+	unsigned silent;     /* blocks since the far end (and its echo) went silent */
+	unsigned nlp_hold;   /* blocks the NLP must stay off */
+	float blkmax[EC_MAX_TAPS / N];
+	float blkpow[EC_MAX_TAPS / N]; /* far-end power of the blocks within the tail */
+	unsigned blk;
+	int dt_hang;
+	bool dt, nlp, converged, enabled, nlp_on, disabled_by_tone, far_recent;
+	float erle_db, erl_db;
+	unsigned good, bad, poor;
+	float noise_pow;
+	uint32_t rng;
+	float nlp_gain;
+	/* tone disabler: 10 ms Goertzel blocks on both directions */
+	unsigned tone_n;
+	float q1[2], q2[2], tone_e[2];
+	float last_phase[2];
+	unsigned since_tone[2];
+	unsigned tone_blocks, quiet_blocks;
+	bool reversal;
+	uint64_t transfers, resets, trips;
+};
+
+/* ---- FFT: radix 2, size M, in place --------------------------------------------------- */
+
+static struct cplx tw[M / 2];
+static unsigned rev[M];
+static bool fft_ready;
+
+static void fft_init(void)
+{
+	unsigned bits = 0;
+
+	while ((1u << bits) < M)
+		bits++;
+	for (unsigned i = 0; i < M / 2; i++) {
+		tw[i].re = (float)cos(-2 * M_PI * i / M);
+		tw[i].im = (float)sin(-2 * M_PI * i / M);
+	}
+	for (unsigned i = 0; i < M; i++) {
+		unsigned r = 0;
+
+		for (unsigned b = 0; b < bits; b++)
+			if (i & (1u << b))
+				r |= 1u << (bits - 1 - b);
+		rev[i] = r;
+	}
+	fft_ready = true;
+}
+
+/* inverse: conjugate twiddles; no 1/M scaling (done by the caller) */
+static void fft(struct cplx *a, bool inverse)
+{
+	for (unsigned i = 0; i < M; i++)
+		if (rev[i] > i) {
+			struct cplx t = a[i];
+
+			a[i] = a[rev[i]];
+			a[rev[i]] = t;
+		}
+	for (unsigned len = 2; len <= M; len <<= 1) {
+		unsigned step = M / len;
+
+		for (unsigned i = 0; i < M; i += len) {
+			for (unsigned j = 0; j < len / 2; j++) {
+				struct cplx w = tw[j * step], u = a[i + j], v = a[i + j + len / 2], t;
+
+				if (inverse)
+					w.im = -w.im;
+				t.re = v.re * w.re - v.im * w.im;
+				t.im = v.re * w.im + v.im * w.re;
+				a[i + j].re = u.re + t.re;
+				a[i + j].im = u.im + t.im;
+				a[i + j + len / 2].re = u.re - t.re;
+				a[i + j + len / 2].im = u.im - t.im;
+			}
+		}
+	}
+}
+
+/* spectrum (K bins) of M real samples */
+static void rfft(const float *x, struct cplx *out)
+{
+	struct cplx a[M];
+
+	for (unsigned i = 0; i < M; i++)
+		a[i].re = x[i], a[i].im = 0;
+	fft(a, false);
+	memcpy(out, a, sizeof(struct cplx) * K);
+}
+
+/* M real samples of a K-bin spectrum (Hermitian completion), scaled 1/M */
+static void irfft(const struct cplx *in, float *x)
+{
+	struct cplx a[M];
+
+	memcpy(a, in, sizeof(struct cplx) * K);
+	for (unsigned i = K; i < M; i++) {
+		a[i].re = in[M - i].re;
+		a[i].im = -in[M - i].im;
+	}
+	fft(a, true);
+	for (unsigned i = 0; i < M; i++)
+		x[i] = a[i].re / M;
+}
+
+/* ---- the filter -------------------------------------------------------------------------- */
+
+/* Y = sum over partitions of W[p] X[block p ago] */
+__attribute__((target_clones("arch=x86-64-v3", "default"))) static void filter(const struct ec *ec,
+									     const struct cplx *w,
+									     struct cplx *y)
+{
+	memset(y, 0, sizeof(struct cplx) * K);
+	for (unsigned p = 0; p < ec->P; p++) {
+		const struct cplx *x = ec->X + (size_t)((ec->xi + ec->P - p) % ec->P) * K;
+		const struct cplx *wp = w + (size_t)p * K;
+
+		for (unsigned k = 0; k < K; k++) {
+			y[k].re += wp[k].re * x[k].re - wp[k].im * x[k].im;
+			y[k].im += wp[k].re * x[k].im + wp[k].im * x[k].re;
+		}
+	}
+}
+
+/* W[p] += gp[p] conj(X[p]) G, G the normalised error spectrum */
+__attribute__((target_clones("arch=x86-64-v3", "default"))) static void adapt(struct ec *ec,
+									    const struct cplx *g)
+{
+	for (unsigned p = 0; p < ec->P; p++) {
+		const struct cplx *x = ec->X + (size_t)((ec->xi + ec->P - p) % ec->P) * K;
+		struct cplx *wp = ec->wb + (size_t)p * K;
+		float s = ec->gp[p];
+
+		for (unsigned k = 0; k < K; k++) {
+			wp[k].re += s * (x[k].re * g[k].re + x[k].im * g[k].im);
+			wp[k].im += s * (x[k].re * g[k].im - x[k].im * g[k].re);
+		}
+	}
+}
+
+/* Proportionate gains (IPNLMS over partitions): a partition that holds
+ * much of the echo path adapts faster; half the step is shared equally.
+ * den[k] = sum over p of gp[p] |X_p[k]|^2 normalises the step per bin. */
+static void gains(struct ec *ec, float *den)
+{
+	float tot = 0;
+
+	for (unsigned p = 0; p < ec->P; p++) {
+		const struct cplx *wp = ec->wb + (size_t)p * K;
+		float m = 0;
+
+		for (unsigned k = 0; k < K; k++)
+			m += fabsf(wp[k].re) + fabsf(wp[k].im);
+		ec->gp[p] = m;
+		tot += m;
+	}
+	for (unsigned p = 0; p < ec->P; p++)
+		ec->gp[p] = 0.5f / (float)ec->P + 0.5f * ec->gp[p] / (tot + 1e-9f);
+	for (unsigned k = 0; k < K; k++)
+		den[k] = 0;
+	for (unsigned p = 0; p < ec->P; p++) {
+		const struct cplx *x = ec->X + (size_t)((ec->xi + ec->P - p) % ec->P) * K;
+
+		for (unsigned k = 0; k < K; k++)
+			den[k] += ec->gp[p] * (x[k].re * x[k].re + x[k].im * x[k].im);
+	}
+}
+
+/* keep partition p an N-tap filter: its impulse response's second half is zero */
+static void constrain(struct ec *ec, unsigned p)
+{
+	float t[M];
+	struct cplx *wp = ec->wb + (size_t)p * K;
+
+	irfft(wp, t);
+	memset(t + N, 0, sizeof(float) * N);
+	rfft(t, wp);
+}
+
+/* ---- life cycle ------------------------------------------------------------------------------ */
+
+struct ec *ec_new(unsigned taps)
+{
+	struct ec *ec;
+
+	if (taps < EC_MIN_TAPS || taps > EC_MAX_TAPS || taps % N)
+		return NULL;
+	if (!fft_ready)
+		fft_init();
+	if (!(ec = mem_zalloc(sizeof(*ec))))
+		return NULL;
+	ec->L = taps;
+	ec->P = taps / N;
+	ec->X = mem_zalloc(sizeof(struct cplx) * K * ec->P);
+	ec->wf = mem_zalloc(sizeof(struct cplx) * K * ec->P);
+	ec->wb = mem_zalloc(sizeof(struct cplx) * K * ec->P);
+	ec->pxx = mem_zalloc(sizeof(float) * K);
+	ec->gp = mem_zalloc(sizeof(float) * ec->P);
+	if (!ec->X || !ec->wf || !ec->wb || !ec->pxx || !ec->gp) {
+		ec_free(ec);
+		return NULL;
+	}
+	ec->enabled = true;
+	ec->nlp_on = true;
+	ec->rng = 0x12345678u;
+	ec_reset(ec);
+	return ec;
+}
+
+void ec_free(struct ec *ec)
+{
+	if (!ec)
+		return;
+	mem_free(ec->X);
+	mem_free(ec->wf);
+	mem_free(ec->wb);
+	mem_free(ec->pxx);
+	mem_free(ec->gp);
+	mem_free(ec);
+}
+
+void ec_reset(struct ec *ec)
+{
+	size_t n = sizeof(struct cplx) * K * ec->P;
+
+	memset(ec->X, 0, n);
+	memset(ec->wf, 0, n);
+	memset(ec->wb, 0, n);
+	memset(ec->pxx, 0, sizeof(float) * K);
+	memset(ec->xprev, 0, sizeof(ec->xprev));
+	ec->xi = ec->cp = ec->bn = 0;
+	ec->pd = ec->pef = ec->peb = ec->px = ec->pyf = 0;
+	memset(ec->blkmax, 0, sizeof(ec->blkmax));
+	memset(ec->blkpow, 0, sizeof(ec->blkpow));
+	ec->blk = 0;
+	ec->dt_hang = 0;
+	ec->dt = ec->nlp = ec->converged = false;
+	ec->erle_db = ec->erl_db = 0;
+	ec->good = ec->bad = ec->poor = ec->worse = 0;
+	ec->pd_slow = 0;
+	ec->silent = 0;
+	ec->nlp_hold = 0;
+	ec->noise_pow = 0;
+	ec->nlp_gain = 1;
+}
+
+void ec_enable(struct ec *ec, bool on)
+{
+	if (on && !ec->enabled)
+		ec_reset(ec);
+	ec->enabled = on;
+}
+
+void ec_set_nlp(struct ec *ec, bool on)
+{
+	ec->nlp_on = on;
+}
+
+void ec_get_stats(const struct ec *ec, struct ec_stats *st)
+{
+	st->erl_db = ec->erl_db;
+	st->erle_db = ec->erle_db;
+	st->converged = ec->converged;
+	st->double_talk = ec->dt;
+	st->nlp_active = ec->nlp;
+	st->disabled = !ec->enabled || ec->disabled_by_tone;
+	st->transfers = ec->transfers;
+	st->resets = ec->resets;
+	st->disabler_trips = ec->trips;
+}
+
+/* ---- the tone disabler ---------------------------------------------------------------------- */
+
+#define TONE_BLOCK 80
+#define GOERTZEL_COEF (2.0f * -0.07845910f) /* 2 cos(2 pi 2100 / 8000) */
+
+static void tone_sample(struct ec *ec, int dir, float s)
+{
+	float q0 = GOERTZEL_COEF * ec->q1[dir] - ec->q2[dir] + s;
+
+	ec->q2[dir] = ec->q1[dir];
+	ec->q1[dir] = q0;
+	ec->tone_e[dir] += s * s;
+}
+
+/* At the end of a 10 ms block: is 2100 Hz there, did its phase turn over? */
+static bool tone_block(struct ec *ec, int dir, bool *reversed)
+{
+	const float c = -0.07845910f, sn = 0.99691733f; /* cos, sin of 2 pi 2100 / 8000 */
+	float re = ec->q1[dir] - ec->q2[dir] * c, im = ec->q2[dir] * sn;
+	float tone = (re * re + im * im) * 2.0f / TONE_BLOCK; /* energy at 2100 Hz */
+	bool present = ec->tone_e[dir] > TONE_MIN_POWER * TONE_BLOCK && tone > 0.7f * ec->tone_e[dir];
+	float ph = atan2f(im, re);
+
+	/* 2100 Hz makes exactly 21 cycles a block: a steady tone keeps its
+	 * phase from block to block; a reversal turns it by 180 degrees (the
+	 * block it falls in may be lost in the middle, so compare with the
+	 * last block that had the tone, if it was at most two blocks ago) */
+	*reversed = false;
+	if (present && ec->since_tone[dir] <= 2) {
+		float d = fabsf(ph - ec->last_phase[dir]);
+
+		if (d > (float)M_PI)
+			d = 2.0f * (float)M_PI - d;
+		*reversed = d > 0.75f * (float)M_PI;
+	}
+	if (present) {
+		ec->since_tone[dir] = 1;
+		ec->last_phase[dir] = ph;
+	} else if (ec->since_tone[dir] < 100) {
+		ec->since_tone[dir]++;
+	}
+	ec->q1[dir] = ec->q2[dir] = ec->tone_e[dir] = 0;
+	return present;
+}
+
+static void disabler(struct ec *ec)
+{
+	bool r0, r1;
+	bool t0 = tone_block(ec, 0, &r0), t1 = tone_block(ec, 1, &r1);
+
+	if (t0 || t1) {
+		ec->tone_blocks++;
+		ec->reversal |= r0 || r1;
+		ec->quiet_blocks = 0;
+		if (!ec->disabled_by_tone && ec->reversal && ec->tone_blocks >= 20) {
+			ec->disabled_by_tone = true; /* 200 ms of 2100 Hz and a phase reversal */
+			ec->trips++;
+		}
+	} else {
+		ec->tone_blocks = 0;
+		ec->reversal = false;
+	}
+}
+
+/* ---- one block -------------------------------------------------------------------------------- */
+
+static float db(float ratio)
+{
+	return ratio > 1e-12f ? 10.0f * log10f(ratio) : -120.0f;
+}
+
+static float comfort_noise(struct ec *ec)
+{
+	/* uniform in [-1, 1) has power 1/3 */
+	ec->rng = ec->rng * 1664525u + 1013904223u;
+	return ((float)(int32_t)ec->rng / 2147483648.0f) * sqrtf(3.0f * ec->noise_pow);
+}
+
+static int16_t sat16(float v)
+{
+	return (int16_t)(v > 32767.0f ? 32767 : v < -32768.0f ? -32768 : lrintf(v));
+}
+
+/* levels, double talk, foreground/background, NLP: once per block */
+static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, float eyf, float maxd,
+		   float maxx)
+{
+	unsigned nblk = ec->P;
+	float xmax = 0;
+	const float a = 0.3f;
+	bool far_active, near;
+
+	float xpow = 0;
+
+	ec->blkmax[ec->blk] = maxx;
+	ec->blkpow[ec->blk] = ex / N;
+	ec->blk = (ec->blk + 1) % nblk;
+	for (unsigned i = 0; i < nblk; i++) {
+		if (ec->blkmax[i] > xmax)
+			xmax = ec->blkmax[i];
+		if (ec->blkpow[i] > xpow)
+			xpow = ec->blkpow[i];
+	}
+	ec->pd += a * (ed / N - ec->pd);
+	ec->pef += a * (eef / N - ec->pef);
+	ec->peb += a * (eeb / N - ec->peb);
+	ec->px += a * (ex / N - ec->px);
+	ec->pyf += a * (eyf / N - ec->pyf);
+	/* the far end talked within the tail: its echo may still be coming */
+	far_active = xpow > FAR_ACTIVE;
+	/* near-end speech: sin peaks above any echo of rin could (Geigel,
+	 * before convergence); once converged, sin carries more than the echo
+	 * estimate explains and the residual is no longer small against it */
+	near = ec->converged ? ec->pef > 0.25f * ec->pd && ec->pd > 1.5f * ec->pyf
+			     : maxd > GEIGEL * xmax;
+	near = near && ed / N > ec->noise_pow * 4.0f + 100.0f;
+	if (near)
+		ec->dt_hang = DT_HANG;
+	else if (ec->dt_hang > 0)
+		ec->dt_hang--;
+	ec->dt = ec->dt_hang > 0;
+	/* the line's noise: a minimum tracker over sin's power smoothed to
+	 * about 80 ms (so that the minimum is not a dip of the noise itself),
+	 * followed while the far end is silent */
+	ec->pd_slow += 0.2f * (ed / N - ec->pd_slow);
+	ec->silent = far_active ? 0 : ec->silent + 1;
+	{
+		float p = ec->pd_slow;
+
+		/* down at any time: the line's noise is never louder than all
+		 * of sin; up, slowly, only once the far end and its echo have
+		 * been silent for 100 ms */
+		if (p < ec->noise_pow)
+			ec->noise_pow += 0.3f * (p - ec->noise_pow);
+		else if (ec->silent > 25)
+			ec->noise_pow = ec->noise_pow == 0 ? p : fminf(ec->noise_pow * 1.002f, p);
+	}
+	if (far_active && !ec->dt) {
+		ec->erle_db += 0.1f * (db(ec->pd / (ec->pef + 1.0f)) - ec->erle_db);
+		ec->erl_db = db(ec->px / (ec->pyf + 1.0f));
+	}
+	if (far_active) {
+		/* during double talk only a background far better for 100 ms
+		 * counts: that is the echo path changing, not the near end */
+		bool better = ec->dt ? ec->peb < 0.25f * ec->pef : ec->peb < 0.7f * ec->pef;
+
+		if (better && ec->peb < ec->pd) {
+			if (++ec->good >= (ec->dt ? 25u : 2u)) { /* take it */
+				memcpy(ec->wf, ec->wb, sizeof(struct cplx) * K * ec->P);
+				ec->transfers++;
+				ec->good = 0;
+				ec->pef = ec->peb;
+			}
+		} else {
+			ec->good = 0;
+		}
+		if (ec->peb > 4.0f * ec->pef) {
+			if (++ec->bad >= 6) { /* the background went astray: back to the foreground */
+				memcpy(ec->wb, ec->wf, sizeof(struct cplx) * K * ec->P);
+				ec->resets++;
+				ec->bad = 0;
+				ec->peb = ec->pef;
+			}
+		} else {
+			ec->bad = 0;
+		}
+	}
+	/* converged once the foreground has taken 10 dB off; unconverged only
+	 * by a second of poor cancelling without double talk (a new path) */
+	if (ec->erle_db >= 10.0f) {
+		ec->converged = true;
+		ec->poor = 0;
+	} else if (far_active && !ec->dt && ec->erle_db < 3.0f && ++ec->poor >= 250) {
+		ec->converged = false;
+	}
+	/* the foreground adds echo instead of removing it (residual above sin
+	 * for 100 ms): no double talk does that, the echo path has changed */
+	if (far_active && ec->pef > 1.25f * ec->pd) {
+		if (++ec->worse >= 25) {
+			ec->converged = false;
+			ec->dt_hang = 0;
+			ec->dt = false;
+			ec->erle_db = 0;
+			ec->worse = 0;
+		}
+	} else {
+		ec->worse = 0;
+	}
+	/* NLP: the far end talks, no double talk, and what is left is no more
+	 * than the residual echo the filter leaves (so a near end, even one
+	 * quieter than the echo, keeps it off) */
+	{
+		float expected = ec->pyf * powf(10.0f, -ec->erle_db / 10.0f);
+
+		/* this very block's residual decides at once; the hold keeps
+		 * the NLP off through the gaps of near-end speech */
+		if (ec->pef > 4.0f * expected + 2.0f * ec->noise_pow + 100.0f)
+			ec->nlp_hold = NLP_HOLD;
+		else if (ec->nlp_hold)
+			ec->nlp_hold--;
+		ec->nlp = ec->nlp_on && far_active && !ec->dt && ec->converged && !ec->nlp_hold;
+	}
+	ec->far_recent = far_active;
+}
+
+static void block(struct ec *ec, const int16_t *rin, const int16_t *sin, int16_t *sout)
+{
+	float xt[M], y[M], eb[N], ef[N], t[M];
+	struct cplx Y[K], E[K], G[K];
+	float ed = 0, eef = 0, eeb = 0, ex = 0, eyf = 0, maxd = 0, maxx = 0;
+	struct cplx *X;
+
+	/* the newest input spectrum, over the last 2N samples */
+	memcpy(xt, ec->xprev, sizeof(float) * N);
+	for (unsigned i = 0; i < N; i++)
+		xt[N + i] = rin[i];
+	memcpy(ec->xprev, xt + N, sizeof(float) * N);
+	ec->xi = (ec->xi + 1) % ec->P;
+	X = ec->X + (size_t)ec->xi * K;
+	/* the oldest spectrum leaves the power sum, the new one joins */
+	for (unsigned k = 0; k < K; k++)
+		ec->pxx[k] -= X[k].re * X[k].re + X[k].im * X[k].im;
+	rfft(xt, X);
+	for (unsigned k = 0; k < K; k++) {
+		ec->pxx[k] += X[k].re * X[k].re + X[k].im * X[k].im;
+		if (ec->pxx[k] < 0)
+			ec->pxx[k] = 0; /* rounding */
+	}
+	/* both filters' echo estimates: the last N samples of the inverse */
+	filter(ec, ec->wb, Y);
+	irfft(Y, y);
+	for (unsigned i = 0; i < N; i++)
+		eb[i] = (float)sin[i] - y[N + i];
+	filter(ec, ec->wf, Y);
+	irfft(Y, y);
+	for (unsigned i = 0; i < N; i++) {
+		float d = sin[i], x = rin[i];
+
+		ef[i] = d - y[N + i];
+		ed += d * d;
+		eef += ef[i] * ef[i];
+		eeb += eb[i] * eb[i];
+		ex += x * x;
+		eyf += y[N + i] * y[N + i];
+		if (fabsf(d) > maxd)
+			maxd = fabsf(d);
+		if (fabsf(x) > maxx)
+			maxx = fabsf(x);
+	}
+	/* the background learns while the far end talks (or its echo comes) */
+	if (ec->px > FAR_ACTIVE || ex / N > FAR_ACTIVE || ec->far_recent) {
+		float reg = 1e3f * (float)M, den[K];
+
+		memset(t, 0, sizeof(float) * N);
+		memcpy(t + N, eb, sizeof(float) * N);
+		rfft(t, E);
+		gains(ec, den);
+		for (unsigned k = 0; k < K; k++) {
+			/* full speed even through suspected double talk: a changed
+			 * path looks the same at first, and a background spoiled by
+			 * the near end is put back from the foreground */
+			float s = MU / (den[k] + reg);
+
+			G[k].re = E[k].re * s;
+			G[k].im = E[k].im * s;
+		}
+		adapt(ec, G);
+		constrain(ec, ec->cp);
+		ec->cp = (ec->cp + 1) % ec->P;
+	}
+	decide(ec, ed, eef, eeb, ex, eyf, maxd, maxx);
+	/* out: the foreground's residual, through the NLP */
+	for (unsigned i = 0; i < N; i++) {
+		float target = ec->nlp ? 0.0f : 1.0f;
+
+		ec->nlp_gain += (target - ec->nlp_gain) * 0.08f;
+		sout[i] = sat16(ec->nlp_gain * ef[i] + (1.0f - ec->nlp_gain) * comfort_noise(ec));
+	}
+}
+
+void ec_process(struct ec *ec, const int16_t *rin, const int16_t *sin, int16_t *sout, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		/* the tone disabler listens to both directions, sample by sample */
+		size_t take = n - i < N - ec->bn ? n - i : N - ec->bn;
+
+		for (size_t k = 0; k < take; k++) {
+			tone_sample(ec, 0, rin[i + k]);
+			tone_sample(ec, 1, sin[i + k]);
+			if (++ec->tone_n == TONE_BLOCK) {
+				ec->tone_n = 0;
+				disabler(ec);
+				if (ec->disabled_by_tone) {
+					bool quiet = ec->px < FAR_ACTIVE && ec->pd < FAR_ACTIVE;
+
+					ec->quiet_blocks = quiet ? ec->quiet_blocks + 1 : 0;
+					if (ec->quiet_blocks >= 25) { /* 250 ms of quiet: back on */
+						ec->disabled_by_tone = false;
+						ec->quiet_blocks = 0;
+						ec_reset(ec);
+					}
+				}
+			}
+		}
+		if (!ec->enabled || ec->disabled_by_tone) {
+			float ex = 0, ed = 0;
+
+			for (size_t k = 0; k < take; k++) {
+				sout[i + k] = sin[i + k];
+				ex += (float)rin[i + k] * rin[i + k];
+				ed += (float)sin[i + k] * sin[i + k];
+			}
+			ec->px += 0.3f * (ex / (float)take - ec->px);
+			ec->pd += 0.3f * (ed / (float)take - ec->pd);
+			i += take;
+			continue;
+		}
+		/* whole blocks straight from the caller's buffers; a partial one is
+		 * gathered and its output given when it is complete (callers that
+		 * hand 20 ms frames never have one: 160 = 5 x 32) */
+		if (ec->bn == 0 && take == N) {
+			block(ec, rin + i, sin + i, sout + i);
+		} else {
+			int16_t out[N];
+
+			memcpy(ec->bx + ec->bn, rin + i, take * sizeof(int16_t));
+			memcpy(ec->bd + ec->bn, sin + i, take * sizeof(int16_t));
+			ec->bn += (unsigned)take;
+			/* meanwhile the samples go through as they are */
+			memcpy(sout + i, sin + i, take * sizeof(int16_t));
+			if (ec->bn == N) {
+				block(ec, ec->bx, ec->bd, out);
+				ec->bn = 0;
+			}
+		}
+		i += take;
+	}
+}

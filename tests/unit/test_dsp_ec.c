@@ -1,0 +1,137 @@
+/* The echo canceller on the G.168 bench (tests/g168): what it does today,
+ * asserted as a listener would notice it.  The full G.168 matrix with its
+ * figures is bench/bench_ec; the thresholds the canceller does not meet in
+ * every case yet are not asserted here (doc/dsp.md says which).
+ *  - with the canceller off, audio passes bit-exact;
+ *  - a hybrid echo (G.168 D.2, 20 ms bulk delay, ERL 6 dB) of far-end
+ *    speech at -10 dBm0 is gone (40 dB combined loss, or nothing above the
+ *    line noise) within 1 s, and stays gone;
+ *  - white noise on the far end, D.8 behind 100 ms: the same;
+ *  - near-end speech as loud as the far end, during double talk, passes
+ *    within 1 dB, and after it the echo is gone again;
+ *  - comfort noise replaces the echo at the line's noise level (+-3 dB);
+ *  - a 2100 Hz answer tone with phase reversals turns the canceller off,
+ *    and it comes back after quiet. */
+#include "config.h"
+
+#include "dsp/ec.h"
+#include "g168.h"
+#include "testutil.h"
+
+static struct g168_run run;
+
+static void bad_lengths_refused(void **state)
+{
+	(void)state;
+	assert_null(ec_new(128));
+	assert_null(ec_new(2048));
+	assert_null(ec_new(1000)); /* not a whole number of 4 ms blocks */
+}
+
+static void off_is_bit_exact(void **state)
+{
+	struct ec *e = ec_new(512);
+	int16_t rin[160], sin[160], out[160];
+
+	(void)state;
+	for (int i = 0; i < 160; i++) {
+		rin[i] = (int16_t)(i * 97);
+		sin[i] = (int16_t)(1000 - i * 13);
+	}
+	ec_enable(e, false);
+	for (int k = 0; k < 10; k++) {
+		ec_process(e, rin, sin, out, 160);
+		assert_memory_equal(out, sin, sizeof(out));
+	}
+	ec_free(e);
+}
+
+static void converge(int model, unsigned delay, double erl, double level, enum g168_far far)
+{
+	struct g168_scenario s = {.taps = 1024, .model = model, .delay_ms = delay, .erl_db = erl,
+				  .alaw = true, .noise_dbm0 = -100, .seed = 42,
+				  .phase = {{4.0, far, level, false, 0, 0}}, .nphases = 1};
+	double t;
+
+	assert_int_equal(g168_run(&s, &g168_sipgw_ec, &run), 0);
+	t = g168_time_to_loss(&run, 0, 40);
+	if (t < 0 || t > 1.0)
+		fail_msg("D.%d %u ms ERL %.0f at %.0f dBm0: echo gone after %.2f s", model, delay, erl, level, t);
+	assert_true(g168_min_loss(&run, 0, 1.0) >= 40);
+}
+
+static void speech_echo_gone_within_a_second(void **state)
+{
+	(void)state;
+	converge(2, 20, 6, -10, G168_FAR_SPEECH);
+}
+
+static void noise_echo_behind_100ms_gone_within_a_second(void **state)
+{
+	(void)state;
+	converge(8, 100, 6, -10, G168_FAR_NOISE);
+}
+
+static void double_talk_passes_near_end(void **state)
+{
+	struct g168_scenario s = {.taps = 1024, .model = 2, .delay_ms = 20, .erl_db = 6, .alaw = true,
+				  .noise_dbm0 = -100, .seed = 7,
+				  .phase = {{3.0, G168_FAR_SPEECH, -10, false, 0, 0},
+					    {3.0, G168_FAR_SPEECH, -10, true, -10, 0},
+					    {2.0, G168_FAR_SPEECH, -10, false, 0, 0}},
+				  .nphases = 3};
+	double hit;
+
+	(void)state;
+	assert_int_equal(g168_run(&s, &g168_sipgw_ec, &run), 0);
+	hit = g168_near_hit(&run, 1);
+	if (hit < -1.0 || hit > 1.0)
+		fail_msg("near-end speech changed by %.2f dB during double talk", hit);
+	assert_true(g168_min_loss(&run, 2, 0.5) >= 40);
+}
+
+static void comfort_noise_at_line_level(void **state)
+{
+	struct g168_scenario s = {.taps = 1024, .model = 3, .delay_ms = 10, .erl_db = 10, .alaw = true,
+				  .noise_dbm0 = -50, .seed = 99,
+				  .phase = {{4.0, G168_FAR_SPEECH, -15, false, 0, 0}}, .nphases = 1};
+	double cn;
+
+	(void)state;
+	assert_int_equal(g168_run(&s, &g168_sipgw_ec, &run), 0);
+	cn = g168_mean_sout(&run, 0, 1.0);
+	if (cn < run.floor - 3 || cn > run.floor + 3)
+		fail_msg("comfort noise %.1f dBm0, line noise %.1f dBm0", cn, run.floor);
+}
+
+static void answer_tone_disables(void **state)
+{
+	struct g168_scenario s = {.taps = 1024, .model = 2, .delay_ms = 10, .erl_db = 10, .alaw = true,
+				  .noise_dbm0 = -100, .seed = 3,
+				  .phase = {{2.0, G168_FAR_SPEECH, -15, false, 0, 0},
+					    {2.0, G168_FAR_2100_PR, -12, false, 0, 0},
+					    {1.0, G168_FAR_SILENT, 0, false, 0, 0},
+					    {2.0, G168_FAR_SPEECH, -15, false, 0, 0}},
+				  .nphases = 4};
+	double t;
+
+	(void)state;
+	assert_int_equal(g168_run(&s, &g168_sipgw_ec, &run), 0);
+	assert_true(run.disabled_seen);
+	t = g168_time_to_loss(&run, 3, 40); /* on again after the quiet: cancels */
+	assert_true(t >= 0 && t <= 1.0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		SGW_TEST(bad_lengths_refused),
+		SGW_TEST(off_is_bit_exact),
+		SGW_TEST(speech_echo_gone_within_a_second),
+		SGW_TEST(noise_echo_behind_100ms_gone_within_a_second),
+		SGW_TEST(double_talk_passes_near_end),
+		SGW_TEST(comfort_noise_at_line_level),
+		SGW_TEST(answer_tone_disables),
+	};
+	return cmocka_run_group_tests_name("dsp/ec", tests, NULL, NULL);
+}
