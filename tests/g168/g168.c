@@ -94,7 +94,7 @@ static double reso_step(struct reso *r, double x)
  * and unvoiced (noise through a high formant) segments with a syllable
  * envelope, separated by pauses; scaled so its active part is at dbm0.
  * active[i] says whether sample i is in a talkspurt. */
-static void gen_speech(float *out, bool *active, size_t n, double dbm0, uint32_t seed, double pitch)
+void g168_speech(float *out, bool *active, size_t n, double dbm0, uint32_t seed, double pitch)
 {
 	struct reso f1, f2, f3, fu;
 	uint32_t s = seed;
@@ -232,7 +232,7 @@ int g168_run(const struct g168_scenario *sc, const struct g168_ec_ops *ops, stru
 
 		switch (ph->far) {
 		case G168_FAR_SPEECH:
-			gen_speech(far + at, act + at, n, ph->far_dbm0, sc->seed + 17 * p, 120);
+			g168_speech(far + at, act + at, n, ph->far_dbm0, sc->seed + 17 * p, 120);
 			break;
 		case G168_FAR_NOISE:
 			gen_noise(far + at, act + at, n, ph->far_dbm0, sc->seed + 17 * p);
@@ -246,7 +246,7 @@ int g168_run(const struct g168_scenario *sc, const struct g168_ec_ops *ops, stru
 			break;
 		}
 		if (ph->near_speech)
-			gen_speech(nearv + at, nact + at, n, ph->near_dbm0, sc->seed * 7 + 3 + p, 210);
+			g168_speech(nearv + at, nact + at, n, ph->near_dbm0, sc->seed * 7 + 3 + p, 210);
 		else
 			memset(nearv + at, 0, n * sizeof(float)), memset(nact + at, 0, n * sizeof(bool));
 		for (size_t i = 0; i < n; i++)

@@ -102,6 +102,10 @@ double g168_near_hit(const struct g168_run *r, unsigned phase);
 /* Mean Sout level (dBm0) over far-only windows of phase from `after` s on. */
 double g168_mean_sout(const struct g168_run *r, unsigned phase, double after);
 
+/* n samples of the speech-like signal (talkspurts and pauses; active[i]
+ * tells which) at dbm0 over its active part; pitch in Hz. */
+void g168_speech(float *out, bool *active, size_t n, double dbm0, uint32_t seed, double pitch);
+
 /* dBm0 of n samples (-100 for silence). */
 double g168_dbm0(const int16_t *x, size_t n);
 
