@@ -12,7 +12,7 @@ gw_libgw_a_SOURCES = \
 	gw/pri.c gw/pri.h \
 	gw/version.h
 gw_libgw_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS)
-GW_LIBS = gw/libgw.a isdn/libisdn.a tdm/libtdm.a $(SIP_LIBS) $(SQLITE_LIBS) $(PRI_LIBS)
+GW_LIBS = gw/libgw.a isdn/libisdn.a tdm/libtdm.a rtp/librtp.a $(SIP_LIBS) $(SQLITE_LIBS) $(PRI_LIBS)
 
 sbin_PROGRAMS += sipgwd
 sipgwd_SOURCES = gw/sipgwd.c

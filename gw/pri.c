@@ -3,6 +3,8 @@
 
 #include "gw/pri.h"
 #include "lib/log.h"
+#include "lib/mem.h"
+#include "rtp/worker.h"
 
 #include <errno.h>
 #include <string.h>
@@ -11,13 +13,56 @@ const char *const isdn_chan_state_names[] = {"idle", "busy", "out-of-service"};
 
 /* ---- isdn/ -> tdm/ and the owner ------------------------------------------------ */
 
+/* a D-channel frame or an alarm change crossing between threads */
+struct xfer {
+	struct gw_pri *p;
+	unsigned alarms;
+	size_t len;
+	uint8_t data[];
+};
+
+static struct xfer *xfer_new(struct gw_pri *p, const void *data, size_t len)
+{
+	struct xfer *x = mem_zalloc(sizeof(*x) + len);
+
+	if (x) {
+		x->p = p;
+		x->len = len;
+		if (len)
+			memcpy(x->data, data, len);
+	}
+	return x;
+}
+
+/* in the worker: send libpri's frame on the span */
+static void tx_in_worker(void *arg)
+{
+	struct xfer *x = arg;
+
+	if (x->p->tdm)
+		tdm_dframe_send(x->p->tdm, x->data, x->len);
+	mem_free(x);
+}
+
 static int pri_tx(void *arg, const void *frame, size_t len)
 {
 	struct gw_pri *p = arg;
 	int rc;
 
-	if (!p->tdm)
+	if (!p->tdm || p->closing)
 		return -ENOTCONN;
+	if (p->worker) {
+		struct xfer *x = xfer_new(p, frame, len);
+
+		if (!x)
+			return -ENOMEM;
+		if (media_worker_run(p->worker, tx_in_worker, x) < 0) {
+			mem_free(x);
+			__atomic_fetch_add(&p->lost_frames, 1, __ATOMIC_RELAXED);
+			return -EAGAIN;
+		}
+		return (int)len;
+	}
 	rc = tdm_dframe_send(p->tdm, frame, len);
 	return rc < 0 ? rc : (int)len;
 }
@@ -57,9 +102,44 @@ static void t_tick(void *arg, struct tdm_span *s)
 {
 	struct gw_pri *p = arg;
 
-	(void)s;
 	if (p->ops->tick)
-		p->ops->tick(p->arg, p);
+		p->ops->tick(p->arg, p, s);
+}
+
+static void alarm_changed(struct gw_pri *p, unsigned alarms);
+
+/* in the signalling thread: what the worker reported */
+static void rx_in_signalling(void *arg)
+{
+	struct xfer *x = arg;
+
+	if (x->p->isdn && !x->p->closing)
+		isdn_span_rx(x->p->isdn, x->data, x->len);
+	mem_free(x);
+}
+
+static void alarm_in_signalling(void *arg)
+{
+	struct xfer *x = arg;
+
+	if (!x->p->closing)
+		alarm_changed(x->p, x->alarms);
+	mem_free(x);
+}
+
+/* from the worker to the signalling thread, a copy; dropped (and counted)
+ * if the queue is full */
+static void report(struct gw_pri *p, void (*fn)(void *), const void *data, size_t len,
+		   unsigned alarms)
+{
+	struct xfer *x = xfer_new(p, data, len);
+
+	if (x)
+		x->alarms = alarms; /* before it is queued: the other thread owns it then */
+	if (!x || media_worker_report(p->worker, fn, x) < 0) {
+		mem_free(x);
+		__atomic_fetch_add(&p->lost_frames, 1, __ATOMIC_RELAXED);
+	}
 }
 
 static void t_dframe(void *arg, struct tdm_span *s, const uint8_t *frame, size_t len)
@@ -67,7 +147,11 @@ static void t_dframe(void *arg, struct tdm_span *s, const uint8_t *frame, size_t
 	struct gw_pri *p = arg;
 
 	(void)s;
-	if (p->isdn)
+	if (!p->isdn && !p->signalling)
+		return;
+	if (p->worker)
+		report(p, rx_in_signalling, frame, len, 0);
+	else if (p->isdn)
 		isdn_span_rx(p->isdn, frame, len);
 }
 
@@ -76,6 +160,14 @@ static void t_alarm(void *arg, struct tdm_span *s, unsigned alarms)
 	struct gw_pri *p = arg;
 
 	(void)s;
+	if (p->worker)
+		report(p, alarm_in_signalling, NULL, 0, alarms);
+	else
+		alarm_changed(p, alarms);
+}
+
+static void alarm_changed(struct gw_pri *p, unsigned alarms)
+{
 	if (!p->isdn)
 		return;
 	if (alarms && p->dchan_up) {
@@ -106,8 +198,26 @@ void gw_pri_init(struct gw_pri *p, struct loop *loop, int number, const struct i
 	}
 }
 
+void gw_pri_use_worker(struct gw_pri *p, struct media_worker *w)
+{
+	p->worker = w;
+}
+
+struct alarm_read {
+	struct tdm_span *t;
+	unsigned alarms;
+};
+
+static void read_alarms(void *arg)
+{
+	struct alarm_read *a = arg;
+
+	a->alarms = a->t->alarms;
+}
+
 int gw_pri_attach(struct gw_pri *p, struct tdm_span *t)
 {
+	struct alarm_read a = {t, 0};
 	int rc;
 
 	p->tdm = t;
@@ -116,18 +226,35 @@ int gw_pri_attach(struct gw_pri *p, struct tdm_span *t)
 	/* libpri sends its first SABME at once: the cable is there now */
 	if ((rc = isdn_span_new(p->loop, &p->opts, &pri_isdn_ops, p, &p->isdn)) < 0)
 		return rc;
-	if (t->alarms)
+	if (p->worker)
+		media_worker_run_sync(p->worker, read_alarms, &a);
+	else
+		read_alarms(&a);
+	if (a.alarms)
 		isdn_span_set_link(p->isdn, false);
 	return 0;
+}
+
+static void close_tdm(void *arg)
+{
+	struct gw_pri *p = arg;
+
+	tdm_span_close(p->tdm);
+	p->tdm = NULL;
 }
 
 void gw_pri_close(struct gw_pri *p)
 {
 	/* the cable first: its last alarms still find the ISDN span; then
 	 * libpri, whose last frames find no cable */
-	if (p->tdm)
-		tdm_span_close(p->tdm);
-	p->tdm = NULL;
+	if (p->tdm && p->worker) {
+		media_worker_run_sync(p->worker, close_tdm, p);
+		/* what the worker reported before it closed, then no more */
+		media_pool_drain_reports(media_worker_pool(p->worker));
+		p->closing = true;
+	} else if (p->tdm) {
+		close_tdm(p);
+	}
 	if (p->isdn)
 		isdn_span_free(p->isdn);
 	p->isdn = NULL;

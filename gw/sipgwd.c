@@ -15,6 +15,7 @@
 #include "gw/ctl.h"
 #include "gw/daemon.h"
 #include "gw/pri.h"
+#include "rtp/worker.h"
 #include "gw/version.h"
 #include "lib/log.h"
 #include "lib/loop.h"
@@ -66,11 +67,14 @@ struct gwd {
 		struct sip_call *reg, *probe;
 	} *trunks;
 	size_t ntrunks;
+	/* the media workers: each clocks some spans (their B-channel audio) */
+	struct media_pool *media;
 	/* TDM: the [span] sections opened */
 	struct gwd_span {
 		int num;
 		int backend; /* 0 loopback, 1 dahdi */
-		struct tdm_span *span;
+		struct tdm_span *span; /* lives on worker's loop: touch it there only */
+		struct media_worker *worker;
 		/* its ISDN signalling (pri.isdn NULL: none) and the options it runs with */
 		struct gw_pri pri;
 		struct isdn_span_opts iopts;
@@ -481,9 +485,39 @@ static struct gwd_span *find_span(struct gwd *d, int num)
 	return NULL;
 }
 
-static void span_summary(struct ctl_out *out, const struct gwd_span *g)
+/* Run fn(arg) where the span lives (its media worker), and wait. */
+static void in_worker(struct gwd_span *g, media_fn fn, void *arg)
 {
-	const struct tdm_span *s = g->span;
+	if (g->worker)
+		media_worker_run_sync(g->worker, fn, arg);
+	else
+		fn(arg);
+}
+
+/* What the control commands show of a span, copied in its worker. */
+struct span_snap {
+	struct gwd_span *g;
+	struct tdm_span s;
+	bool plugged;
+};
+
+static void snap_fn(void *arg)
+{
+	struct span_snap *sn = arg;
+
+	sn->s = *sn->g->span;
+	sn->plugged = !sn->g->backend && tdm_lb_plugged(sn->g->span);
+}
+
+static void span_snap(struct gwd_span *g, struct span_snap *sn)
+{
+	sn->g = g;
+	in_worker(g, snap_fn, sn);
+}
+
+static void span_summary(struct ctl_out *out, const struct gwd_span *g, const struct span_snap *sn)
+{
+	const struct tdm_span *s = &sn->s;
 	char alarms[48];
 
 	tdm_alarm_text(s->alarms, alarms, sizeof(alarms));
@@ -497,7 +531,7 @@ static void span_summary(struct ctl_out *out, const struct gwd_span *g)
 	ctl_int(out, "dchan", s->cfg.dchan);
 	ctl_str(out, "alarms", alarms);
 	if (!g->backend)
-		ctl_bool(out, "plugged", tdm_lb_plugged(s));
+		ctl_bool(out, "plugged", sn->plugged);
 	ctl_int(out, "ticks", (int64_t)s->counters.ticks);
 	ctl_int(out, "slips", (int64_t)s->counters.slips);
 	ctl_int(out, "crc_errors", (int64_t)s->counters.crc_errors);
@@ -538,11 +572,13 @@ static void spans_table(struct gwd *d, struct ctl_out *out)
 
 	ctl_text(out, "SPAN BACKEND  TYPE FRAMING CODING LAW  DCHAN ALARMS       SIGNAL  D-CHAN BUSY     TICKS  HDLC-RX  HDLC-TX BAD-FCS");
 	for (size_t i = 0; i < d->nspans; i++) {
-		const struct tdm_span *s = d->spans[i].span;
+		struct span_snap sn;
+		const struct tdm_span *s = &sn.s;
 		char alarms[48];
 
-		if (!s)
+		if (!d->spans[i].span)
 			continue;
+		span_snap(&d->spans[i], &sn);
 		tdm_alarm_text(s->alarms, alarms, sizeof(alarms));
 		snprintf(line, sizeof(line), "%4d %-8s %-4s %-7s %-6s %-4s %5d %-12s %-7s %-6s %4zu %9llu %8llu %8llu %7llu",
 			 s->cfg.num, d->spans[i].backend ? "dahdi" : "loopback", tdm_type_names[s->cfg.type],
@@ -567,10 +603,13 @@ static void cmd_show_spans(const struct ctl_request *req, struct ctl_out *out, v
 	}
 	ctl_arr_begin(out, "spans");
 	for (size_t i = 0; i < d->nspans; i++) {
+		struct span_snap sn;
+
 		if (!d->spans[i].span)
 			continue;
+		span_snap(&d->spans[i], &sn);
 		ctl_obj_begin(out, NULL);
-		span_summary(out, &d->spans[i]);
+		span_summary(out, &d->spans[i], &sn);
 		ctl_obj_end(out);
 	}
 	ctl_arr_end(out);
@@ -596,13 +635,15 @@ static int span_arg(const struct ctl_request *req, struct ctl_out *out, struct g
 static void cmd_show_span(const struct ctl_request *req, struct ctl_out *out, void *arg)
 {
 	struct gwd_span *g;
+	struct span_snap sn;
 
 	if (span_arg(req, out, arg, &g) < 0)
 		return;
-	span_summary(out, g);
+	span_snap(g, &sn);
+	span_summary(out, g, &sn);
 	ctl_arr_begin(out, "channels");
-	for (unsigned ts = 1; ts <= g->span->nts; ts++) {
-		const char *state = g->span->chan_state[ts] == TDM_CHAN_OPEN ? "open" : "idle";
+	for (unsigned ts = 1; ts <= sn.s.nts; ts++) {
+		const char *state = sn.s.chan_state[ts] == TDM_CHAN_OPEN ? "open" : "idle";
 		struct isdn_call *call = NULL;
 		bool isdn_chan = false;
 
@@ -617,8 +658,8 @@ static void cmd_show_span(const struct ctl_request *req, struct ctl_out *out, vo
 		}
 		ctl_obj_begin(out, NULL);
 		ctl_int(out, "timeslot", ts);
-		ctl_str(out, "kind", (int)ts == g->span->cfg.dchan ? "D" : isdn_chan || !g->pri.isdn ? "B" : "-");
-		ctl_str(out, "state", (int)ts == g->span->cfg.dchan && g->pri.isdn
+		ctl_str(out, "kind", (int)ts == sn.s.cfg.dchan ? "D" : isdn_chan || !g->pri.isdn ? "B" : "-");
+		ctl_str(out, "state", (int)ts == sn.s.cfg.dchan && g->pri.isdn
 					      ? gw_pri_dchan_text(&g->pri)
 					      : state);
 		if (call) {
@@ -689,9 +730,20 @@ static void cmd_isdn_restart(const struct ctl_request *req, struct ctl_out *out,
 	ctl_str(out, "sent", ts ? "RESTART of one B-channel" : "RESTART of every B-channel");
 }
 
+static void replug_fn(void *arg)
+{
+	tdm_lb_replug(arg);
+}
+
+static void unplug_fn(void *arg)
+{
+	tdm_lb_unplug(arg);
+}
+
 static void cmd_span_plug(const struct ctl_request *req, struct ctl_out *out, void *arg, bool in)
 {
 	struct gwd_span *g;
+	struct span_snap sn;
 
 	if (span_arg(req, out, arg, &g) < 0)
 		return;
@@ -700,11 +752,9 @@ static void cmd_span_plug(const struct ctl_request *req, struct ctl_out *out, vo
 			      g->num);
 		return;
 	}
-	if (in)
-		tdm_lb_replug(g->span);
-	else
-		tdm_lb_unplug(g->span);
-	span_summary(out, g);
+	in_worker(g, in ? replug_fn : unplug_fn, g->span);
+	span_snap(g, &sn);
+	span_summary(out, g, &sn);
 }
 
 static void cmd_span_unplug(const struct ctl_request *req, struct ctl_out *out, void *arg)
@@ -877,39 +927,76 @@ static const struct gw_pri_ops gwd_pri_ops = {NULL, NULL, NULL};
 
 /* ---- cables to other gateways (SOCK_SEQPACKET on a Unix path) ---------------- */
 
+/* the cable's socket, handed to the span in its worker */
+struct cable_req {
+	struct gwd_span *g;
+	int fd;
+	bool connected;
+	const struct tdm_span_config *c;
+	int rc;
+};
+
+static void attach_fn(void *arg)
+{
+	struct cable_req *r = arg;
+
+	tdm_lb_remote_attach(r->g->span, r->fd);
+}
+
+static void connected_fn(void *arg)
+{
+	struct cable_req *r = arg;
+
+	r->connected = tdm_lb_remote_connected(r->g->span);
+}
+
 static void on_cable_accept(struct loop *loop, struct loop_watch *w, uint32_t events)
 {
 	struct gwd_span *g = w->arg;
-	int fd = accept4(g->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct cable_req r = {.g = g, .fd = accept4(g->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)};
 
 	(void)loop;
 	(void)events;
-	if (fd >= 0)
-		tdm_lb_remote_attach(g->span, fd); /* a new far end replaces the old */
+	if (r.fd >= 0)
+		in_worker(g, attach_fn, &r); /* a new far end replaces the old */
 }
 
 static void on_cable_retry(struct timer *t, void *arg)
 {
 	struct gwd_span *g = arg;
+	struct cable_req r = {.g = g};
 
 	(void)t;
-	if (!tdm_lb_remote_connected(g->span)) {
+	in_worker(g, connected_fn, &r);
+	if (!r.connected) {
 		struct sockaddr_un a = {.sun_family = AF_UNIX};
-		int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
+		r.fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		snprintf(a.sun_path, sizeof(a.sun_path), "%s", g->path);
-		if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
-			tdm_lb_remote_attach(g->span, fd);
-		else if (fd >= 0)
-			close(fd);
+		if (r.fd >= 0 && connect(r.fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+			in_worker(g, attach_fn, &r);
+		else if (r.fd >= 0)
+			close(r.fd);
 	}
 	loop_timer_start_ms(g->d->loop, &g->retry, 1000);
+}
+
+static void unconnected_fn(void *arg)
+{
+	struct cable_req *r = arg;
+
+	r->rc = tdm_lb_remote_unconnected(media_worker_loop(r->g->worker), r->c, &gw_pri_tdm_ops,
+					  &r->g->pri, &r->g->span);
 }
 
 static int open_cable(struct gwd *d, struct gwd_span *g, const struct gw_span *gs,
 		      const struct tdm_span_config *c)
 {
-	int rc = tdm_lb_remote_unconnected(d->loop, c, &gw_pri_tdm_ops, &g->pri, &g->span);
+	struct cable_req r = {.g = g, .c = c};
+	int rc;
+
+	media_worker_run_sync(g->worker, unconnected_fn, &r);
+	rc = r.rc;
 
 	if (rc < 0)
 		return rc;
@@ -1007,6 +1094,51 @@ static int span_attach(struct gwd_span *g)
 	return rc;
 }
 
+/* Making spans in their worker: a DAHDI span, or a loopback pair. */
+struct open_req {
+	struct gwd_span *g, *gb;
+	const struct gw_span *ga;
+	struct tdm_span_config ca, cb;
+	char err[200];
+	int rc;
+};
+
+#ifdef HAVE_DAHDI
+static void dahdi_fn(void *arg)
+{
+	struct open_req *r = arg;
+
+	r->rc = tdm_dahdi_open(media_worker_loop(r->g->worker), &r->ca, (int)r->ga->dahdi_span,
+			       (int)r->ga->dahdi_channel, &gw_pri_tdm_ops, &r->g->pri, &r->g->span,
+			       r->err, sizeof(r->err));
+}
+#endif
+
+static void pair_fn(void *arg)
+{
+	struct open_req *r = arg;
+
+	r->rc = tdm_lb_pair_new(media_worker_loop(r->g->worker), &r->ca, &gw_pri_tdm_ops, &r->g->pri,
+				&r->cb, &gw_pri_tdm_ops, &r->gb->pri, &r->g->span, &r->gb->span);
+}
+
+static void close_fn(void *arg)
+{
+	tdm_span_close(arg);
+}
+
+/* The least loaded media worker clocks the span (and its cable partner). */
+static void span_worker(struct gwd *d, struct gwd_span *g, struct gwd_span *gb, unsigned channels)
+{
+	g->worker = media_pool_pick(d->media);
+	media_worker_load(g->worker, (int)channels);
+	gw_pri_use_worker(&g->pri, g->worker);
+	if (gb) {
+		gb->worker = g->worker;
+		gw_pri_use_worker(&gb->pri, gb->worker);
+	}
+}
+
 /* Open every [span]: loopback pairs once for both ends, DAHDI spans one by one. */
 static int open_spans(struct gwd *d)
 {
@@ -1021,22 +1153,24 @@ static int open_spans(struct gwd *d)
 		return -ENOMEM;
 	while ((a = conf_next(d->cfg->conf, &gw_span_section, a))) {
 		const struct gw_span *ga = a->data;
-		struct gwd_span *g = &d->spans[d->nspans++];
+		struct gwd_span *g;
 		struct tdm_span_config ca, cb;
 
 		span_config(a, &ca);
+		if (ga->backend == 0 && !ga->cable_socket && ga->cable < ca.num)
+			continue; /* opened with its lower-numbered partner */
+		g = &d->spans[d->nspans++];
 		g->num = ca.num;
 		g->backend = ga->backend;
-		if (!(ga->backend == 0 && !ga->cable_socket && ga->cable < ca.num))
-			span_pri_init(d, g, a, &ca);
+		span_pri_init(d, g, a, &ca);
 		if (ga->backend == 1) {
 #ifdef HAVE_DAHDI
-			char err[200];
+			struct open_req r = {.g = g, .ga = ga, .ca = ca};
 
-			rc = tdm_dahdi_open(d->loop, &ca, (int)ga->dahdi_span, (int)ga->dahdi_channel,
-					    &gw_pri_tdm_ops, &g->pri, &g->span, err, sizeof(err));
-			if (rc < 0) {
-				LOGP(LOGC_TDM, LOGL_ERROR, "[span %d]: %s", ca.num, err);
+			span_worker(d, g, NULL, tdm_timeslots(ca.type));
+			media_worker_run_sync(g->worker, dahdi_fn, &r);
+			if ((rc = r.rc) < 0) {
+				LOGP(LOGC_TDM, LOGL_ERROR, "[span %d]: %s", ca.num, r.err);
 				return rc;
 			}
 			if ((rc = span_attach(g)) < 0)
@@ -1047,6 +1181,7 @@ static int open_spans(struct gwd *d)
 			return -ENOTSUP;
 #endif
 		} else if (ga->cable_socket) {
+			span_worker(d, g, NULL, tdm_timeslots(ca.type));
 			if ((rc = open_cable(d, g, ga, &ca)) < 0 || (rc = span_attach(g)) < 0)
 				return rc;
 		} else if (ga->cable > ca.num) {
@@ -1062,8 +1197,13 @@ static int open_spans(struct gwd *d)
 			gb = &d->spans[d->nspans++];
 			gb->num = cb.num;
 			span_pri_init(d, gb, b, &cb);
-			rc = tdm_lb_pair_new(d->loop, &ca, &gw_pri_tdm_ops, &g->pri, &cb, &gw_pri_tdm_ops,
-					     &gb->pri, &g->span, &gb->span);
+			{
+				struct open_req r = {.g = g, .gb = gb, .ca = ca, .cb = cb};
+
+				span_worker(d, g, gb, 2 * tdm_timeslots(ca.type));
+				media_worker_run_sync(g->worker, pair_fn, &r);
+				rc = r.rc;
+			}
 			if (rc < 0) {
 				LOGP(LOGC_TDM, LOGL_ERROR, "spans %d and %d: cannot join them: %s", ca.num, cb.num,
 				     strerror(-rc));
@@ -1071,8 +1211,6 @@ static int open_spans(struct gwd *d)
 			}
 			if ((rc = span_attach(g)) < 0 || (rc = span_attach(gb)) < 0)
 				return rc;
-		} else {
-			d->nspans--; /* opened with its lower-numbered partner */
 		}
 	}
 	return 0;
@@ -1081,10 +1219,12 @@ static int open_spans(struct gwd *d)
 static void close_spans(struct gwd *d)
 {
 	for (size_t i = 0; i < d->nspans; i++) {
-		close_cable(d, &d->spans[i]);
-		if (!d->spans[i].pri.tdm) /* opened, not yet handed over */
-			tdm_span_close(d->spans[i].span);
-		gw_pri_close(&d->spans[i].pri);
+		struct gwd_span *g = &d->spans[i];
+
+		close_cable(d, g);
+		if (!g->pri.tdm && g->span) /* opened, not yet handed over */
+			in_worker(g, close_fn, g->span);
+		gw_pri_close(&g->pri);
 	}
 	mem_free(d->spans);
 	d->spans = NULL;
@@ -1171,6 +1311,11 @@ static int run(struct gwd *d, bool foreground)
 	rc = open_sip(d); /* ports below 1024 need root too */
 	if (rc < 0)
 		return rc;
+	rc = media_pool_new(d->loop, 0, &d->media); /* one media worker per core */
+	if (rc < 0) {
+		LOGP(LOGC_MAIN, LOGL_ERROR, "cannot start the media workers: %s", strerror(-rc));
+		return rc;
+	}
 	rc = open_spans(d); /* /dev/dahdi needs root */
 	if (rc < 0)
 		return rc;
@@ -1197,6 +1342,8 @@ static int run(struct gwd *d, bool foreground)
 		LOGP(LOGC_MAIN, LOGL_ERROR, "event loop failed: %s", strerror(-rc));
 	close_sip(d);
 	close_spans(d);
+	media_pool_free(d->media);
+	d->media = NULL;
 	return rc;
 }
 
@@ -1204,6 +1351,8 @@ static void gwd_release(struct gwd *d)
 {
 	close_sip(d);
 	close_spans(d);
+	media_pool_free(d->media);
+	d->media = NULL;
 	ctl_server_close(d->ctl);
 	loop_free(d->loop);
 	gw_config_free(d->cfg);

@@ -258,6 +258,18 @@ int media_worker_report(struct media_worker *w, media_fn fn, void *arg)
 	return cmdq_push(&w->pool->reports, fn, arg);
 }
 
+void media_pool_drain_reports(struct media_pool *p)
+{
+	struct loop_watch w = {.arg = &p->reports};
+
+	cmdq_drain(p->signalling, &w, EPOLLIN);
+}
+
+struct media_pool *media_worker_pool(struct media_worker *w)
+{
+	return w->pool;
+}
+
 struct loop *media_worker_loop(struct media_worker *w)
 {
 	return w->loop;

@@ -35,6 +35,11 @@ int media_worker_run(struct media_worker *w, media_fn fn, void *arg);
 int media_worker_run_sync(struct media_worker *w, media_fn fn, void *arg);
 /* From a worker: run fn(arg) in the signalling thread. */
 int media_worker_report(struct media_worker *w, media_fn fn, void *arg);
+/* From the signalling thread: run every report queued so far, now (before
+ * freeing what queued reports point to). */
+void media_pool_drain_reports(struct media_pool *p);
+/* The pool a worker belongs to. */
+struct media_pool *media_worker_pool(struct media_worker *w);
 /* The worker's loop: for sessions it owns (use it in its thread only). */
 struct loop *media_worker_loop(struct media_worker *w);
 /* Channels a worker owns, for media_pool_pick. */

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "gw/pri.h"
+#include "rtp/worker.h"
 #include "isdn/isdn.h"
 #include "lib/loop.h"
 #include "tdm/loopback.h"
@@ -26,8 +27,11 @@ struct end {
 	int connected, released, disconnect_cause, release_cause, incoming;
 	char called[32];
 	bool answer_incoming;
-	/* audio on the call's channel */
-	unsigned sent, got_good, got_bad;
+	/* audio on the call's channel: the tick (which may run in a media
+	 * worker) sees only the timeslot, never the call object */
+	_Atomic int ts;
+	unsigned sent;
+	_Atomic unsigned got_good, got_bad;
 	bool synced;
 	uint8_t expect;
 };
@@ -53,11 +57,13 @@ static void call_event(void *arg, struct gw_pri *p, struct isdn_call *call,
 			isdn_call_proceeding(call);
 			isdn_call_answer(call);
 			e->connected++; /* our side is through once we answer */
+			e->ts = isdn_call_channel(call);
 		}
 		break;
 	case ISDN_EV_CONNECT:
 		e->connected++;
 		e->call = call;
+		e->ts = isdn_call_channel(call);
 		break;
 	case ISDN_EV_DISCONNECT:
 		e->disconnect_cause = ev->cause;
@@ -66,8 +72,10 @@ static void call_event(void *arg, struct gw_pri *p, struct isdn_call *call,
 	case ISDN_EV_RELEASED:
 		e->released++;
 		e->release_cause = ev->cause;
-		if (e->call == call)
+		if (e->call == call) {
 			e->call = NULL;
+			e->ts = 0;
+		}
 		break;
 	default:
 		break;
@@ -75,16 +83,13 @@ static void call_event(void *arg, struct gw_pri *p, struct isdn_call *call,
 }
 
 /* The call's B-channel audio: a counter stream each way. */
-static void tick(void *arg, struct gw_pri *p)
+static void tick(void *arg, struct gw_pri *p, struct tdm_span *s)
 {
 	struct end *e = arg;
-	struct tdm_span *s = p->tdm;
 	uint8_t b[TDM_MAX_BLOCK_MS * TDM_BYTES_PER_MS];
-	int ts;
+	int ts = e->ts;
 
-	if (!e->call || !e->connected)
-		return;
-	ts = isdn_call_channel(e->call);
+	(void)p;
 	if (ts <= 0)
 		return;
 	tdm_chan_read(s, (unsigned)ts, b, s->block);
@@ -265,6 +270,90 @@ static void unplug_fails_calls_and_replug_recovers(void **state)
 	rig_close(&r);
 }
 
+/* The daemon's way: the spans clocked by a media worker (B-channel audio in
+ * that thread), libpri in this one; frames and alarms cross between them. */
+struct wopen {
+	struct rig *r;
+	struct loop *wl;
+	struct tdm_span_config c1, c2;
+	int rc;
+};
+
+static void open_in_worker(void *arg)
+{
+	struct wopen *o = arg;
+
+	o->rc = tdm_lb_pair_new(o->wl, &o->c1, &gw_pri_tdm_ops, &o->r->net.pri, &o->c2, &gw_pri_tdm_ops,
+				&o->r->cpe.pri, &o->r->net.t, &o->r->cpe.t);
+}
+
+static void unplug_in_worker(void *arg)
+{
+	tdm_lb_unplug(arg);
+}
+
+static void replug_in_worker(void *arg)
+{
+	tdm_lb_replug(arg);
+}
+
+static void spans_on_a_media_worker(void **state)
+{
+	struct rig r;
+	struct media_pool *pool;
+	struct media_worker *w;
+	struct isdn_span_opts on = {.number = 1, .network = true, .switchtype = ISDN_SWITCH_EUROISDN};
+	struct isdn_span_opts oc = on;
+	struct wopen o;
+	struct isdn_setup s = {.called = {"100", ISDN_TON_UNKNOWN, ISDN_NPI_E164},
+			       .bearer = ISDN_BEARER_SPEECH, .complete = true};
+	struct isdn_call *c;
+
+	(void)state;
+	oc.number = 2;
+	oc.network = false;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(loop_new(&r.loop), 0);
+	assert_int_equal(media_pool_new(r.loop, 1, &pool), 0);
+	w = media_pool_worker(pool, 0);
+	gw_pri_init(&r.net.pri, r.loop, 1, &on, &pri_ops, &r.net);
+	gw_pri_init(&r.cpe.pri, r.loop, 2, &oc, &pri_ops, &r.cpe);
+	gw_pri_use_worker(&r.net.pri, w);
+	gw_pri_use_worker(&r.cpe.pri, w);
+	o.r = &r;
+	o.wl = media_worker_loop(w);
+	tdm_span_config_default(&o.c1, 1, TDM_E1);
+	tdm_span_config_default(&o.c2, 2, TDM_E1);
+	o.c1.block_ms = o.c2.block_ms = 1;
+	assert_int_equal(media_worker_run_sync(w, open_in_worker, &o), 0);
+	assert_int_equal(o.rc, 0);
+	assert_int_equal(gw_pri_attach(&r.net.pri, r.net.t), 0);
+	assert_int_equal(gw_pri_attach(&r.cpe.pri, r.cpe.t), 0);
+	r.net.i = r.net.pri.isdn;
+	r.cpe.i = r.cpe.pri.isdn;
+	RUN_UNTIL(&r, r.net.up && r.cpe.up, 2000);
+	assert_true(r.net.up && r.cpe.up);
+	/* a call with audio both ways, the audio made and checked in the worker */
+	call_audio_release(&r, &r.cpe, &r.net, 16);
+	/* the cable pulled in the worker: the alarm reaches libpri here */
+	r.net.answer_incoming = true;
+	assert_int_equal(isdn_call_place(r.cpe.i, &s, NULL, &c), 0);
+	RUN_UNTIL(&r, r.cpe.connected == 2, 2000);
+	assert_int_equal(r.cpe.connected, 2);
+	media_worker_run_sync(w, unplug_in_worker, r.cpe.t);
+	RUN_UNTIL(&r, r.cpe.released == 2 && r.net.released == 2, 500);
+	assert_int_equal(r.cpe.release_cause, 38);
+	media_worker_run_sync(w, replug_in_worker, r.cpe.t);
+	r.net.up = r.cpe.up = false;
+	RUN_UNTIL(&r, r.net.up && r.cpe.up, 3000);
+	assert_true(isdn_span_dchan_up(r.cpe.i));
+	assert_int_equal(r.net.pri.lost_frames + r.cpe.pri.lost_frames, 0);
+	gw_pri_close(&r.net.pri);
+	gw_pri_close(&r.cpe.pri);
+	media_pool_free(pool);
+	loop_free(r.loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +362,7 @@ int main(void)
 		SGW_TEST(cpe_to_net_call),
 		SGW_TEST(net_to_cpe_call),
 		SGW_TEST(unplug_fails_calls_and_replug_recovers),
+		SGW_TEST(spans_on_a_media_worker),
 	};
 	return cmocka_run_group_tests_name("isdn/tdm", tests, NULL, NULL);
 }
