@@ -5,7 +5,8 @@ dsp_libdsp_a_SOURCES = \
 	dsp/dtmf.c dsp/dtmf.h \
 	dsp/codec.c dsp/codec.h \
 	dsp/tones.c dsp/tones.h \
-	dsp/level.c dsp/level.h
+	dsp/level.c dsp/level.h \
+	dsp/chain.c dsp/chain.h
 dsp_libdsp_a_CFLAGS = $(AM_CFLAGS) $(SPANDSP_CFLAGS) $(BCG729_CFLAGS)
 DSP_LIBS = dsp/libdsp.a $(LIB_LIBS) $(SPANDSP_LIBS) $(BCG729_LIBS) -lm
 EXTRA_DIST += dsp/README.md
@@ -15,7 +16,7 @@ G168_SOURCES = tests/g168/g168.c tests/g168/g168.h tests/g168/sipgw_ec.c
 G168_CFLAGS = $(SPANDSP_CFLAGS) -I$(top_srcdir)/tests/g168
 
 UNIT_TESTS += tests/unit/test_dsp_ec tests/unit/test_dsp_dtmf tests/unit/test_dsp_codec \
-	tests/unit/test_dsp_tones tests/unit/test_dsp_level
+	tests/unit/test_dsp_tones tests/unit/test_dsp_level tests/unit/test_dsp_chain
 tests_unit_test_dsp_ec_SOURCES = tests/unit/test_dsp_ec.c $(G168_SOURCES)
 tests_unit_test_dsp_ec_CFLAGS = $(UNIT_CFLAGS) $(G168_CFLAGS)
 tests_unit_test_dsp_ec_LDADD = $(DSP_LIBS) $(CMOCKA_LIBS)
@@ -28,6 +29,8 @@ tests_unit_test_dsp_tones_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dsp_tones_LDADD = $(DSP_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_dsp_level_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_dsp_level_LDADD = $(DSP_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_dsp_chain_CFLAGS = $(UNIT_CFLAGS) $(SPANDSP_CFLAGS)
+tests_unit_test_dsp_chain_LDADD = $(DSP_LIBS) $(CMOCKA_LIBS)
 
 # G.168 matrix for ours and SpanDSP's canceller; DSP chain cost per channel
 EXTRA_PROGRAMS += bench/bench_ec
