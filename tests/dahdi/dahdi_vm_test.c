@@ -109,7 +109,9 @@ static unsigned char pattern(int ts, size_t i)
 }
 
 /* Write NBLOCKS blocks on every channel of tx[], read all of rx[] until each
- * holds its pattern.  Returns the number of timeslots that arrived intact. */
+ * holds its pattern (idle fill between blocks is allowed: a writer in a
+ * slow VM underruns; a changed, lost or crossed byte is not).  Returns the
+ * number of timeslots that arrived intact. */
 static int bchan_run(const int *txc, const int *rxc, int n, const char *dir)
 {
 	int tx[32], rx[32], good = 0;
@@ -140,13 +142,21 @@ static int bchan_run(const int *txc, const int *rxc, int n, const char *dir)
 				else if (r < 0 && errno == ELAST)
 					event_drain(tx[i]);
 			}
-			r = read(rx[i], in[i] + got[i], sizeof(in[i]) - got[i]);
-			if (r > 0)
-				got[i] += (size_t)r;
-			else if (r < 0 && errno == ELAST)
-				event_drain(rx[i]);
+			{
+				unsigned char buf[BLOCK * 4];
+
+				/* idle fill (0xff) is what the line carries whenever
+				 * this writer, slow in an emulated VM, fell behind: not a
+				 * line error, so it is left out; the pattern never has it */
+				r = read(rx[i], buf, sizeof(buf));
+				for (ssize_t k = 0; k < r && got[i] < sizeof(in[i]); k++)
+					if (buf[k] != 0xff)
+						in[i][got[i]++] = buf[k];
+				if (r < 0 && errno == ELAST)
+					event_drain(rx[i]);
+			}
 			if (!found[i]) {
-				/* the whole pattern, in order, somewhere after idle fill */
+				/* the whole pattern, in order, the idle fill left out */
 				for (size_t s = 0; s + BLOCK * NBLOCKS <= got[i]; s++) {
 					size_t k = 0;
 
