@@ -4,11 +4,14 @@
 #include "config.h"
 
 #include "gw/gw_config.h"
+#include "gw/call.h"
+#include "dsp/tones.h"
 #include "sip/sdp_oa.h"
 #include "lib/mem.h"
 #include "sip/transport.h"
 #include "sip/uri.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -37,11 +40,21 @@ static const struct conf_key general_keys[] = {
 	 "and with this group (default: the user's login group)"},
 	{"state_dir", CONF_STRING, KEY(gw_general, state_dir), SGW_LOCALSTATEDIR "/lib/sipgw", 0,
 	 200, NULL, false, "directory for the daemon's records (CDRs)"},
+	{"cdr", CONF_STRING, KEY(gw_general, cdr), NULL, 0, 200, NULL, false,
+	 "call records: a .csv file, or an SQLite database when it ends in .db"},
+	{"zone", CONF_STRING, KEY(gw_general, zone), "us", 0, 8, NULL, false,
+	 "country of the call progress tones: de uk us fr nl it at ch au jp"},
 };
 
 static void general_validate(struct conf_parse *p, const struct conf_section *s)
 {
 	const struct gw_general *g = s->data;
+
+	if (g->zone && !dsp_tone_find(g->zone, DSP_TONE_BUSY))
+		conf_error_at(p, conf_key_line(s, "zone"), "zone: no tones for '%s' (de uk us fr nl it at ch au jp)",
+			      g->zone);
+	if (g->cdr && g->cdr[0] != '/')
+		conf_error_at(p, conf_key_line(s, "cdr"), "cdr: '%s' must be an absolute path", g->cdr);
 
 	if (g->user && !getpwnam(g->user))
 		conf_error_at(p, conf_key_line(s, "user"), "user: no such user '%s'", g->user);
@@ -155,6 +168,14 @@ static const struct conf_key sip_keys[] = {
 	 false, "RFC 4028 session interval asked for; 0s: no session timers"},
 	{"min_se", CONF_DURATION, KEY(gw_sip, min_se), "90s", 90000, 86400000, NULL, false,
 	 "the shortest session interval accepted (422 below it)"},
+	{"allow", CONF_STRING, KEY(gw_sip, allow), NULL, 0, 400, NULL, false,
+	 "networks whose INVITEs are served besides the trunks' addresses (others get 403)"},
+	{"media_address", CONF_STRING, KEY(gw_sip, media_address), "127.0.0.1", 0, 45, NULL, false,
+	 "the address RTP is sent from and announced in SDP"},
+	{"rtp_port_min", CONF_INT, KEY(gw_sip, rtp_port_min), "10000", 1024, 65534, NULL, false,
+	 "lowest RTP port"},
+	{"rtp_port_max", CONF_INT, KEY(gw_sip, rtp_port_max), "20000", 1025, 65535, NULL, false,
+	 "highest RTP port"},
 };
 
 static void sip_validate(struct conf_parse *p, const struct conf_section *s)
@@ -189,6 +210,25 @@ static void sip_validate(struct conf_parse *p, const struct conf_section *s)
 	if (g->session_expires && g->session_expires < g->min_se)
 		conf_error_at(p, conf_key_line(s, "session_expires"),
 			      "session_expires: shorter than min_se");
+	if (g->rtp_port_max <= g->rtp_port_min)
+		conf_error_at(p, conf_key_line(s, "rtp_port_max"), "rtp_port_max: must be above rtp_port_min");
+	if (g->media_address) {
+		unsigned char a[16];
+
+		if (inet_pton(AF_INET, g->media_address, a) != 1 && inet_pton(AF_INET6, g->media_address, a) != 1)
+			conf_error_at(p, conf_key_line(s, "media_address"),
+				      "media_address: '%s' is not an IPv4 or IPv6 address", g->media_address);
+	}
+	if (g->allow) {
+		char *copy = mem_strdup(g->allow), *save = NULL;
+
+		for (char *tok = copy ? strtok_r(copy, ", ", &save) : NULL; tok;
+		     tok = strtok_r(NULL, ", ", &save))
+			if (gw_net_check(tok) < 0)
+				conf_error_at(p, conf_key_line(s, "allow"),
+					      "allow: '%s' is not ADDRESS or ADDRESS/PREFIX (10.0.0.0/8, ::1)", tok);
+		mem_free(copy);
+	}
 }
 
 /* ---- [trunk NAME] ---------------------------------------------------------- */
@@ -274,6 +314,7 @@ static const char *const switch_names[] = {"euroisdn", "ni2",  "dms100", "4ess",
 static const char *const ton_names[] = {"unknown",    "international", "national", "network",
 					"subscriber", "abbreviated",   NULL};
 const int gw_span_ton[] = {0, 1, 2, 3, 4, 6};
+static const char *const hunt_names[] = {"first", "roundrobin", "leastused", NULL};
 static const char *const chansel_names[] = {"exclusive", "preferred", NULL};
 
 static const struct conf_key span_keys[] = {
@@ -324,6 +365,10 @@ static const struct conf_key span_keys[] = {
 	 "SERVICE maintenance messages (NI2, 4ESS, 5ESS)"},
 	{"reset_interval", CONF_DURATION, KEY(gw_span, reset_interval), "0s", 0, 86400000, NULL, false,
 	 "RESTART idle B-channels this often (0s: never)"},
+	{"group", CONF_STRING, KEY(gw_span, group), NULL, 0, 63, NULL, false,
+	 "the span group routes name (default span<N>)"},
+	{"hunt", CONF_ENUM, KEY(gw_span, hunt), "first", 0, 0, hunt_names, false,
+	 "how the group picks a span: first, roundrobin or leastused"},
 };
 
 static int span_num(const struct conf_section *s)

@@ -12,7 +12,9 @@
 struct gw_general {
 	char *user;	 /* drop root to this user after start; NULL: stay */
 	char *group;	 /* and this group (default: the user's) */
-	char *state_dir; /* where the daemon keeps state (CDRs later) */
+	char *state_dir; /* where the daemon keeps state */
+	char *cdr;	 /* call records: a .csv file or an SQLite database (.db); NULL: none */
+	char *zone;	 /* country of the call progress tones ("de", "us", ...) */
 };
 
 struct gw_log {
@@ -41,6 +43,9 @@ struct gw_sip {
 	int64_t max_transactions, max_dialogs, max_connections;
 	int64_t invite_rate, invite_burst; /* per source; 0: no limit */
 	int64_t session_expires, min_se;   /* ms; session_expires 0: no session timer */
+	char *allow;	       /* networks served besides the trunks: "127.0.0.1, 10.0.0.0/8" */
+	char *media_address;   /* our RTP address */
+	int64_t rtp_port_min, rtp_port_max;
 };
 
 /* [trunk NAME]: a SIP provider or PBX. */
@@ -79,6 +84,8 @@ struct gw_span {
 	int channel_selection; /* 0 exclusive, 1 preferred */
 	bool facility, service_messages;
 	int64_t reset_interval; /* ms; 0: never */
+	char *group;	       /* span group the dial plan routes to; default "span<N>" */
+	int hunt;	       /* enum isdn_hunt of that group */
 };
 
 /* Q.931 type of number of a dialplan/localdialplan index. */

@@ -11,7 +11,10 @@
 #include "config.h"
 
 #include "gw/gw_config.h"
+#include "gw/call.h"
 #include "gw/cause.h"
+#include "gw/cdr.h"
+#include "gw/media.h"
 #include "gw/ctl.h"
 #include "gw/daemon.h"
 #include "gw/pri.h"
@@ -28,6 +31,7 @@
 #include "sip/uri.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <signal.h>
@@ -69,6 +73,11 @@ struct gwd {
 	size_t ntrunks;
 	/* the media workers: each clocks some spans (their B-channel audio) */
 	struct media_pool *media;
+	/* call control, its view of the trunks, and the call records */
+	struct gw_cc *cc;
+	struct gw_cc_trunk *cc_trunks;
+	size_t cc_ntrunks;
+	struct gw_cdr_writer *cdr;
 	/* TDM: the [span] sections opened */
 	struct gwd_span {
 		int num;
@@ -78,6 +87,12 @@ struct gwd {
 		/* its ISDN signalling (pri.isdn NULL: none) and the options it runs with */
 		struct gw_pri pri;
 		struct isdn_span_opts iopts;
+		/* its B-channels' audio during calls, and what that needs to know */
+		struct gw_media *gm;
+		unsigned nts, block_ms;
+		bool alaw;
+		char group[64];
+		int hunt;
 		/* a cable to another gateway: listen on, or keep dialling, a path */
 		struct gwd *d;
 		char *path;
@@ -154,6 +169,9 @@ static void note_restart_only(const struct gw_config *old, const struct gw_confi
 }
 
 /* Returns 0, or -EINVAL with the reasons in errs (the old config stays). */
+static int cc_configure(struct gwd *d, struct gw_cc_config *c);
+static void cc_allow(struct gwd *d);
+
 static int gwd_reload(struct gwd *d, struct conf_errors *errs)
 {
 	struct gw_config *cfg;
@@ -182,6 +200,14 @@ static int gwd_reload(struct gwd *d, struct conf_errors *errs)
 	note_restart_only(d->cfg, cfg);
 	gw_config_free(d->cfg);
 	d->cfg = cfg;
+	if (d->cc) {
+		struct gw_cc_config c;
+
+		if (cc_configure(d, &c) == 0) {
+			gw_cc_set_config(d->cc, &c);
+			cc_allow(d);
+		}
+	}
 	gw_config_apply_log(cfg);
 	ctl_server_set_limits(d->ctl, (unsigned)cfg->control->max_clients,
 			      (uint64_t)cfg->control->idle_timeout);
@@ -192,6 +218,113 @@ static int gwd_reload(struct gwd *d, struct conf_errors *errs)
 	LOGP(LOGC_MAIN, LOGL_NOTICE, "configuration reloaded from %s", d->config_path);
 	daemon_notify("READY=1\nSTATUS=running");
 	return 0;
+}
+
+/* ---- call control --------------------------------------------------------------- */
+
+/* The controller's view of the running configuration. */
+static int cc_configure(struct gwd *d, struct gw_cc_config *c)
+{
+	const struct conf_section *sec = NULL;
+	size_t n = 0;
+
+	mem_free(d->cc_trunks);
+	d->cc_ntrunks = 0;
+	d->cc_trunks = mem_zalloc(sizeof(*d->cc_trunks) * (conf_count(d->cfg->conf, &gw_trunk_section) + 1));
+	if (!d->cc_trunks)
+		return -ENOMEM;
+	while ((sec = conf_next(d->cfg->conf, &gw_trunk_section, sec))) {
+		const struct gw_trunk *t = sec->data;
+
+		d->cc_trunks[n].name = sec->label;
+		d->cc_trunks[n].uri = t->uri;
+		d->cc_trunks[n].from_user = t->user;
+		n++;
+	}
+	d->cc_ntrunks = n;
+	memset(c, 0, sizeof(*c));
+	c->dp = &d->cfg->dialplan;
+	c->media_addr = d->cfg->sip->media_address;
+	c->rtp_port_min = (uint16_t)d->cfg->sip->rtp_port_min;
+	c->rtp_port_max = (uint16_t)d->cfg->sip->rtp_port_max;
+	c->cdr = d->cdr;
+	c->trunks = d->cc_trunks;
+	c->ntrunks = n;
+	c->recent = 100;
+	return 0;
+}
+
+static void cc_allow(struct gwd *d)
+{
+	char *copy, *save = NULL;
+
+	if (!d->cfg->sip->allow)
+		return;
+	copy = mem_strdup(d->cfg->sip->allow);
+	for (char *tok = copy ? strtok_r(copy, ", ", &save) : NULL; tok; tok = strtok_r(NULL, ", ", &save))
+		if (gw_cc_allow(d->cc, tok) < 0)
+			LOGP(LOGC_GW, LOGL_ERROR, "[sip] allow: '%s' not taken", tok);
+	mem_free(copy);
+}
+
+static int open_calls(struct gwd *d)
+{
+	struct gw_cc_config c;
+	char err[256];
+	int rc;
+
+	if (d->cfg->general->cdr) {
+		size_t len = strlen(d->cfg->general->cdr);
+		bool db = len > 3 && !strcmp(d->cfg->general->cdr + len - 3, ".db");
+
+		rc = gw_cdr_open_format(d->cfg->general->cdr, db ? GW_CDR_SQLITE : GW_CDR_CSV, &d->cdr, err,
+					sizeof(err));
+		if (rc < 0) {
+			LOGP(LOGC_GW, LOGL_ERROR, "[general] cdr: %s", err);
+			return rc;
+		}
+	}
+	if ((rc = cc_configure(d, &c)) < 0 || (rc = gw_cc_new(d->loop, &c, &d->cc)) < 0)
+		return rc;
+	cc_allow(d);
+	return 0;
+}
+
+static void calls_add_spans(struct gwd *d)
+{
+	for (size_t i = 0; i < d->nspans; i++) {
+		struct gwd_span *g = &d->spans[i];
+
+		if (g->pri.isdn && gw_cc_add_span(d->cc, g->num, &g->pri, g->gm, g->group,
+						  (enum isdn_hunt)g->hunt) < 0)
+			LOGP(LOGC_GW, LOGL_ERROR, "span %d: call control cannot take it", g->num);
+	}
+}
+
+static void close_calls(struct gwd *d)
+{
+	gw_cc_free(d->cc);
+	d->cc = NULL;
+	gw_cdr_close(d->cdr);
+	d->cdr = NULL;
+	mem_free(d->cc_trunks);
+	d->cc_trunks = NULL;
+	d->cc_ntrunks = 0;
+}
+
+static void cmd_show_calls(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	gw_cc_cmd_show_calls(req, out, ((struct gwd *)arg)->cc);
+}
+
+static void cmd_show_call(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	gw_cc_cmd_show_call(req, out, ((struct gwd *)arg)->cc);
+}
+
+static void cmd_hangup(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	gw_cc_cmd_hangup(req, out, ((struct gwd *)arg)->cc);
 }
 
 /* ---- control commands ----------------------------------------------------- */
@@ -785,6 +918,12 @@ static const struct ctl_command commands[] = {
 	 cmd_span_unplug},
 	{"span replug", "N", "put it back", 1, 1, cmd_span_replug},
 	{"isdn trace", "N on|off", "decoded Q.921/Q.931 of span N in the log", 2, 2, cmd_isdn_trace},
+	{"show calls", "[--recent]", "calls up (or the last ended ones): legs, state, codec, duration, why",
+	 0, 1, cmd_show_calls},
+	{"show call", "ID [ID...]", "calls with their ladder of SIP and Q.931 messages in time order", 1, 8,
+	 cmd_show_call},
+	{"hangup", "ID", "end a call (cause 16 toward ISDN, BYE or a final response toward SIP)", 1, 1,
+	 cmd_hangup},
 	{"isdn restart", "N [TIMESLOT]", "send RESTART for one B-channel or all (their calls end, cause 41)",
 	 1, 2, cmd_isdn_restart},
 };
@@ -808,18 +947,6 @@ static void on_stop_signal(struct loop *loop, int signo, void *arg)
 }
 
 /* ---- SIP --------------------------------------------------------------------- */
-
-/* Until calls are bridged (issue 9), an INVITE to the gateway is refused
- * with 480 so the caller hears why. */
-static void gwd_incoming(void *arg, struct sip_call *c, const struct sip_msg *m, struct sv body)
-{
-	(void)arg;
-	(void)m;
-	(void)body;
-	sip_call_reject(c, 480, "Q.850;cause=41;text=\"no call routing yet\"");
-}
-
-static const struct sip_ua_ops gwd_ua_ops = {.incoming = gwd_incoming};
 
 /* sip:user@host of a trunk's URI (for the AOR and From). */
 static char *trunk_aor(const struct gw_trunk *t)
@@ -864,7 +991,7 @@ static int open_sip(struct gwd *d)
 	o.transport.tls.ca_file = g->tls_ca;
 	o.transport.tls.verify_server = g->tls_verify;
 	o.transport.tls.require_client_cert = g->tls_client_cert;
-	rc = sip_ua_new(d->loop, &o, &gwd_ua_ops, d, &d->ua);
+	rc = sip_ua_new(d->loop, &o, &gw_cc_ua_ops, d->cc, &d->ua);
 	if (rc < 0) {
 		LOGP(LOGC_SIP, LOGL_ERROR, "cannot start SIP: %s", strerror(-rc));
 		return rc;
@@ -898,6 +1025,7 @@ static int open_sip(struct gwd *d)
 			LOGP(LOGC_SIP, LOGL_ERROR, "trunk %s: cannot probe: %s", dt->name, strerror(-rc));
 	}
 	d->ntrunks = n;
+	gw_cc_set_ua(d->cc, d->ua);
 	return 0;
 }
 
@@ -911,6 +1039,8 @@ static void close_sip(struct gwd *d)
 		loop_run_once(d->loop, 50);
 	sip_ua_free(d->ua);
 	d->ua = NULL;
+	if (d->cc)
+		gw_cc_set_ua(d->cc, NULL);
 	for (size_t i = 0; i < d->ntrunks; i++) {
 		mem_free(d->trunks[i].name);
 		mem_free(d->trunks[i].aor);
@@ -921,9 +1051,26 @@ static void close_sip(struct gwd *d)
 	d->ntrunks = 0;
 }
 
-/* Until call control (gw/call.c) takes the spans' calls, gw_pri refuses
- * incoming ones (cause 21) and answers DISCONNECTs. */
-static const struct gw_pri_ops gwd_pri_ops = {NULL, NULL, NULL};
+/* The spans' calls go to call control; their B-channels' audio to gw/media.c. */
+static void gwd_call_event(void *arg, struct gw_pri *p, struct isdn_call *call, const struct isdn_event *ev)
+{
+	struct gwd *d = arg;
+
+	if (d->cc)
+		gw_cc_isdn_event(d->cc, p, call, ev);
+	else if (ev->kind == ISDN_EV_INCOMING || ev->kind == ISDN_EV_DISCONNECT)
+		isdn_call_hangup(call, Q850_TEMPORARY_FAILURE);
+}
+
+static void gwd_tick(void *arg, struct gw_pri *p, struct tdm_span *s)
+{
+	struct gwd_span *g = (struct gwd_span *)((char *)p - offsetof(struct gwd_span, pri));
+
+	(void)arg;
+	gw_media_tick(g->gm, s);
+}
+
+static const struct gw_pri_ops gwd_pri_ops = {gwd_call_event, gwd_tick, NULL};
 
 /* ---- cables to other gateways (SOCK_SEQPACKET on a Unix path) ---------------- */
 
@@ -1079,6 +1226,14 @@ static void span_pri_init(struct gwd *d, struct gwd_span *g, const struct conf_s
 	o->service_messages = gs->service_messages;
 	o->reset_interval_s = (unsigned)(gs->reset_interval / 1000);
 	gw_pri_init(&g->pri, d->loop, c->num, gs->signalling == 1 ? o : NULL, &gwd_pri_ops, d);
+	g->nts = tdm_timeslots(c->type);
+	g->block_ms = c->block_ms;
+	g->alaw = c->law == TDM_LAW_ALAW;
+	g->hunt = gs->hunt;
+	if (gs->group)
+		snprintf(g->group, sizeof(g->group), "%s", gs->group);
+	else
+		snprintf(g->group, sizeof(g->group), "span%d", c->num);
 	if (gs->signalling == 1)
 		LOGP(LOGC_ISDN, LOGL_INFO, "span %d: ISDN PRI, %s side, %s", c->num,
 		     o->network ? "network" : "user", isdn_switch_names[o->switchtype]);
@@ -1133,9 +1288,11 @@ static void span_worker(struct gwd *d, struct gwd_span *g, struct gwd_span *gb, 
 	g->worker = media_pool_pick(d->media);
 	media_worker_load(g->worker, (int)channels);
 	gw_pri_use_worker(&g->pri, g->worker);
+	g->gm = gw_media_new(g->worker, NULL, g->nts, g->alaw, g->block_ms, d->cfg->general->zone);
 	if (gb) {
 		gb->worker = g->worker;
 		gw_pri_use_worker(&gb->pri, gb->worker);
+		gb->gm = gw_media_new(gb->worker, NULL, gb->nts, gb->alaw, gb->block_ms, d->cfg->general->zone);
 	}
 }
 
@@ -1225,6 +1382,8 @@ static void close_spans(struct gwd *d)
 		if (!g->pri.tdm && g->span) /* opened, not yet handed over */
 			in_worker(g, close_fn, g->span);
 		gw_pri_close(&g->pri);
+		gw_media_free(g->gm);
+		g->gm = NULL;
 	}
 	mem_free(d->spans);
 	d->spans = NULL;
@@ -1308,6 +1467,9 @@ static int run(struct gwd *d, bool foreground)
 	rc = open_control(d, drop ? uid : (uid_t)-1, drop ? gid : (gid_t)-1);
 	if (rc < 0)
 		return rc;
+	rc = open_calls(d);
+	if (rc < 0)
+		return rc;
 	rc = open_sip(d); /* ports below 1024 need root too */
 	if (rc < 0)
 		return rc;
@@ -1319,6 +1481,7 @@ static int run(struct gwd *d, bool foreground)
 	rc = open_spans(d); /* /dev/dahdi needs root */
 	if (rc < 0)
 		return rc;
+	calls_add_spans(d);
 	if (drop) {
 		rc = daemon_drop_privileges(uid, gid, err, sizeof(err));
 		if (rc < 0) {
@@ -1340,6 +1503,7 @@ static int run(struct gwd *d, bool foreground)
 	rc = loop_run(d->loop);
 	if (rc < 0)
 		LOGP(LOGC_MAIN, LOGL_ERROR, "event loop failed: %s", strerror(-rc));
+	close_calls(d);
 	close_sip(d);
 	close_spans(d);
 	media_pool_free(d->media);
@@ -1349,6 +1513,7 @@ static int run(struct gwd *d, bool foreground)
 
 static void gwd_release(struct gwd *d)
 {
+	close_calls(d);
 	close_sip(d);
 	close_spans(d);
 	media_pool_free(d->media);

@@ -10,9 +10,12 @@
  * and challenges with --user/--password.  One line per call on stdout; the
  * exit status is 0 when every call ended as expected, 1 when not, 2 on a
  * usage error.  Media: the SDP offers/answers PCMA, PCMU and
- * telephone-event; no RTP is sent (the media tests are elsewhere). */
+ * telephone-event; no RTP is sent unless --probe makes the UAC a media
+ * probe (gw/mprobe.c): it sends a known signal or digits and reports what
+ * came back (level, frequency, SNR, round trip, digits). */
 #include "config.h"
 
+#include "gw/mprobe.h"
 #include "gw/version.h"
 #include "lib/log.h"
 #include "lib/loop.h"
@@ -40,6 +43,9 @@ struct tool {
 	struct sip_credentials cred;
 	long ring_ms, hold_ms, reinvite_ms, cancel_ms, count, expect, status;
 	long timeout_s, media_port;
+	bool probe;		  /* UAC: send and check RTP (gw/mprobe.c) */
+	enum mprobe_kind probe_kind;
+	const char *digits;
 	long linger_ms; /* stay up this long after the last call (peers that mind a closed TCP connection) */
 	bool quiet;
 	/* state */
@@ -58,6 +64,7 @@ struct call_ctx {
 	bool reinvite_ok, reinvite_sent;
 	uint64_t t_start_ns;
 	uint32_t sdp_version;
+	struct mprobe *mp;
 	char answer[4096]; /* UAS: what we answer with */
 	int answer_len;	   /* < 0: the offer had nothing we take */
 };
@@ -71,7 +78,7 @@ static struct sdp_local local_sdp(const struct call_ctx *cc)
 {
 	struct sdp_local l = {.user = "sipgw-ua", .sess_id = 1000 + (uint64_t)cc->n,
 			      .sess_version = cc->sdp_version, .addrtype = "IP4",
-			      .addr = "127.0.0.1", .audio_port = (uint16_t)cc->tool->media_port,
+			      .addr = "127.0.0.1", .audio_port = cc->mp ? mprobe_port(cc->mp) : (uint16_t)cc->tool->media_port,
 			      .codecs = codecs, .ncodecs = 2, .telephone_event = true, .ptime = 20};
 	return l;
 }
@@ -252,10 +259,11 @@ static void ua_progress(void *arg, struct sip_call *c, int status, struct sv bod
 	struct tool *t = arg;
 	struct call_ctx *cc = sip_call_user(c);
 
-	(void)body;
 	if (!cc)
 		return;
 	say(t, "call %ld: %d\n", cc->n, status);
+	if (cc->mp && body.len && mprobe_start(cc->mp, body) < 0)
+		fprintf(stderr, "sipgw-ua: call %ld: no usable audio in the %d's SDP\n", cc->n, status);
 	if (t->cancel_ms >= 0 && status >= 180 && !timer_running(&cc->cancel))
 		clock_timer_start_ms(loop_clock(t->loop), &cc->cancel, (uint64_t)t->cancel_ms);
 }
@@ -265,11 +273,12 @@ static void ua_answered(void *arg, struct sip_call *c, struct sv body)
 	struct tool *t = arg;
 	struct call_ctx *cc = sip_call_user(c);
 
-	(void)body;
 	if (!cc)
 		return;
 	cc->answered_status = 200;
 	say(t, "call %ld: answered\n", cc->n);
+	if (cc->mp && mprobe_start(cc->mp, body) < 0)
+		fprintf(stderr, "sipgw-ua: call %ld: no usable audio in the answer\n", cc->n);
 	if (t->reinvite_ms >= 0)
 		clock_timer_start_ms(loop_clock(t->loop), &cc->reinvite, (uint64_t)t->reinvite_ms);
 	if (t->hold_ms >= 0)
@@ -322,6 +331,14 @@ static void ua_ended(void *arg, struct sip_call *c, int status, const char *why)
 	if (cc->reinvite_sent && !cc->reinvite_ok)
 		good = false;
 	say(t, "call %ld: ended %d (%s) after %ld ms: %s\n", cc->n, status, why, ms, good ? "ok" : "FAILED");
+	if (cc->mp) {
+		char rep[1024];
+
+		mprobe_report(cc->mp, rep, sizeof(rep));
+		say(t, "%s", rep);
+		mprobe_free(cc->mp);
+		cc->mp = NULL;
+	}
 	if (good)
 		t->ok++;
 	else
@@ -376,12 +393,15 @@ static void start_call(struct tool *t)
 	cc = ctx_new(t, NULL);
 	if (!cc)
 		return;
+	if (t->probe && (rc = mprobe_new(t->loop, t->probe_kind, "127.0.0.1", t->digits, &cc->mp)) < 0)
+		fprintf(stderr, "sipgw-ua: call %ld: no RTP for the probe: %s\n", cc->n, strerror(-rc));
 	offer = make_offer(cc, SDP_DIR_SENDRECV, sdp, sizeof(sdp));
 	rc = sip_call_invite(t->ua, t->target, t->from, offer, &t->cred, &c);
 	if (rc < 0) {
 		fprintf(stderr, "sipgw-ua: call %ld to %s: %s\n", cc->n, t->target, strerror(-rc));
 		t->failed++;
 		t->finished++;
+		mprobe_free(cc->mp);
 		mem_free(cc);
 		maybe_finish(t);
 		return;
@@ -438,6 +458,10 @@ static void usage(FILE *f)
 		"  --session-expires S RFC 4028 session timer\n"
 		"  --ca FILE --cert FILE --key FILE --no-verify   TLS\n"
 		"  --timeout S         give up after S seconds (default 60): exit 1\n"
+		"  --probe KIND        UAC: send and check RTP: milliwatt (level, frequency, SNR),\n"
+		"                      echo (round trip), dtmf (--digits as RFC 4733, read back\n"
+		"                      from the audio) or listen; a report follows each call\n"
+		"  --digits DIGITS     what --probe dtmf sends\n"
 		"  --max-calls N --max-transactions N   caps (503 beyond; default 2000, 10000)\n"
 		"  --linger MS         keep connections open MS after the last call\n"
 		"  --dns HOST:PORT[,...]  DNS servers for RFC 3263 lookups (default resolv.conf)\n"
@@ -462,7 +486,7 @@ int main(int argc, char **argv)
 {
 	enum { O_FROM = 256, O_PROXY, O_REGISTER, O_AOR, O_RING, O_STATUS, O_HOLD, O_REINVITE,
 	       O_CANCEL, O_EXPECT, O_USER, O_PASSWORD, O_COUNT, O_100REL, O_SE, O_CA, O_CERT,
-	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA, O_MAXCALLS, O_MAXTSX, O_LINGER, O_DNS, O_T1, O_MD5FIRST };
+	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA, O_MAXCALLS, O_MAXTSX, O_LINGER, O_DNS, O_T1, O_MD5FIRST, O_PROBE, O_DIGITS };
 	static const struct option longopts[] = {
 		{"listen", required_argument, NULL, 'l'},   {"from", required_argument, NULL, O_FROM},
 		{"proxy", required_argument, NULL, O_PROXY}, {"register", required_argument, NULL, O_REGISTER},
@@ -477,6 +501,7 @@ int main(int argc, char **argv)
 		{"cert", required_argument, NULL, O_CERT},   {"key", required_argument, NULL, O_KEY},
 		{"no-verify", no_argument, NULL, O_NOVERIFY}, {"timeout", required_argument, NULL, O_TIMEOUT},
 		{"media-port", required_argument, NULL, O_MEDIA},
+		{"probe", required_argument, NULL, O_PROBE}, {"digits", required_argument, NULL, O_DIGITS},
 		{"max-calls", required_argument, NULL, O_MAXCALLS},
 		{"max-transactions", required_argument, NULL, O_MAXTSX},
 		{"linger", required_argument, NULL, O_LINGER},
@@ -529,6 +554,18 @@ int main(int argc, char **argv)
 		case O_NOVERIFY: o.transport.tls.verify_server = false; break;
 		case O_TIMEOUT: t.timeout_s = num_arg("--timeout", optarg, 1, 86400); break;
 		case O_MEDIA: t.media_port = num_arg("--media-port", optarg, 1, 65535); break;
+		case O_PROBE: {
+			bool ok;
+
+			t.probe = true;
+			t.probe_kind = mprobe_kind_parse(optarg, &ok);
+			if (!ok) {
+				fprintf(stderr, "sipgw-ua: --probe: '%s' is not milliwatt, echo, dtmf or listen\n", optarg);
+				return 2;
+			}
+			break;
+		}
+		case O_DIGITS: t.digits = optarg; break;
 		case O_MAXCALLS: o.max_dialogs = (size_t)num_arg("--max-calls", optarg, 1, 10000000); break;
 		case O_DNS: o.dns_servers = optarg; break;
 		case O_MD5FIRST: o.auth_md5_first = true; break;

@@ -680,6 +680,11 @@ void rtp_session_set_pt(struct rtp_session *s, uint8_t pt)
 	s->cfg.pt = pt;
 }
 
+struct jb *rtp_session_jb(struct rtp_session *s)
+{
+	return &s->jb;
+}
+
 enum jb_get_result rtp_session_get(struct rtp_session *s, struct jb_frame *out)
 {
 	return jb_get(&s->jb, out);

@@ -102,6 +102,8 @@ bool rtp_session_sending_digit(const struct rtp_session *s);
 
 /* The media clock wants a frame from the jitter buffer. */
 enum jb_get_result rtp_session_get(struct rtp_session *s, struct jb_frame *out);
+/* The session's jitter buffer, for rtp/playout.c (the owner's thread only). */
+struct jb *rtp_session_jb(struct rtp_session *s);
 /* Send an RTCP report now (else every rtcp_interval_ms). */
 int rtp_session_send_rtcp(struct rtp_session *s);
 void rtp_session_get_stats(const struct rtp_session *s, struct rtp_session_stats *st);

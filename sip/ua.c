@@ -2297,6 +2297,13 @@ const char *sip_call_id(const struct sip_call *c)
 	return c->call_id;
 }
 
+const struct sip_addr *sip_call_peer(const struct sip_call *c, enum sip_proto *proto)
+{
+	if (proto)
+		*proto = c->peer.proto;
+	return &c->peer.addr;
+}
+
 bool sip_call_confirmed(const struct sip_call *c)
 {
 	return c->state == CS_CONFIRMED;

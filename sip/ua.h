@@ -154,6 +154,8 @@ int sip_call_update(struct sip_call *c, struct sv sdp);
 void sip_call_set_user(struct sip_call *c, void *user);
 void *sip_call_user(const struct sip_call *c);
 const char *sip_call_id(const struct sip_call *c);
+/* UAS: where the peer's INVITE came from, and over what. */
+const struct sip_addr *sip_call_peer(const struct sip_call *c, enum sip_proto *proto);
 bool sip_call_confirmed(const struct sip_call *c);
 /* The session timer agreed on the dialog (0: none) and who refreshes. */
 uint32_t sip_call_session_expires(const struct sip_call *c, enum sip_refresher *refresher,

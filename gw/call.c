@@ -1,0 +1,1345 @@
+/* call.c: call control, see call.h.
+ *
+ * One struct gw_call per call, with a SIP leg, an ISDN leg and/or a test
+ * line.  Every entry point (a SIP callback, an ISDN event, a control
+ * command) holds the call while it works on it (hold/release): legs may
+ * end synchronously inside what we ask of them, and the call is finished
+ * (CDR, kept in the recent list, freed) only when no one holds it and no
+ * leg is left. */
+#include "config.h"
+
+#include "gw/call.h"
+#include "gw/cause.h"
+#include "gw/cdr.h"
+#include "gw/ctl.h"
+#include "gw/ctl_out.h"
+#include "gw/media.h"
+#include "gw/pri.h"
+#include "lib/log.h"
+#include "lib/loop.h"
+#include "lib/mem.h"
+#include "sip/hdr.h"
+#include "sip/msg.h"
+#include "sip/sdp.h"
+#include "sip/sdp_oa.h"
+#include "sip/uri.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define LADDER_MAX 48
+#define SDP_MAX 1500
+#define MAX_ALLOW 32
+#define MAX_SPANS 64
+#define MAX_GROUPS 16
+
+enum call_state { CS_ROUTING, CS_PROCEEDING, CS_ALERTING, CS_EARLY, CS_ANSWERED, CS_RELEASING, CS_ENDED };
+static const char *const state_names[] = {"routing", "proceeding", "alerting", "early-media",
+					  "answered", "releasing", "ended"};
+
+struct ladder_entry {
+	uint64_t ms; /* monotonic, since the controller started */
+	char side[8];
+	char text[72];
+};
+
+struct cc_span {
+	int num;
+	struct gw_pri *pri;
+	struct gw_media *media;
+	int group;
+};
+
+struct gw_call {
+	struct gw_cc *cc;
+	struct gw_call *next;
+	unsigned id;
+	int hold;
+	enum call_state state;
+	char direction[16];
+	uint64_t start_ms, answer_ms, end_ms; /* Unix time */
+	/* SIP leg */
+	struct sip_call *sip;
+	bool sip_in, sip_answered, sip_ending;
+	int sip_status;
+	char sdp[SDP_MAX]; /* our offer or answer */
+	int sdp_len;
+	char codec[16];
+	char trunk[64];
+	char source[64];
+	/* ISDN leg */
+	struct isdn_call *isdn;
+	struct cc_span *span;
+	int ts;
+	int cause;
+	bool media_on;
+	/* test line */
+	bool testline;
+	enum dp_testline tl;
+	/* numbers and route */
+	char called[DP_NUMBER_MAX], calling[DP_NUMBER_MAX];
+	char called_out[DP_NUMBER_MAX], calling_out[DP_NUMBER_MAX];
+	bool restricted;
+	char route[64];
+	char why[96]; /* how it ended, in words */
+	char released_by[16];
+	struct gw_media_stats media;
+	struct ladder_entry ladder[LADDER_MAX];
+	unsigned nladder;
+};
+
+struct allow_net {
+	int family;
+	uint8_t addr[16];
+	int prefix;
+};
+
+struct gw_cc {
+	struct loop *loop;
+	struct gw_cc_config cfg;
+	struct sip_ua *ua;
+	struct allow_net allow[MAX_ALLOW];
+	size_t nallow;
+	struct cc_span spans[MAX_SPANS];
+	size_t nspans;
+	struct isdn_group groups[MAX_GROUPS];
+	size_t ngroups;
+	struct gw_call *calls;	/* active */
+	struct gw_call *recent; /* ended, newest first */
+	unsigned nrecent;
+	unsigned next_id;
+	uint64_t t0_ms;
+	struct gw_cc_stats st;
+	bool freeing;
+};
+
+static const struct sdp_codec alaw_first[] = {{"PCMA", 8000, 1, 8, NULL}, {"PCMU", 8000, 1, 0, NULL}};
+static const struct sdp_codec ulaw_first[] = {{"PCMU", 8000, 1, 0, NULL}, {"PCMA", 8000, 1, 8, NULL}};
+
+/* ---- bookkeeping ----------------------------------------------------------------- */
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void ladder(struct gw_call *c, const char *side, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void ladder(struct gw_call *c, const char *side, const char *fmt, ...)
+{
+	struct ladder_entry *e;
+	va_list ap;
+
+	if (c->nladder == LADDER_MAX)
+		return;
+	e = &c->ladder[c->nladder++];
+	e->ms = mono_ms() - c->cc->t0_ms;
+	snprintf(e->side, sizeof(e->side), "%s", side);
+	va_start(ap, fmt);
+	vsnprintf(e->text, sizeof(e->text), fmt, ap);
+	va_end(ap);
+}
+
+static struct gw_call *call_new(struct gw_cc *cc, const char *direction)
+{
+	struct gw_call *c = mem_zalloc(sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->cc = cc;
+	c->id = ++cc->next_id;
+	c->start_ms = wall_ms();
+	c->cause = 0;
+	snprintf(c->direction, sizeof(c->direction), "%s", direction);
+	c->next = cc->calls;
+	cc->calls = c;
+	cc->st.calls++;
+	cc->st.active++;
+	return c;
+}
+
+static void media_stop(struct gw_call *c)
+{
+	if (!c->media_on)
+		return;
+	gw_media_stop(c->span->media, (unsigned)c->ts, &c->media);
+	c->media_on = false;
+}
+
+static void write_cdr(struct gw_call *c)
+{
+	struct gw_cdr r;
+
+	if (!c->cc->cfg.cdr)
+		return;
+	memset(&r, 0, sizeof(r));
+	snprintf(r.call_id, sizeof(r.call_id), "C%u", c->id);
+	r.start_ms = c->start_ms;
+	r.answer_ms = c->answer_ms;
+	r.end_ms = c->end_ms;
+	snprintf(r.direction, sizeof(r.direction), "%s", c->direction);
+	snprintf(r.calling, sizeof(r.calling), "%s", c->calling);
+	snprintf(r.called, sizeof(r.called), "%s", c->called);
+	snprintf(r.calling_out, sizeof(r.calling_out), "%s", c->calling_out);
+	snprintf(r.called_out, sizeof(r.called_out), "%s", c->called_out);
+	snprintf(r.identity, sizeof(r.identity), "%s", c->restricted ? "restricted" : c->calling);
+	r.span = c->span ? c->span->num : 0;
+	r.channel = c->ts;
+	snprintf(r.trunk, sizeof(r.trunk), "%s", c->trunk);
+	snprintf(r.codec, sizeof(r.codec), "%s", c->codec);
+	r.q850_cause = c->cause;
+	r.sip_status = c->sip_status;
+	snprintf(r.released_by, sizeof(r.released_by), "%s", c->released_by);
+	r.loss_pct = c->media.rtp_received + (uint64_t)(c->media.lost > 0 ? c->media.lost : 0)
+			     ? 100.0 * (c->media.lost > 0 ? c->media.lost : 0) /
+				       (double)(c->media.rtp_received + (uint64_t)(c->media.lost > 0 ? c->media.lost : 0))
+			     : 0;
+	r.jitter_ms = c->media.jitter_ms;
+	r.mos = c->media.mos;
+	snprintf(r.route, sizeof(r.route), "%s", c->route);
+	if (gw_cdr_write(c->cc->cfg.cdr, &r) < 0)
+		LOGP(LOGC_GW, LOGL_ERROR, "call C%u: the call record could not be written", c->id);
+}
+
+/* Both legs gone and no one inside: record it, keep it for `show calls --recent`. */
+static void maybe_finish(struct gw_call *c)
+{
+	struct gw_cc *cc = c->cc;
+	struct gw_call **pp;
+
+	if (c->hold || c->sip || c->isdn)
+		return;
+	media_stop(c);
+	c->state = CS_ENDED;
+	c->end_ms = wall_ms();
+	for (pp = &cc->calls; *pp && *pp != c; pp = &(*pp)->next)
+		;
+	if (*pp)
+		*pp = c->next;
+	cc->st.active--;
+	if (c->answer_ms)
+		cc->st.answered++;
+	else
+		cc->st.failed++;
+	LOGP(LOGC_GW, LOGL_INFO, "call C%u ended: %s -> %s, %s", c->id, c->calling, c->called, c->why);
+	write_cdr(c);
+	if (cc->freeing || !cc->cfg.recent) {
+		mem_free(c);
+		return;
+	}
+	c->next = cc->recent;
+	cc->recent = c;
+	if (++cc->nrecent > cc->cfg.recent) {
+		struct gw_call *p = cc->recent;
+
+		while (p->next && p->next->next)
+			p = p->next;
+		mem_free(p->next);
+		p->next = NULL;
+		cc->nrecent--;
+	}
+}
+
+static void hold(struct gw_call *c)
+{
+	c->hold++;
+}
+
+static void release(struct gw_call *c)
+{
+	c->hold--;
+	maybe_finish(c);
+}
+
+static void set_why(struct gw_call *c, const char *by, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_why(struct gw_call *c, const char *by, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->why[0])
+		return; /* the first reason is the one */
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	va_end(ap);
+	snprintf(c->released_by, sizeof(c->released_by), "%s", by);
+}
+
+/* ---- configuration ---------------------------------------------------------------- */
+
+int gw_cc_new(struct loop *loop, const struct gw_cc_config *cfg, struct gw_cc **out)
+{
+	struct gw_cc *cc = mem_zalloc(sizeof(*cc));
+
+	if (!cc)
+		return -ENOMEM;
+	cc->loop = loop;
+	cc->cfg = *cfg;
+	if (!cc->cfg.media_addr)
+		cc->cfg.media_addr = "127.0.0.1";
+	if (!cc->cfg.sip_host)
+		cc->cfg.sip_host = cc->cfg.media_addr;
+	cc->t0_ms = mono_ms();
+	*out = cc;
+	return 0;
+}
+
+void gw_cc_set_config(struct gw_cc *cc, const struct gw_cc_config *cfg)
+{
+	cc->cfg = *cfg;
+	cc->nallow = 0;
+	if (!cc->cfg.media_addr)
+		cc->cfg.media_addr = "127.0.0.1";
+	if (!cc->cfg.sip_host)
+		cc->cfg.sip_host = cc->cfg.media_addr;
+}
+
+void gw_cc_set_ua(struct gw_cc *cc, struct sip_ua *ua)
+{
+	cc->ua = ua;
+}
+
+static int parse_net(const char *spec, struct allow_net *n)
+{
+	char addr[64];
+	const char *slash = strchr(spec, '/');
+	size_t len = slash ? (size_t)(slash - spec) : strlen(spec);
+	char *end;
+
+	if (len == 0 || len >= sizeof(addr))
+		return -EINVAL;
+	memcpy(addr, spec, len);
+	addr[len] = 0;
+	memset(n, 0, sizeof(*n));
+	if (inet_pton(AF_INET, addr, n->addr) == 1) {
+		n->family = AF_INET;
+		n->prefix = 32;
+	} else if (inet_pton(AF_INET6, addr, n->addr) == 1) {
+		n->family = AF_INET6;
+		n->prefix = 128;
+	} else {
+		return -EINVAL;
+	}
+	if (slash) {
+		long p = strtol(slash + 1, &end, 10);
+
+		if (*end || end == slash + 1 || p < 0 || p > n->prefix)
+			return -EINVAL;
+		n->prefix = (int)p;
+	}
+	return 0;
+}
+
+int gw_net_check(const char *spec)
+{
+	struct allow_net n;
+
+	return parse_net(spec, &n);
+}
+
+int gw_cc_allow(struct gw_cc *cc, const char *spec)
+{
+	if (cc->nallow == MAX_ALLOW)
+		return -ENOSPC;
+	if (parse_net(spec, &cc->allow[cc->nallow]) < 0)
+		return -EINVAL;
+	cc->nallow++;
+	return 0;
+}
+
+static bool net_match(const struct allow_net *n, const struct sockaddr_storage *ss)
+{
+	const uint8_t *a;
+	int bits = n->prefix;
+
+	if (ss->ss_family != n->family)
+		return false;
+	a = n->family == AF_INET ? (const uint8_t *)&((const struct sockaddr_in *)ss)->sin_addr
+				 : (const uint8_t *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+	for (int i = 0; bits > 0; i++, bits -= 8) {
+		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff << (8 - bits));
+
+		if ((a[i] & mask) != (n->addr[i] & mask))
+			return false;
+	}
+	return true;
+}
+
+int gw_cc_add_span(struct gw_cc *cc, int num, struct gw_pri *pri, struct gw_media *media,
+		   const char *group, enum isdn_hunt hunt)
+{
+	struct cc_span *s;
+	size_t g;
+
+	if (cc->nspans == MAX_SPANS)
+		return -ENOSPC;
+	for (g = 0; g < cc->ngroups && strcmp(cc->groups[g].name, group); g++)
+		;
+	if (g == cc->ngroups) {
+		if (cc->ngroups == MAX_GROUPS)
+			return -ENOSPC;
+		isdn_group_init(&cc->groups[cc->ngroups++], group, hunt);
+	}
+	if (pri->isdn && isdn_group_add(&cc->groups[g], pri->isdn) < 0)
+		return -ENOSPC;
+	s = &cc->spans[cc->nspans++];
+	s->num = num;
+	s->pri = pri;
+	s->media = media;
+	s->group = (int)g;
+	return 0;
+}
+
+static struct cc_span *span_of(struct gw_cc *cc, const struct isdn_span *is)
+{
+	for (size_t i = 0; i < cc->nspans; i++)
+		if (cc->spans[i].pri->isdn == is)
+			return &cc->spans[i];
+	return NULL;
+}
+
+static const struct gw_cc_trunk *trunk_named(const struct gw_cc *cc, const char *name)
+{
+	for (size_t i = 0; i < cc->cfg.ntrunks; i++)
+		if (!strcmp(cc->cfg.trunks[i].name, name))
+			return &cc->cfg.trunks[i];
+	return NULL;
+}
+
+/* The trunk whose URI names this address, or NULL. */
+static const struct gw_cc_trunk *trunk_of_addr(const struct gw_cc *cc, const struct sockaddr_storage *ss)
+{
+	for (size_t i = 0; i < cc->cfg.ntrunks; i++) {
+		struct sip_uri u;
+		struct allow_net n;
+		char host[64];
+
+		if (sip_uri_parse(&u, sv_cstr(cc->cfg.trunks[i].uri)) < 0 || u.host.len >= sizeof(host))
+			continue;
+		memcpy(host, u.host.p, u.host.len);
+		host[u.host.len] = 0;
+		if (parse_net(host, &n) == 0 && net_match(&n, ss))
+			return &cc->cfg.trunks[i];
+	}
+	return NULL;
+}
+
+static void addr_text(const struct sockaddr_storage *ss, char *buf, size_t size)
+{
+	const void *a = ss->ss_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
+						  : (const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+
+	if (!inet_ntop(ss->ss_family, a, buf, (socklen_t)size))
+		snprintf(buf, size, "?");
+}
+
+/* ---- numbers ------------------------------------------------------------------------ */
+
+/* The digits of a SIP/tel URI's user part: "+4930123" is international. */
+static void uri_number(const struct sip_uri *u, char *out, size_t size, int *ton)
+{
+	struct sv v = u->scheme == SIP_URI_TEL ? u->number : u->user;
+	size_t n = 0;
+
+	*ton = ISDN_TON_UNKNOWN;
+	for (size_t i = 0; i < v.len && n + 1 < size; i++) {
+		char ch = v.p[i];
+
+		if (i == 0 && ch == '+')
+			*ton = ISDN_TON_INTERNATIONAL;
+		else if ((ch >= '0' && ch <= '9') || ch == '*' || ch == '#')
+			out[n++] = ch;
+		else if (ch != '-' && ch != '.' && ch != '(' && ch != ')')
+			break; /* not a number: what came so far */
+	}
+	out[n] = 0;
+}
+
+static bool privacy_id(const struct sip_msg *m)
+{
+	const struct sip_hdr *h = NULL;
+
+	while ((h = sip_msg_hdr_find(m, SIP_HDR_PRIVACY, h)))
+		for (size_t i = 0; i + 2 <= h->value.len; i++)
+			if ((h->value.p[i] == 'i' || h->value.p[i] == 'I') &&
+			    (h->value.p[i + 1] == 'd' || h->value.p[i + 1] == 'D') &&
+			    (i + 2 == h->value.len || h->value.p[i + 2] == ';' || h->value.p[i + 2] == ' ') &&
+			    (i == 0 || h->value.p[i - 1] == ';' || h->value.p[i - 1] == ' '))
+				return true;
+	return false;
+}
+
+/* ---- SDP and media --------------------------------------------------------------------- */
+
+static struct sdp_local local_sdp(const struct gw_call *c, uint16_t port)
+{
+	bool alaw = !c->span || !c->span->pri->tdm || c->span->pri->tdm->cfg.law == TDM_LAW_ALAW;
+	struct sdp_local l = {.user = "sipgw", .sess_id = 4000 + c->id, .sess_version = 1,
+			      .addrtype = strchr(c->cc->cfg.media_addr, ':') ? "IP6" : "IP4",
+			      .addr = c->cc->cfg.media_addr, .audio_port = port,
+			      .codecs = alaw ? alaw_first : ulaw_first, .ncodecs = 2,
+			      .telephone_event = true, .ptime = 20};
+	return l;
+}
+
+static int start_rtp(struct gw_call *c, uint16_t *port)
+{
+	struct gw_media_rtp mr = {.port_min = c->cc->cfg.rtp_port_min, .port_max = c->cc->cfg.rtp_port_max,
+				  .pt = 8, .dtmf_pt = 101};
+	const char *a = c->cc->cfg.media_addr;
+	int rc;
+
+	if (strchr(a, ':')) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&mr.local;
+
+		s6->sin6_family = AF_INET6;
+		inet_pton(AF_INET6, a, &s6->sin6_addr);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&mr.local;
+
+		s4->sin_family = AF_INET;
+		inet_pton(AF_INET, a, &s4->sin_addr);
+	}
+	rc = gw_media_rtp_start(c->span->media, (unsigned)c->ts, &mr, port);
+	if (rc == 0)
+		c->media_on = true;
+	return rc;
+}
+
+/* Where the negotiated stream goes, to the media worker. */
+static int apply_neg(struct gw_call *c, const struct sdp_negotiated *neg)
+{
+	struct sockaddr_storage ss;
+	char host[64];
+	socklen_t len;
+
+	if (!neg->audio || !neg->codec || neg->remote_addr.len >= sizeof(host))
+		return -EPROTO;
+	memcpy(host, neg->remote_addr.p, neg->remote_addr.len);
+	host[neg->remote_addr.len] = 0;
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
+		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
+		((struct sockaddr_in *)&ss)->sin_port = htons(neg->remote_port);
+		len = sizeof(struct sockaddr_in);
+	} else if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
+		((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons(neg->remote_port);
+		len = sizeof(struct sockaddr_in6);
+	} else {
+		return -EPROTO;
+	}
+	snprintf(c->codec, sizeof(c->codec), "%s", neg->codec->name);
+	return gw_media_rtp_remote(c->span->media, (unsigned)c->ts, (struct sockaddr *)&ss, len,
+				   (uint8_t)neg->pt);
+}
+
+/* UAS: answer the INVITE's offer (kept in c->sdp) now that RTP is up. */
+static int answer_offer(struct gw_call *c, struct sv offer)
+{
+	struct sdp_session o, a;
+	struct sdp_negotiated neg;
+	struct sdp_error e;
+	struct sdp_local l;
+	char scratch[2048];
+	uint16_t port;
+	int n;
+
+	if (sdp_parse(&o, offer.p, offer.len, &e) < 0)
+		return -EPROTO;
+	if (start_rtp(c, &port) < 0)
+		return -EIO;
+	l = local_sdp(c, port);
+	if (sdp_answer_build(&o, &l, &a, scratch, sizeof(scratch), &neg, &e) < 0 || !neg.audio)
+		return -EPROTO;
+	if ((n = sdp_print(&a, c->sdp, sizeof(c->sdp))) < 0)
+		return -EPROTO;
+	c->sdp_len = n;
+	return apply_neg(c, &neg);
+}
+
+/* UAC: our offer for the INVITE toward a trunk. */
+static int make_offer(struct gw_call *c)
+{
+	struct sdp_session s;
+	struct sdp_error e;
+	struct sdp_local l;
+	char scratch[2048];
+	uint16_t port;
+	int n;
+
+	if (start_rtp(c, &port) < 0)
+		return -EIO;
+	l = local_sdp(c, port);
+	if (sdp_offer_build(&l, SDP_OFFER_AUDIO, SDP_DIR_SENDRECV, &s, scratch, sizeof(scratch), &e) < 0 ||
+	    (n = sdp_print(&s, c->sdp, sizeof(c->sdp))) < 0)
+		return -EPROTO;
+	c->sdp_len = n;
+	return 0;
+}
+
+/* UAC: the answer to our offer (in a 183 or the 2xx). */
+static int take_answer(struct gw_call *c, struct sv body)
+{
+	struct sdp_session o, a;
+	struct sdp_negotiated neg;
+	struct sdp_error e;
+	struct sdp_local l;
+
+	if (!body.len)
+		return -ENOENT;
+	if (sdp_parse(&o, c->sdp, (size_t)c->sdp_len, &e) < 0 || sdp_parse(&a, body.p, body.len, &e) < 0)
+		return -EPROTO;
+	l = local_sdp(c, 0);
+	if (sdp_answer_process(&o, &a, &l, &neg, &e) < 0)
+		return -EPROTO;
+	return apply_neg(c, &neg);
+}
+
+/* ---- ending legs ------------------------------------------------------------------------ */
+
+static void isdn_end(struct gw_call *c, int cause)
+{
+	if (!c->isdn || c->state == CS_RELEASING)
+		return;
+	if (!c->cause)
+		c->cause = cause;
+	ladder(c, "isdn", "-> DISCONNECT cause %d", cause);
+	isdn_call_hangup(c->isdn, cause);
+}
+
+/* End the SIP leg with the ISDN side's cause (RFC 3398 and RFC 6432). */
+static void sip_end(struct gw_call *c, int cause)
+{
+	char reason[128];
+	struct sip_call *s = c->sip;
+
+	if (!s || c->sip_ending)
+		return;
+	c->sip_ending = true;
+	gw_reason_format(cause, reason, sizeof(reason));
+	if (c->sip_in && !c->sip_answered) {
+		c->sip_status = gw_cause_to_sip(cause);
+		ladder(c, "sip", "-> %d (cause %d)", c->sip_status, cause);
+		sip_call_reject(s, c->sip_status, reason);
+	} else {
+		ladder(c, "sip", c->sip_answered ? "-> BYE (cause %d)" : "-> CANCEL (cause %d)", cause);
+		sip_call_hangup(s, reason);
+	}
+}
+
+/* The dial plan's rule for the call, its numbers rewritten; false: none. */
+static bool route(struct gw_call *c, struct dp_call *dc, struct dp_result *res)
+{
+	dc->when = time(NULL);
+	if (dialplan_route(c->cc->cfg.dp, dc, res) < 0 || !res->rule)
+		return false;
+	snprintf(c->route, sizeof(c->route), "%s", res->rule->name);
+	snprintf(c->called_out, sizeof(c->called_out), "%s", res->called);
+	snprintf(c->calling_out, sizeof(c->calling_out), "%s", res->calling);
+	return true;
+}
+
+/* ---- SIP -> ISDN ---------------------------------------------------------------------------- */
+
+static struct gw_call *sip_call_of(struct sip_call *s)
+{
+	return sip_call_user(s);
+}
+
+static void refuse_sip(struct gw_call *c, int status, int cause, const char *why)
+{
+	char reason[128];
+
+	gw_reason_format(cause, reason, sizeof(reason));
+	c->sip_status = status;
+	c->cause = cause;
+	set_why(c, "gateway", "%s", why);
+	ladder(c, "sip", "-> %d (%s)", status, why);
+	c->sip_ending = true;
+	sip_call_reject(c->sip, status, reason);
+}
+
+static void route_to_isdn(struct gw_call *c, const struct dp_result *res, struct sv offer)
+{
+	struct gw_cc *cc = c->cc;
+	struct isdn_setup su;
+	struct isdn_group *g = NULL;
+	int rc;
+
+	for (size_t i = 0; i < cc->ngroups; i++)
+		if (!strcmp(cc->groups[i].name, res->rule->span_group))
+			g = &cc->groups[i];
+	if (!g) {
+		refuse_sip(c, 503, Q850_NO_ROUTE_DESTINATION, "no such span group");
+		return;
+	}
+	if (!offer.len) {
+		/* offerless INVITEs are answered with an offer in a later version */
+		refuse_sip(c, 488, Q850_BEARER_CAP_NOT_IMPLEMENTED, "INVITE without SDP offer");
+		return;
+	}
+	memset(&su, 0, sizeof(su));
+	snprintf(su.called.digits, sizeof(su.called.digits), "%.31s", res->called);
+	su.called.ton = res->called_ton >= 0 ? (enum isdn_ton)res->called_ton : ISDN_TON_UNKNOWN;
+	su.called.npi = ISDN_NPI_E164;
+	snprintf(su.calling.digits, sizeof(su.calling.digits), "%.31s", res->calling);
+	su.calling.ton = res->calling_ton >= 0 ? (enum isdn_ton)res->calling_ton : ISDN_TON_UNKNOWN;
+	su.calling.npi = ISDN_NPI_E164;
+	su.restricted = res->presentation == 1 || (res->presentation < 0 && c->restricted);
+	su.bearer = ISDN_BEARER_SPEECH;
+	su.complete = true;
+	rc = isdn_group_place(g, &su, c, &c->isdn);
+	if (rc < 0) {
+		int cause = rc == -EBUSY ? Q850_NO_CIRCUIT_AVAILABLE : Q850_NETWORK_OUT_OF_ORDER;
+
+		c->isdn = NULL;
+		refuse_sip(c, 503, cause, rc == -EBUSY ? "all channels busy" : "no span up in the group");
+		return;
+	}
+	c->span = span_of(cc, isdn_call_span(c->isdn));
+	c->ts = isdn_call_channel(c->isdn);
+	ladder(c, "isdn", "-> SETUP span %d B%d called %s calling %s%s", c->span ? c->span->num : 0, c->ts,
+	       su.called.digits, su.calling.digits, su.restricted ? " (restricted)" : "");
+	if (!c->span || answer_offer(c, offer) < 0) {
+		isdn_end(c, Q850_BEARER_CAP_NOT_AVAIL);
+		refuse_sip(c, 488, Q850_BEARER_CAP_NOT_AVAIL, "no common codec");
+		return;
+	}
+	c->state = CS_PROCEEDING;
+}
+
+static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, struct sv body)
+{
+	struct gw_cc *cc = arg;
+	enum sip_proto proto;
+	const struct sip_addr *peer = sip_call_peer(s, &proto);
+	const struct gw_cc_trunk *t = trunk_of_addr(cc, &peer->ss);
+	struct gw_call *c = call_new(cc, "sip-to-isdn");
+	const struct sip_hdr *from = sip_msg_hdr_find(m, SIP_HDR_FROM, NULL);
+	struct sip_name_addr na;
+	char addr[64];
+	int called_ton = ISDN_TON_UNKNOWN, calling_ton = ISDN_TON_UNKNOWN;
+	struct dp_call dc;
+	struct dp_result res;
+	bool trusted = t != NULL;
+
+	if (!c) {
+		sip_call_reject(s, 503, NULL);
+		return;
+	}
+	hold(c);
+	c->sip = s;
+	c->sip_in = true;
+	sip_call_set_user(s, c);
+	addr_text(&peer->ss, addr, sizeof(addr));
+	snprintf(c->source, sizeof(c->source), "%s", t ? t->name : addr);
+	if (t)
+		snprintf(c->trunk, sizeof(c->trunk), "%s", t->name);
+	uri_number(&m->ruri, c->called, sizeof(c->called), &called_ton);
+	if (from && sip_name_addr_parse(from->value, &na) == 0)
+		uri_number(&na.uri, c->calling, sizeof(c->calling), &calling_ton);
+	c->restricted = privacy_id(m);
+	ladder(c, "sip", "<- INVITE %s from %s (%s)", c->called, c->calling[0] ? c->calling : "-", addr);
+	for (size_t i = 0; !trusted && i < cc->nallow; i++)
+		trusted = net_match(&cc->allow[i], &peer->ss);
+	if (!trusted) {
+		cc->st.refused_source++;
+		LOGP(LOGC_GW, LOGL_NOTICE, "call C%u: INVITE from %s refused (403): not a trunk or an allowed network",
+		     c->id, addr);
+		refuse_sip(c, 403, Q850_CALL_REJECTED, "source not allowed");
+		release(c);
+		return;
+	}
+	memset(&dc, 0, sizeof(dc));
+	dc.source_kind = t ? DP_SOURCE_TRUNK : DP_SOURCE_ADDRESS;
+	dc.source = t ? t->name : "";
+	dc.source_addr = addr;
+	dc.called = c->called;
+	dc.calling = c->calling;
+	dc.called_ton = called_ton;
+	dc.calling_ton = calling_ton;
+	dc.presentation = c->restricted ? 1 : 0;
+	if (!route(c, &dc, &res)) {
+		refuse_sip(c, 404, Q850_UNALLOCATED_NUMBER, "no route for the number");
+		release(c);
+		return;
+	}
+	switch (res.rule->action) {
+	case DP_REJECT:
+		refuse_sip(c, gw_cause_to_sip(res.rule->reject_cause), res.rule->reject_cause,
+			   "rejected by the dial plan");
+		break;
+	case DP_ROUTE:
+		if (res.rule->span_group[0])
+			route_to_isdn(c, &res, body);
+		else
+			refuse_sip(c, 501, Q850_SERVICE_NOT_IMPLEMENTED, "SIP to SIP routing is not supported");
+		break;
+	case DP_REDIRECT:
+		refuse_sip(c, 501, Q850_SERVICE_NOT_IMPLEMENTED, "redirect is not supported yet");
+		break;
+	case DP_TESTLINE:
+		refuse_sip(c, 501, Q850_SERVICE_NOT_IMPLEMENTED, "test lines answer ISDN calls only");
+		break;
+	}
+	release(c);
+}
+
+/* ---- ISDN events ----------------------------------------------------------------------------- */
+
+static void isdn_to_sip_progress(struct gw_call *c, int status, bool with_sdp)
+{
+	if (!c->sip || c->sip_answered)
+		return;
+	ladder(c, "sip", "-> %d%s", status, with_sdp ? " with SDP" : "");
+	sip_call_ring(c->sip, status, with_sdp ? sv_make(c->sdp, (size_t)c->sdp_len) : SV_NULL);
+}
+
+/* An ISDN event on a call we placed toward ISDN from SIP. */
+static void outgoing_event(struct gw_call *c, const struct isdn_event *ev)
+{
+	switch (ev->kind) {
+	case ISDN_EV_PROCEEDING:
+		ladder(c, "isdn", "<- CALL PROCEEDING");
+		break;
+	case ISDN_EV_ALERTING:
+		ladder(c, "isdn", "<- ALERTING%s", ev->inband ? " (in-band)" : "");
+		c->state = ev->inband ? CS_EARLY : CS_ALERTING;
+		isdn_to_sip_progress(c, ev->inband ? 183 : 180, ev->inband);
+		break;
+	case ISDN_EV_PROGRESS:
+		ladder(c, "isdn", "<- PROGRESS%s", ev->inband ? " (in-band)" : "");
+		if (ev->inband) {
+			c->state = CS_EARLY;
+			isdn_to_sip_progress(c, 183, true);
+		}
+		break;
+	case ISDN_EV_CONNECT:
+		ladder(c, "isdn", "<- CONNECT");
+		c->state = CS_ANSWERED;
+		c->answer_ms = wall_ms();
+		if (c->sip) {
+			ladder(c, "sip", "-> 200 with SDP");
+			c->sip_answered = true;
+			c->sip_status = 200;
+			sip_call_answer(c->sip, sv_make(c->sdp, (size_t)c->sdp_len));
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* An ISDN event on a call that came in from ISDN toward SIP. */
+static void incoming_event(struct gw_call *c, const struct isdn_event *ev)
+{
+	(void)c;
+	(void)ev;
+}
+
+static void isdn_incoming(struct gw_cc *cc, struct cc_span *sp, struct isdn_call *call,
+			  const struct isdn_setup *su);
+
+void gw_cc_isdn_event(struct gw_cc *cc, struct gw_pri *pri, struct isdn_call *call,
+		      const struct isdn_event *ev)
+{
+	struct gw_call *c = isdn_call_user(call);
+	struct cc_span *sp = span_of(cc, pri->isdn);
+
+	if (ev->kind == ISDN_EV_INCOMING) {
+		if (sp)
+			isdn_incoming(cc, sp, call, ev->setup);
+		else
+			isdn_call_hangup(call, Q850_TEMPORARY_FAILURE);
+		return;
+	}
+	if (!c) {
+		if (ev->kind == ISDN_EV_DISCONNECT)
+			isdn_call_hangup(call, ev->cause);
+		return;
+	}
+	hold(c);
+	switch (ev->kind) {
+	case ISDN_EV_DISCONNECT:
+		ladder(c, "isdn", "<- DISCONNECT cause %d%s", ev->cause, ev->inband ? " (in-band)" : "");
+		if (!c->cause)
+			c->cause = ev->cause;
+		set_why(c, isdn_call_outgoing(call) ? "callee" : "caller", "ISDN cause %d (%s)", ev->cause,
+			q850_cause_name(ev->cause));
+		c->state = CS_RELEASING;
+		isdn_call_hangup(call, ev->cause);
+		sip_end(c, ev->cause);
+		break;
+	case ISDN_EV_RELEASED:
+		ladder(c, "isdn", "<- RELEASE cause %d", ev->cause);
+		if (!c->cause)
+			c->cause = ev->cause;
+		set_why(c, "network", "ISDN released, cause %d (%s)", ev->cause, q850_cause_name(ev->cause));
+		media_stop(c);
+		c->isdn = NULL;
+		isdn_call_set_user(call, NULL);
+		sip_end(c, ev->cause ? ev->cause : Q850_NORMAL_CLEARING);
+		break;
+	default:
+		if (isdn_call_outgoing(call))
+			outgoing_event(c, ev);
+		else
+			incoming_event(c, ev);
+		break;
+	}
+	release(c);
+}
+
+/* ---- ISDN -> test line / SIP --------------------------------------------------------------------- */
+
+static void start_testline(struct gw_call *c, enum dp_testline tl)
+{
+	c->testline = true;
+	c->tl = tl;
+	snprintf(c->trunk, sizeof(c->trunk), "testline:%s", dp_testline_names[tl]);
+	if (tl == DP_TEST_BUSY || tl == DP_TEST_CONGESTION) {
+		int cause = tl == DP_TEST_BUSY ? Q850_USER_BUSY : Q850_NO_CIRCUIT_AVAILABLE;
+
+		set_why(c, "callee", "test line %s", dp_testline_names[tl]);
+		isdn_end(c, cause);
+		return;
+	}
+	if (gw_media_testline(c->span->media, (unsigned)c->ts, tl) < 0) {
+		set_why(c, "gateway", "test line could not start");
+		isdn_end(c, Q850_RESOURCE_UNAVAILABLE);
+		return;
+	}
+	c->media_on = true;
+	ladder(c, "isdn", "-> CONNECT (test line %s)", dp_testline_names[tl]);
+	isdn_call_answer(c->isdn);
+	c->state = CS_ANSWERED;
+	c->answer_ms = wall_ms();
+	snprintf(c->codec, sizeof(c->codec), "%s", c->span->pri->tdm && c->span->pri->tdm->cfg.law == TDM_LAW_ULAW ? "PCMU" : "PCMA");
+}
+
+static void route_to_sip(struct gw_call *c, const struct dp_result *res)
+{
+	struct gw_cc *cc = c->cc;
+	const struct gw_cc_trunk *t = res->rule->ntrunks ? trunk_named(cc, res->rule->trunks[0]) : NULL;
+	char to[256], from[256];
+	struct sip_uri u;
+	int rc;
+
+	if (!t || !cc->ua || sip_uri_parse(&u, sv_cstr(t->uri)) < 0) {
+		set_why(c, "gateway", "no usable trunk for the route");
+		isdn_end(c, Q850_NO_ROUTE_DESTINATION);
+		return;
+	}
+	snprintf(c->trunk, sizeof(c->trunk), "%s", t->name);
+	snprintf(to, sizeof(to), "%s:%s%s@%s%.*s%s%s%u;user=phone", u.scheme == SIP_URI_SIPS ? "sips" : "sip",
+		 res->called_ton == ISDN_TON_INTERNATIONAL ? "+" : "", res->called, u.host_ipv6 ? "[" : "",
+		 (int)u.host.len, u.host.p, u.host_ipv6 ? "]" : "", u.port ? ":" : "", u.port ? u.port : 0u);
+	if (!u.port) /* no ":0" */
+		snprintf(to, sizeof(to), "%s:%s%s@%s%.*s%s;user=phone", u.scheme == SIP_URI_SIPS ? "sips" : "sip",
+			 res->called_ton == ISDN_TON_INTERNATIONAL ? "+" : "", res->called,
+			 u.host_ipv6 ? "[" : "", (int)u.host.len, u.host.p, u.host_ipv6 ? "]" : "");
+	if (res->presentation == 1 || c->restricted || !res->calling[0])
+		snprintf(from, sizeof(from), "sip:anonymous@anonymous.invalid");
+	else
+		snprintf(from, sizeof(from), "sip:%s%s@%s", res->calling_ton == ISDN_TON_INTERNATIONAL ? "+" : "",
+			 res->calling, cc->cfg.sip_host);
+	if ((rc = make_offer(c)) < 0) {
+		set_why(c, "gateway", "no RTP port");
+		isdn_end(c, Q850_RESOURCE_UNAVAILABLE);
+		return;
+	}
+	ladder(c, "sip", "-> INVITE %s", to);
+	if ((rc = sip_call_invite(cc->ua, to, from, sv_make(c->sdp, (size_t)c->sdp_len), NULL, &c->sip)) < 0) {
+		c->sip = NULL;
+		set_why(c, "gateway", "INVITE could not be sent: %s", strerror(-rc));
+		isdn_end(c, Q850_TEMPORARY_FAILURE);
+		return;
+	}
+	sip_call_set_user(c->sip, c);
+	isdn_call_proceeding(c->isdn);
+	ladder(c, "isdn", "-> CALL PROCEEDING");
+	c->state = CS_PROCEEDING;
+}
+
+static void isdn_incoming(struct gw_cc *cc, struct cc_span *sp, struct isdn_call *call,
+			  const struct isdn_setup *su)
+{
+	struct gw_call *c = call_new(cc, "isdn-to-sip");
+	struct dp_call dc;
+	struct dp_result res;
+
+	if (!c) {
+		isdn_call_hangup(call, Q850_TEMPORARY_FAILURE);
+		return;
+	}
+	hold(c);
+	c->isdn = call;
+	c->span = sp;
+	c->ts = isdn_call_channel(call);
+	isdn_call_set_user(call, c);
+	snprintf(c->called, sizeof(c->called), "%s", su->called.digits);
+	snprintf(c->calling, sizeof(c->calling), "%s", su->calling.digits);
+	c->restricted = su->restricted;
+	snprintf(c->source, sizeof(c->source), "%s", cc->groups[sp->group].name);
+	ladder(c, "isdn", "<- SETUP span %d B%d called %s calling %s%s", sp->num, c->ts, c->called,
+	       c->calling[0] ? c->calling : "-", su->restricted ? " (restricted)" : "");
+	memset(&dc, 0, sizeof(dc));
+	dc.source_kind = DP_SOURCE_SPAN_GROUP;
+	dc.source = cc->groups[sp->group].name;
+	dc.called = c->called;
+	dc.calling = c->calling;
+	dc.called_ton = su->called.ton;
+	dc.calling_ton = su->calling.ton;
+	dc.presentation = su->restricted ? 1 : 0;
+	if (!route(c, &dc, &res)) {
+		set_why(c, "gateway", "no route for the number");
+		isdn_end(c, Q850_UNALLOCATED_NUMBER);
+		release(c);
+		return;
+	}
+	switch (res.rule->action) {
+	case DP_TESTLINE:
+		snprintf(c->direction, sizeof(c->direction), "isdn-to-test");
+		start_testline(c, res.rule->testline);
+		break;
+	case DP_REJECT:
+		set_why(c, "gateway", "rejected by the dial plan");
+		isdn_end(c, res.rule->reject_cause);
+		break;
+	case DP_ROUTE:
+		if (res.rule->ntrunks) {
+			route_to_sip(c, &res);
+			break;
+		}
+		/* ISDN to ISDN is not done */
+		__attribute__((fallthrough));
+	case DP_REDIRECT:
+		set_why(c, "gateway", "the route's action is not supported for ISDN calls");
+		isdn_end(c, Q850_SERVICE_NOT_IMPLEMENTED);
+		break;
+	}
+	release(c);
+}
+
+/* ---- SIP callbacks -------------------------------------------------------------------------------- */
+
+static void cc_progress(void *arg, struct sip_call *s, int status, struct sv body)
+{
+	struct gw_call *c = sip_call_of(s);
+
+	(void)arg;
+	if (!c || !c->isdn)
+		return;
+	hold(c);
+	ladder(c, "sip", "<- %d%s", status, body.len ? " with SDP" : "");
+	if (body.len && take_answer(c, body) == 0) {
+		ladder(c, "isdn", "-> PROGRESS (in-band)");
+		isdn_call_progress(c->isdn, true);
+		c->state = CS_EARLY;
+	} else if (status == 180 && c->state < CS_ALERTING) {
+		ladder(c, "isdn", "-> ALERTING");
+		isdn_call_alerting(c->isdn, false);
+		c->state = CS_ALERTING;
+	}
+	release(c);
+}
+
+static void cc_answered(void *arg, struct sip_call *s, struct sv body)
+{
+	struct gw_call *c = sip_call_of(s);
+
+	(void)arg;
+	if (!c)
+		return;
+	hold(c);
+	if (c->sip_in) {
+		ladder(c, "sip", "<- ACK");
+	} else {
+		ladder(c, "sip", "<- 200%s", body.len ? " with SDP" : "");
+		c->sip_answered = true;
+		c->sip_status = 200;
+		if (take_answer(c, body) < 0 && c->state != CS_EARLY) {
+			set_why(c, "gateway", "the answer had no usable audio");
+			isdn_end(c, Q850_BEARER_CAP_NOT_AVAIL);
+			sip_end(c, Q850_BEARER_CAP_NOT_AVAIL);
+		} else if (c->isdn) {
+			ladder(c, "isdn", "-> CONNECT");
+			isdn_call_answer(c->isdn);
+			c->state = CS_ANSWERED;
+			c->answer_ms = wall_ms();
+		}
+	}
+	release(c);
+}
+
+static void cc_ended(void *arg, struct sip_call *s, int status, const char *why)
+{
+	struct gw_call *c = sip_call_of(s);
+	int cause;
+
+	(void)arg;
+	if (!c)
+		return;
+	hold(c);
+	sip_call_set_user(s, NULL);
+	c->sip = NULL;
+	if (status && !c->sip_status)
+		c->sip_status = status;
+	cause = status ? gw_sip_to_cause(status) : Q850_NORMAL_CLEARING;
+	if (status == 487 && c->sip_in)
+		cause = Q850_NORMAL_CLEARING; /* the caller cancelled */
+	if (c->isdn && c->state != CS_RELEASING) {
+		if (status)
+			ladder(c, "sip", "<- %s (%d)", c->sip_in ? "CANCEL" : "final response", status);
+		else
+			ladder(c, "sip", "<- BYE");
+		if (status)
+			set_why(c, c->sip_in ? "caller" : "callee", "SIP %d (%s)", status, why ? why : "");
+		else
+			set_why(c, c->sip_in ? "caller" : "callee", "SIP BYE (%s)", why ? why : "");
+		c->state = CS_RELEASING;
+		media_stop(c);
+		c->cause = cause;
+		ladder(c, "isdn", "-> DISCONNECT cause %d", cause);
+		isdn_call_hangup(c->isdn, cause);
+	}
+	if (c->sip_answered && !c->answer_ms)
+		c->answer_ms = wall_ms();
+	release(c);
+}
+
+const struct sip_ua_ops gw_cc_ua_ops = {
+	.incoming = cc_incoming,
+	.progress = cc_progress,
+	.answered = cc_answered,
+	.ended = cc_ended,
+};
+
+/* ---- teardown and stats --------------------------------------------------------------------------- */
+
+void gw_cc_free(struct gw_cc *cc)
+{
+	if (!cc)
+		return;
+	cc->freeing = true;
+	for (struct gw_call *c = cc->calls, *next; c; c = next) {
+		next = c->next;
+		hold(c);
+		set_why(c, "gateway", "gateway shutting down");
+		if (c->media_on)
+			media_stop(c);
+		if (c->sip) {
+			sip_call_set_user(c->sip, NULL);
+			c->sip = NULL;
+		}
+		if (c->isdn) {
+			isdn_call_set_user(c->isdn, NULL);
+			c->isdn = NULL;
+		}
+		release(c);
+	}
+	while (cc->recent) {
+		struct gw_call *c = cc->recent;
+
+		cc->recent = c->next;
+		mem_free(c);
+	}
+	mem_free(cc);
+}
+
+void gw_cc_stats(const struct gw_cc *cc, struct gw_cc_stats *st)
+{
+	*st = cc->st;
+}
+
+/* ---- control commands -------------------------------------------------------------------------------- */
+
+static void call_json(struct ctl_out *out, const struct gw_call *c)
+{
+	uint64_t now = c->end_ms ? c->end_ms : wall_ms();
+
+	ctl_obj_begin(out, NULL);
+	{
+		char id[16];
+
+		snprintf(id, sizeof(id), "C%u", c->id);
+		ctl_str(out, "id", id);
+	}
+	ctl_str(out, "direction", c->direction);
+	ctl_str(out, "state", state_names[c->state]);
+	ctl_str(out, "calling", c->calling);
+	ctl_str(out, "called", c->called);
+	ctl_str(out, "called_out", c->called_out);
+	ctl_str(out, "route", c->route);
+	ctl_str(out, "source", c->source);
+	ctl_str(out, "trunk", c->trunk);
+	ctl_int(out, "span", c->span ? c->span->num : 0);
+	ctl_int(out, "channel", c->ts);
+	ctl_str(out, "codec", c->codec);
+	ctl_int(out, "duration_ms", (int64_t)(now - c->start_ms));
+	ctl_int(out, "talk_ms", c->answer_ms ? (int64_t)(now - c->answer_ms) : 0);
+	ctl_int(out, "q850_cause", c->cause);
+	ctl_int(out, "sip_status", c->sip_status);
+	ctl_str(out, "why", c->why);
+	ctl_str(out, "released_by", c->released_by);
+	ctl_int(out, "rtp_sent", (int64_t)c->media.rtp_sent);
+	ctl_int(out, "rtp_received", (int64_t)c->media.rtp_received);
+	ctl_int(out, "lost", c->media.lost);
+	ctl_int(out, "jitter_ms", c->media.jitter_ms);
+	ctl_str(out, "digits_heard", c->media.digits);
+	ctl_obj_end(out);
+}
+
+static void call_line(struct ctl_out *out, const struct gw_call *c)
+{
+	char line[512], id[16], leg[40];
+	uint64_t now = c->end_ms ? c->end_ms : wall_ms();
+
+	snprintf(id, sizeof(id), "C%u", c->id);
+	if (c->span)
+		snprintf(leg, sizeof(leg), "span %d B%d", c->span->num, c->ts);
+	else
+		snprintf(leg, sizeof(leg), "-");
+	snprintf(line, sizeof(line), "%-6s %-12s %-11s %-16s %-16s %-12s %-14s %-5s %7.1f %s", id, c->direction,
+		 state_names[c->state], c->calling[0] ? c->calling : "-", c->called[0] ? c->called : "-", leg,
+		 c->trunk[0] ? c->trunk : "-", c->codec[0] ? c->codec : "-",
+		 (double)(now - c->start_ms) / 1000.0, c->why[0] ? c->why : "");
+	ctl_text(out, line);
+}
+
+void gw_cc_cmd_show_calls(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	struct gw_cc *cc = arg;
+	bool recent = req->argc && !strcmp(req->argv[0], "--recent");
+	const struct gw_call *list = recent ? cc->recent : cc->calls;
+
+	if (req->argc && !recent) {
+		ctl_out_error(out, "bad-arguments", "show calls [--recent]");
+		return;
+	}
+	if (req->json) {
+		ctl_arr_begin(out, "calls");
+		for (const struct gw_call *c = list; c; c = c->next)
+			call_json(out, c);
+		ctl_arr_end(out);
+		return;
+	}
+	ctl_text(out, "CALL   DIRECTION    STATE       CALLING          CALLED           LEG          TRUNK          CODEC   SECS WHY");
+	for (const struct gw_call *c = list; c; c = c->next)
+		call_line(out, c);
+}
+
+static struct gw_call *find_call(struct gw_cc *cc, const char *id)
+{
+	char *end;
+	unsigned long n = strtoul(id + (id[0] == 'C' || id[0] == 'c'), &end, 10);
+
+	if (*end || !n)
+		return NULL;
+	for (struct gw_call *c = cc->calls; c; c = c->next)
+		if (c->id == n)
+			return c;
+	for (struct gw_call *c = cc->recent; c; c = c->next)
+		if (c->id == n)
+			return c;
+	return NULL;
+}
+
+void gw_cc_cmd_show_call(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	struct gw_cc *cc = arg;
+	const struct gw_call *c;
+
+	for (int i = 0; i < req->argc; i++)
+		if (!find_call(cc, req->argv[i])) {
+			ctl_out_error(out, "no-such-call", "there is no call %s (see show calls --recent)",
+				      req->argv[i]);
+			return;
+		}
+	if (req->json) {
+		ctl_arr_begin(out, "calls");
+		for (int i = 0; i < req->argc; i++)
+			call_json(out, find_call(cc, req->argv[i]));
+		ctl_arr_end(out);
+	} else {
+		for (int i = 0; i < req->argc; i++)
+			call_line(out, find_call(cc, req->argv[i]));
+	}
+	/* the ladder: every entry of the calls named, merged in time order */
+	{
+		unsigned pos[16] = {0};
+		int n = req->argc < 16 ? req->argc : 16;
+
+		if (req->json)
+			ctl_arr_begin(out, "ladder");
+		else
+			ctl_text(out, "");
+		for (;;) {
+			int best = -1;
+			const struct ladder_entry *e = NULL;
+			char line[160], id[16];
+
+			for (int i = 0; i < n; i++) {
+				c = find_call(cc, req->argv[i]);
+				if (pos[i] < c->nladder && (!e || c->ladder[pos[i]].ms < e->ms)) {
+					e = &c->ladder[pos[i]];
+					best = i;
+				}
+			}
+			if (best < 0)
+				break;
+			c = find_call(cc, req->argv[best]);
+			pos[best]++;
+			snprintf(id, sizeof(id), "C%u", c->id);
+			if (req->json) {
+				ctl_obj_begin(out, NULL);
+				ctl_str(out, "call", id);
+				ctl_int(out, "ms", (int64_t)e->ms);
+				ctl_str(out, "side", e->side);
+				ctl_str(out, "message", e->text);
+				ctl_obj_end(out);
+			} else {
+				snprintf(line, sizeof(line), "%10.3f  %-5s %-4s %s", (double)e->ms / 1000.0, id,
+					 e->side, e->text);
+				ctl_text(out, line);
+			}
+		}
+		if (req->json)
+			ctl_arr_end(out);
+	}
+}
+
+void gw_cc_cmd_hangup(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	struct gw_cc *cc = arg;
+	struct gw_call *c = find_call(cc, req->argv[0]);
+
+	if (!c || c->state == CS_ENDED) {
+		ctl_out_error(out, "no-such-call", "there is no active call %s", req->argv[0]);
+		return;
+	}
+	hold(c);
+	set_why(c, "operator", "hung up by the operator");
+	isdn_end(c, Q850_NORMAL_CLEARING);
+	c->state = CS_RELEASING;
+	sip_end(c, Q850_NORMAL_CLEARING);
+	release(c);
+	ctl_str(out, "hungup", req->argv[0]);
+}

@@ -1,0 +1,445 @@
+/* media.c: B-channel audio during calls, see media.h. */
+#include "config.h"
+
+#include "gw/media.h"
+#include "dsp/dtmf.h"
+#include "dsp/tones.h"
+#include "lib/log.h"
+#include "lib/mem.h"
+#include "rtp/playout.h"
+#include "rtp/session.h"
+#include "rtp/worker.h"
+#include "tdm/tdm.h"
+
+#include <errno.h>
+#include <math.h>
+#include <spandsp.h>
+#include <string.h>
+
+#define DBM0_RMS 16086.0    /* RMS of a 0 dBm0 sine in 16-bit linear */
+#define FRAME 160	     /* 20 ms at 8 kHz: one RTP packet */
+#define READBACK_QUIET_MS 700 /* the caller stopped dialling: play the digits back */
+#define READBACK_DIGIT_MS 120
+
+enum gm_mode { GM_IDLE, GM_RTP, GM_ECHO, GM_MILLIWATT, GM_DTMF, GM_TONE };
+
+struct gm_chan {
+	struct gw_media *m;
+	enum gm_mode mode;
+	/* RTP */
+	struct rtp_session *rtp;
+	struct rtp_playout po;
+	bool po_ready, sent_first;
+	bool pt_alaw;
+	uint8_t tx[FRAME];
+	unsigned txn;
+	uint8_t rx[FRAME];
+	unsigned rxpos; /* FRAME: empty */
+	/* test lines and digits toward the line */
+	struct dsp_tonegen tg;
+	struct dsp_dtmf_rx *drx;
+	struct dsp_dtmf_tx *dtx;
+	char heard[32];
+	unsigned nheard;
+	char pending[32];
+	unsigned npending, quiet_ms;
+	/* level of what the line sent */
+	double energy;
+	uint64_t samples;
+};
+
+struct gw_media {
+	struct media_worker *w;
+	struct loop *loop;
+	unsigned nts, block;
+	bool alaw;
+	const char *zone;
+	struct gm_chan *ch; /* index: timeslot */
+	unsigned active;
+};
+
+static uint8_t enc(bool alaw, int16_t v)
+{
+	return alaw ? linear_to_alaw(v) : linear_to_ulaw(v);
+}
+
+static int16_t dec(bool alaw, uint8_t v)
+{
+	return alaw ? alaw_to_linear(v) : ulaw_to_linear(v);
+}
+
+/* Run fn in the span's worker and wait for it. */
+static void in_worker(struct gw_media *m, media_fn fn, void *arg)
+{
+	if (m->w)
+		media_worker_run_sync(m->w, fn, arg);
+	else
+		fn(arg);
+}
+
+struct gw_media *gw_media_new(struct media_worker *worker, struct loop *loop, unsigned timeslots,
+			      bool line_alaw, unsigned block_ms, const char *zone)
+{
+	struct gw_media *m = mem_zalloc(sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->ch = mem_zalloc(sizeof(*m->ch) * (timeslots + 1));
+	if (!m->ch) {
+		mem_free(m);
+		return NULL;
+	}
+	m->w = worker;
+	m->loop = worker ? NULL : loop;
+	m->nts = timeslots;
+	m->alaw = line_alaw;
+	m->block = 8 * block_ms;
+	m->zone = zone && dsp_tone_find(zone, DSP_TONE_BUSY) ? zone : "us";
+	for (unsigned i = 0; i <= timeslots; i++)
+		m->ch[i].m = m;
+	return m;
+}
+
+/* in the worker: release what a channel holds */
+static void chan_clear(struct gm_chan *c)
+{
+	if (c->rtp)
+		rtp_session_free(c->rtp);
+	if (c->po_ready)
+		rtp_playout_fini(&c->po);
+	dsp_dtmf_rx_free(c->drx);
+	dsp_dtmf_tx_free(c->dtx);
+	if (c->mode != GM_IDLE)
+		__atomic_sub_fetch(&c->m->active, 1, __ATOMIC_RELAXED);
+	*c = (struct gm_chan){.m = c->m};
+}
+
+struct stop_req {
+	struct gm_chan *c;
+	struct gw_media_stats *st;
+};
+
+static void stop_fn(void *arg)
+{
+	struct stop_req *r = arg;
+	struct gm_chan *c = r->c;
+
+	if (r->st) {
+		memset(r->st, 0, sizeof(*r->st));
+		if (c->rtp) {
+			struct rtp_session_stats rs;
+
+			rtp_session_get_stats(c->rtp, &rs);
+			r->st->rtp_sent = rs.sent;
+			r->st->rtp_received = rs.received;
+			r->st->lost = rs.lost;
+			r->st->jitter_ms = rs.jitter_ms;
+			r->st->mos = rs.mos;
+		}
+		r->st->level_dbm0 = c->samples && c->energy > 0
+					    ? 10.0 * log10(c->energy / (double)c->samples) - 20.0 * log10(DBM0_RMS)
+					    : -100.0;
+		memcpy(r->st->digits, c->heard, c->nheard);
+		r->st->digits[c->nheard] = 0;
+	}
+	chan_clear(c);
+}
+
+void gw_media_stop(struct gw_media *m, unsigned ts, struct gw_media_stats *st)
+{
+	struct stop_req r = {&m->ch[ts], st};
+
+	if (ts == 0 || ts > m->nts) {
+		if (st)
+			memset(st, 0, sizeof(*st));
+		return;
+	}
+	in_worker(m, stop_fn, &r);
+}
+
+static void free_fn(void *arg)
+{
+	struct gw_media *m = arg;
+
+	for (unsigned i = 1; i <= m->nts; i++)
+		chan_clear(&m->ch[i]);
+}
+
+void gw_media_free(struct gw_media *m)
+{
+	if (!m)
+		return;
+	in_worker(m, free_fn, m);
+	mem_free(m->ch);
+	mem_free(m);
+}
+
+unsigned gw_media_active(const struct gw_media *m)
+{
+	return __atomic_load_n(&m->active, __ATOMIC_RELAXED);
+}
+
+/* ---- RTP ------------------------------------------------------------------- */
+
+static void on_rtp_digit(void *arg, char digit, bool start, uint32_t duration_ms)
+{
+	struct gm_chan *c = arg;
+
+	(void)duration_ms;
+	/* an RFC 4733 event becomes a tone on the line once, at its start */
+	if (start && c->dtx)
+		dsp_dtmf_tx_put(c->dtx, digit, 100);
+}
+
+static const struct rtp_session_ops chan_rtp_ops = {.digit = on_rtp_digit};
+
+struct rtp_req {
+	struct gm_chan *c;
+	const struct gw_media_rtp *cfg;
+	uint16_t port;
+	int rc;
+};
+
+static void rtp_start_fn(void *arg)
+{
+	struct rtp_req *r = arg;
+	struct gm_chan *c = r->c;
+	struct gw_media *m = c->m;
+	struct rtp_session_config sc = {
+		.local = r->cfg->local, .port_min = r->cfg->port_min, .port_max = r->cfg->port_max,
+		.pt = r->cfg->pt, .rate = 8000, .ptime_ms = 20, .dtmf_pt = r->cfg->dtmf_pt,
+		.symmetric = true, .timeout_ms = 0, .cname = "sipgw",
+		.jb = {.rate = 8000, .frame_ms = 20, .min_ms = 20, .max_ms = 200}};
+
+	chan_clear(c);
+	r->rc = rtp_session_new(m->w ? media_worker_loop(m->w) : m->loop, &sc, &chan_rtp_ops, c, &c->rtp);
+	if (r->rc < 0)
+		return;
+	if ((r->rc = rtp_playout_init(&c->po, rtp_session_jb(c->rtp), FRAME, NULL, NULL)) < 0) {
+		rtp_session_free(c->rtp);
+		c->rtp = NULL;
+		return;
+	}
+	c->po_ready = true;
+	c->dtx = dsp_dtmf_tx_new(-10, 2);
+	c->pt_alaw = r->cfg->pt == 8;
+	c->rxpos = FRAME;
+	c->mode = GM_RTP;
+	__atomic_add_fetch(&m->active, 1, __ATOMIC_RELAXED);
+	r->port = rtp_session_port(c->rtp);
+}
+
+int gw_media_rtp_start(struct gw_media *m, unsigned ts, const struct gw_media_rtp *cfg,
+		       uint16_t *port)
+{
+	struct rtp_req r = {.c = &m->ch[ts], .cfg = cfg};
+
+	if (ts == 0 || ts > m->nts)
+		return -EINVAL;
+	in_worker(m, rtp_start_fn, &r);
+	if (r.rc >= 0)
+		*port = r.port;
+	return r.rc;
+}
+
+struct remote_req {
+	struct gm_chan *c;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	uint8_t pt;
+	int rc;
+};
+
+static void remote_fn(void *arg)
+{
+	struct remote_req *r = arg;
+
+	if (!r->c->rtp) {
+		r->rc = -ENOENT;
+		return;
+	}
+	r->rc = rtp_session_set_remote(r->c->rtp, (const struct sockaddr *)&r->ss, r->len, false);
+	rtp_session_set_pt(r->c->rtp, r->pt);
+	r->c->pt_alaw = r->pt == 8;
+}
+
+int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *addr,
+			socklen_t len, uint8_t pt)
+{
+	struct remote_req r = {.c = &m->ch[ts], .len = len, .pt = pt};
+
+	if (ts == 0 || ts > m->nts || len > sizeof(r.ss))
+		return -EINVAL;
+	memcpy(&r.ss, addr, len);
+	in_worker(m, remote_fn, &r);
+	return r.rc;
+}
+
+/* ---- test lines -------------------------------------------------------------- */
+
+static void on_line_digit(void *arg, char digit, bool start, unsigned duration_ms)
+{
+	struct gm_chan *c = arg;
+
+	(void)duration_ms;
+	if (start)
+		return;
+	if (c->nheard < sizeof(c->heard) - 1)
+		c->heard[c->nheard++] = digit;
+	if (c->npending < sizeof(c->pending))
+		c->pending[c->npending++] = digit;
+	c->quiet_ms = 0;
+}
+
+struct test_req {
+	struct gm_chan *c;
+	enum dp_testline kind;
+	int rc;
+};
+
+static void test_fn(void *arg)
+{
+	struct test_req *r = arg;
+	struct gm_chan *c = r->c;
+	struct gw_media *m = c->m;
+
+	chan_clear(c);
+	r->rc = 0;
+	switch (r->kind) {
+	case DP_TEST_ECHO:
+		c->mode = GM_ECHO;
+		break;
+	case DP_TEST_MILLIWATT:
+		c->mode = GM_MILLIWATT;
+		dsp_tonegen_init(&c->tg, &dsp_tone_milliwatt);
+		break;
+	case DP_TEST_DTMF:
+		c->drx = dsp_dtmf_rx_new(on_line_digit, c);
+		c->dtx = dsp_dtmf_tx_new(-10, 2);
+		if (!c->drx || !c->dtx) {
+			chan_clear(c);
+			r->rc = -ENOMEM;
+			return;
+		}
+		c->mode = GM_DTMF;
+		break;
+	case DP_TEST_BUSY:
+	case DP_TEST_CONGESTION:
+		c->mode = GM_TONE;
+		dsp_tonegen_init(&c->tg, dsp_tone_find(m->zone, r->kind == DP_TEST_BUSY ? DSP_TONE_BUSY
+										: DSP_TONE_CONGESTION));
+		break;
+	}
+	__atomic_add_fetch(&m->active, 1, __ATOMIC_RELAXED);
+}
+
+int gw_media_testline(struct gw_media *m, unsigned ts, enum dp_testline kind)
+{
+	struct test_req r = {.c = &m->ch[ts], .kind = kind};
+
+	if (ts == 0 || ts > m->nts)
+		return -EINVAL;
+	in_worker(m, test_fn, &r);
+	return r.rc;
+}
+
+/* ---- the tick ----------------------------------------------------------------- */
+
+/* the line's block toward RTP, 20 ms at a time */
+static void rtp_out(struct gm_chan *c, const uint8_t *in, unsigned n)
+{
+	bool alaw = c->m->alaw;
+
+	for (unsigned i = 0; i < n; i++) {
+		c->tx[c->txn++] = alaw == c->pt_alaw ? in[i] : enc(c->pt_alaw, dec(alaw, in[i]));
+		if (c->txn == FRAME) {
+			rtp_session_send(c->rtp, c->tx, FRAME, FRAME, !c->sent_first);
+			c->sent_first = true;
+			c->txn = 0;
+		}
+	}
+}
+
+/* RTP toward the line: 20 ms from the playout buffer when the last is used */
+static void rtp_in(struct gm_chan *c, uint8_t *out, unsigned n)
+{
+	bool alaw = c->m->alaw;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (c->rxpos == FRAME) {
+			int16_t pcm[FRAME];
+
+			rtp_playout_tick(&c->po, pcm);
+			if (c->dtx)
+				dsp_dtmf_tx_mix(c->dtx, pcm, FRAME);
+			for (unsigned k = 0; k < FRAME; k++)
+				c->rx[k] = enc(alaw, pcm[k]);
+			c->rxpos = 0;
+		}
+		out[i] = c->rx[c->rxpos++];
+	}
+}
+
+static void readback(struct gm_chan *c, const int16_t *pcm, int16_t *out, unsigned n)
+{
+	int16_t tmp[FRAME];
+
+	memcpy(tmp, pcm, n * sizeof(int16_t));
+	dsp_dtmf_rx_process(c->drx, tmp, n);
+	c->quiet_ms += n / 8;
+	if (c->npending && c->quiet_ms >= READBACK_QUIET_MS) {
+		for (unsigned i = 0; i < c->npending; i++)
+			dsp_dtmf_tx_put(c->dtx, c->pending[i], READBACK_DIGIT_MS);
+		c->npending = 0;
+	}
+	memset(out, 0, n * sizeof(int16_t));
+	dsp_dtmf_tx_mix(c->dtx, out, n);
+}
+
+static void chan_tick(struct gm_chan *c, struct tdm_span *s, unsigned ts)
+{
+	struct gw_media *m = c->m;
+	uint8_t in[FRAME], out[FRAME];
+	int16_t pcm[FRAME], gen[FRAME];
+	unsigned n = m->block > FRAME ? FRAME : m->block;
+
+	if (tdm_chan_read(s, ts, in, n) < 0)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		pcm[i] = dec(m->alaw, in[i]);
+		c->energy += (double)pcm[i] * pcm[i];
+	}
+	c->samples += n;
+	switch (c->mode) {
+	case GM_RTP:
+		rtp_out(c, in, n);
+		rtp_in(c, out, n);
+		break;
+	case GM_ECHO:
+		memcpy(out, in, n);
+		break;
+	case GM_MILLIWATT:
+	case GM_TONE:
+		dsp_tonegen(&c->tg, gen, n);
+		for (unsigned i = 0; i < n; i++)
+			out[i] = enc(m->alaw, gen[i]);
+		break;
+	case GM_DTMF:
+		readback(c, pcm, gen, n);
+		for (unsigned i = 0; i < n; i++)
+			out[i] = enc(m->alaw, gen[i]);
+		break;
+	case GM_IDLE:
+		return;
+	}
+	tdm_chan_write(s, ts, out, n);
+}
+
+void gw_media_tick(struct gw_media *m, struct tdm_span *s)
+{
+	if (!m || !m->active)
+		return;
+	for (unsigned ts = 1; ts <= m->nts; ts++)
+		if (m->ch[ts].mode != GM_IDLE)
+			chan_tick(&m->ch[ts], s, ts);
+}

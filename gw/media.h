@@ -1,0 +1,67 @@
+/* media.h: the audio of a span's B-channels during calls.
+ *
+ * One gw_media per TDM span.  It lives where the span is clocked (a media
+ * worker in the daemon): on every tick it moves each busy channel's audio
+ * - between the B-channel and an RTP session (G.711 at 20 ms; the line's
+ *   law converted when the SIP side uses the other one; the jitter buffer
+ *   and packet loss concealment of rtp/playout.c toward the line), or
+ * - into and out of a test line: echo (what arrives goes back), milliwatt
+ *   (1004 Hz at 0 dBm0), DTMF readback (every digit heard is played back
+ *   after the caller stops dialling), busy and congestion tones.
+ *
+ * The functions below are called from the signalling thread; they run
+ * their work in the span's worker and wait for it (a few microseconds),
+ * so call control sees a channel's media state change at once. */
+#ifndef SGW_GW_MEDIA_H
+#define SGW_GW_MEDIA_H
+
+#include "gw/dialplan.h"
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+struct gw_media;
+struct loop;
+struct media_worker;
+struct tdm_span;
+
+struct gw_media_stats {
+	uint64_t rtp_sent, rtp_received;
+	int32_t lost;
+	uint32_t jitter_ms;
+	double mos;	     /* 0: not known */
+	double level_dbm0;   /* what the line sent us, mean over the call */
+	char digits[32];     /* DTMF heard from the line (test lines) */
+};
+
+/* worker NULL: everything runs in the caller's thread on loop (tests).
+ * zone: the country whose busy and congestion tones the test lines play. */
+struct gw_media *gw_media_new(struct media_worker *worker, struct loop *loop, unsigned timeslots,
+			      bool line_alaw, unsigned block_ms, const char *zone);
+void gw_media_free(struct gw_media *m);
+/* From the span's tick, in the thread that clocks it. */
+void gw_media_tick(struct gw_media *m, struct tdm_span *s);
+
+/* RTP on timeslot ts: bind on local (an address of ours, port chosen from
+ * port_min..port_max), send payload type pt (0 PCMU, 8 PCMA) every 20 ms,
+ * RFC 4733 events with dtmf_pt (0: none).  The local port comes back. */
+struct gw_media_rtp {
+	struct sockaddr_storage local;
+	uint16_t port_min, port_max;
+	uint8_t pt, dtmf_pt;
+};
+int gw_media_rtp_start(struct gw_media *m, unsigned ts, const struct gw_media_rtp *cfg,
+		       uint16_t *port);
+/* Where the peer's RTP goes (from its SDP), and the payload type it chose. */
+int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *addr,
+			socklen_t len, uint8_t pt);
+/* A test line on timeslot ts. */
+int gw_media_testline(struct gw_media *m, unsigned ts, enum dp_testline kind);
+/* Stop whatever runs on ts; its figures go to st (may be NULL). */
+void gw_media_stop(struct gw_media *m, unsigned ts, struct gw_media_stats *st);
+/* Channels with media now. */
+unsigned gw_media_active(const struct gw_media *m);
+
+#endif

@@ -1,0 +1,361 @@
+/* mprobe.c: the media probe, see mprobe.h. */
+#include "config.h"
+
+#include "gw/mprobe.h"
+#include "dsp/dtmf.h"
+#include "lib/clock.h"
+#include "lib/loop.h"
+#include "lib/mem.h"
+#include "lib/timer.h"
+#include "rtp/playout.h"
+#include "rtp/session.h"
+#include "sip/sdp.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <spandsp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FRAME 160
+#define MAX_SECONDS 30
+#define DBM0_RMS 16086.0
+#define BURST_MS 60
+#define BURST_EVERY_MS 1000
+#define MAX_BURSTS (MAX_SECONDS * 1000 / BURST_EVERY_MS)
+#define SETTLE_MS 400 /* what comes first is buffering and switching: not measured */
+
+struct mprobe {
+	struct loop *loop;
+	enum mprobe_kind kind;
+	struct rtp_session *s;
+	struct rtp_playout po;
+	bool po_ready, started;
+	bool alaw;
+	struct timer tick;
+	uint64_t next_ns, t0_ns;
+	unsigned frames_sent;
+	/* what came back, linear */
+	int16_t *rx;
+	size_t nrx;
+	size_t first_audio; /* sample index of the first non-silent tick; SIZE_MAX none */
+	uint64_t concealed;
+	/* echo: when each burst left (sample index in our send clock) */
+	size_t burst_at[MAX_BURSTS];
+	unsigned nbursts;
+	/* dtmf */
+	char digits[32];
+	unsigned next_digit;
+	struct dsp_dtmf_rx *drx;
+	char heard[32];
+	unsigned nheard;
+};
+
+static void on_digit_heard(void *arg, char digit, bool start, unsigned duration_ms)
+{
+	struct mprobe *p = arg;
+
+	(void)duration_ms;
+	if (!start && p->nheard < sizeof(p->heard) - 1)
+		p->heard[p->nheard++] = digit;
+}
+
+static void tick(struct timer *t, void *arg)
+{
+	struct mprobe *p = arg;
+	uint8_t out[FRAME];
+	int16_t pcm[FRAME];
+	size_t now = (size_t)p->frames_sent * FRAME;
+	int kind;
+
+	(void)t;
+	/* send */
+	memset(pcm, 0, sizeof(pcm));
+	if (p->kind == MPROBE_ECHO) {
+		size_t in_period = now % (BURST_EVERY_MS * 8);
+
+		if (in_period == 0 && now >= SETTLE_MS * 8 && p->nbursts < MAX_BURSTS)
+			p->burst_at[p->nbursts++] = now;
+		if (p->nbursts && now - p->burst_at[p->nbursts - 1] < BURST_MS * 8)
+			for (unsigned i = 0; i < FRAME; i++)
+				pcm[i] = (int16_t)(DBM0_RMS * sqrt(2.0) * 0.3162 *
+						   sin(2 * M_PI * 1000.0 * (double)(now + i) / 8000.0)); /* -10 dBm0 */
+	}
+	if (p->kind == MPROBE_DTMF && p->digits[p->next_digit] && now >= SETTLE_MS * 8 &&
+	    (now - SETTLE_MS * 8) % (250 * 8) == 0 && !rtp_session_sending_digit(p->s))
+		rtp_session_send_digit(p->s, p->digits[p->next_digit++], 100);
+	for (unsigned i = 0; i < FRAME; i++)
+		out[i] = p->alaw ? linear_to_alaw(pcm[i]) : linear_to_ulaw(pcm[i]);
+	/* (an RFC 4733 packet takes the frame's place while a digit goes out) */
+	rtp_session_send(p->s, out, FRAME, FRAME, p->frames_sent == 0);
+	p->frames_sent++;
+	/* receive */
+	kind = rtp_playout_tick(&p->po, pcm);
+	if (kind < 0)
+		p->concealed++;
+	if (p->nrx + FRAME <= (size_t)MAX_SECONDS * 8000) {
+		if (kind != 0 && p->first_audio == SIZE_MAX)
+			p->first_audio = p->nrx;
+		memcpy(p->rx + p->nrx, pcm, sizeof(pcm));
+		p->nrx += FRAME;
+	}
+	if (p->drx)
+		dsp_dtmf_rx_process(p->drx, pcm, FRAME);
+	/* the next tick on an absolute schedule */
+	p->next_ns += 20000000ull;
+	{
+		uint64_t n = loop_now_ns();
+		uint64_t wait = p->next_ns > n ? (p->next_ns - n) / 1000000 : 0;
+
+		clock_timer_start_ms(loop_clock(p->loop), &p->tick, wait);
+	}
+}
+
+int mprobe_new(struct loop *loop, enum mprobe_kind kind, const char *addr, const char *digits,
+	       struct mprobe **out)
+{
+	struct mprobe *p = mem_zalloc(sizeof(*p));
+	struct rtp_session_config c = {.pt = 8, .rate = 8000, .ptime_ms = 20, .dtmf_pt = 101,
+				       .symmetric = true, .cname = "sipgw-ua",
+				       .jb = {.rate = 8000, .frame_ms = 20, .min_ms = 20, .max_ms = 200}};
+	int rc;
+
+	if (!p)
+		return -ENOMEM;
+	p->loop = loop;
+	p->kind = kind;
+	p->alaw = true;
+	p->first_audio = SIZE_MAX;
+	timer_setup(&p->tick, tick, p);
+	if (strchr(addr, ':')) {
+		c.local.ss_family = AF_INET6;
+		inet_pton(AF_INET6, addr, &((struct sockaddr_in6 *)&c.local)->sin6_addr);
+	} else {
+		c.local.ss_family = AF_INET;
+		inet_pton(AF_INET, addr, &((struct sockaddr_in *)&c.local)->sin_addr);
+	}
+	p->rx = mem_zalloc(sizeof(int16_t) * MAX_SECONDS * 8000);
+	if (!p->rx) {
+		mprobe_free(p);
+		return -ENOMEM;
+	}
+	if ((rc = rtp_session_new(loop, &c, NULL, NULL, &p->s)) < 0 ||
+	    (rc = rtp_playout_init(&p->po, rtp_session_jb(p->s), FRAME, NULL, NULL)) < 0) {
+		mprobe_free(p);
+		return rc;
+	}
+	p->po_ready = true;
+	if (digits)
+		snprintf(p->digits, sizeof(p->digits), "%s", digits);
+	if (kind == MPROBE_DTMF && !(p->drx = dsp_dtmf_rx_new(on_digit_heard, p))) {
+		mprobe_free(p);
+		return -ENOMEM;
+	}
+	*out = p;
+	return 0;
+}
+
+void mprobe_free(struct mprobe *p)
+{
+	if (!p)
+		return;
+	clock_timer_stop(loop_clock(p->loop), &p->tick);
+	if (p->po_ready)
+		rtp_playout_fini(&p->po);
+	if (p->s)
+		rtp_session_free(p->s);
+	dsp_dtmf_rx_free(p->drx);
+	mem_free(p->rx);
+	mem_free(p);
+}
+
+uint16_t mprobe_port(const struct mprobe *p)
+{
+	return rtp_session_port(p->s);
+}
+
+int mprobe_start(struct mprobe *p, struct sv sdp)
+{
+	struct sdp_session s;
+	struct sdp_error e;
+	const struct sdp_media *m = NULL;
+	const struct sdp_conn *conn;
+	struct sockaddr_storage ss;
+	char host[64];
+	int pt = -1;
+	socklen_t len;
+
+	if (p->started)
+		return 0;
+	if (sdp_parse(&s, sdp.p, sdp.len, &e) < 0)
+		return -EPROTO;
+	for (size_t i = 0; i < s.nmedia && !m; i++)
+		if (sv_eq_cstr(s.media[i].type, "audio") && s.media[i].port)
+			m = &s.media[i];
+	if (!m)
+		return -EPROTO;
+	for (size_t i = 0; i < m->nfmts && pt < 0; i++)
+		if (sv_eq_cstr(m->fmts[i], "8") || sv_eq_cstr(m->fmts[i], "0"))
+			pt = m->fmts[i].p[0] - '0';
+	if (pt < 0)
+		return -EPROTO;
+	conn = m->conn.set ? &m->conn : &s.conn;
+	if (!conn->set || conn->addr.len >= sizeof(host))
+		return -EPROTO;
+	memcpy(host, conn->addr.p, conn->addr.len);
+	host[conn->addr.len] = 0;
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
+		ss.ss_family = AF_INET;
+		((struct sockaddr_in *)&ss)->sin_port = htons(m->port);
+		len = sizeof(struct sockaddr_in);
+	} else if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
+		ss.ss_family = AF_INET6;
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons(m->port);
+		len = sizeof(struct sockaddr_in6);
+	} else {
+		return -EPROTO;
+	}
+	p->alaw = pt == 8;
+	rtp_session_set_pt(p->s, (uint8_t)pt);
+	if (rtp_session_set_remote(p->s, (struct sockaddr *)&ss, len, m->rtcp_mux) < 0)
+		return -EIO;
+	p->started = true;
+	p->t0_ns = p->next_ns = loop_now_ns();
+	clock_timer_start_ms(loop_clock(p->loop), &p->tick, 0);
+	return 0;
+}
+
+/* ---- analysis -------------------------------------------------------------------- */
+
+static double level(const int16_t *x, size_t n)
+{
+	double e = 0;
+
+	for (size_t i = 0; i < n; i++)
+		e += (double)x[i] * x[i];
+	return n && e > 0 ? 10 * log10(e / (double)n) - 20 * log10(DBM0_RMS) : -100;
+}
+
+/* Power at f (Goertzel) as a share of all power, over n samples. */
+static double tone_share(const int16_t *x, size_t n, double f)
+{
+	double c = 2 * cos(2 * M_PI * f / 8000.0), q1 = 0, q2 = 0, e = 0, tone;
+
+	for (size_t i = 0; i < n; i++) {
+		double q0 = c * q1 - q2 + x[i];
+
+		q2 = q1;
+		q1 = q0;
+		e += (double)x[i] * x[i];
+	}
+	tone = (q1 * q1 + q2 * q2 - q1 * q2 * c) * 2.0 / (double)n;
+	return e > 0 ? tone / e : 0;
+}
+
+void mprobe_result(const struct mprobe *p, struct mprobe_result *r)
+{
+	size_t from = p->first_audio == SIZE_MAX ? p->nrx : p->first_audio + SETTLE_MS * 8;
+	size_t n = p->nrx > from ? p->nrx - from : 0;
+	const int16_t *x = p->rx + from;
+	struct rtp_session_stats st;
+
+	memset(r, 0, sizeof(*r));
+	rtp_session_get_stats(p->s, &st);
+	r->sent = st.sent;
+	r->received = st.received;
+	r->concealed = p->concealed;
+	r->seconds = (double)p->nrx / 8000.0;
+	r->level_dbm0 = level(x, n);
+	r->delay_ms = -1;
+	snprintf(r->digits_sent, sizeof(r->digits_sent), "%.*s", (int)p->next_digit, p->digits);
+	memcpy(r->digits_heard, p->heard, p->nheard);
+	if (p->kind == MPROBE_MILLIWATT && n) {
+		double share = tone_share(x, n, 1004.0);
+		unsigned crossings = 0;
+
+		r->snr_db = share >= 1.0 ? 99 : share > 0 ? 10 * log10(share / (1 - share)) : -99;
+		for (size_t i = 1; i < n; i++)
+			crossings += (x[i - 1] < 0) != (x[i] < 0);
+		r->freq_hz = (double)crossings / 2.0 / ((double)n / 8000.0);
+	}
+	if (p->kind == MPROBE_ECHO) {
+		/* each burst: the first 5 ms block after it left whose level
+		 * rises 20 dB above the quiet before the burst is its return.
+		 * Received and sent samples run on one clock (one tick each). */
+		double sum = 0, lev = 0;
+
+		for (unsigned b = 0; b < p->nbursts; b++) {
+			size_t start = p->burst_at[b], end = start + (BURST_EVERY_MS - 100) * 8;
+
+			for (size_t i = start; i + 40 <= end && i + 40 <= p->nrx; i += 40)
+				if (level(p->rx + i, 40) > -30) {
+					/* sharpen to the first sample above a tenth of the block's peak */
+					int peak = 0;
+					size_t k = i;
+
+					for (size_t j = i; j < i + 40; j++)
+						peak = abs(p->rx[j]) > peak ? abs(p->rx[j]) : peak;
+					while (k < i + 40 && abs(p->rx[k]) * 10 < peak)
+						k++;
+					sum += (double)(k - start) / 8.0;
+					lev += level(p->rx + k, BURST_MS * 8 / 2 < p->nrx - k ? BURST_MS * 8 / 2 : p->nrx - k);
+					r->bursts_back++;
+					break;
+				}
+		}
+		if (r->bursts_back) {
+			r->delay_ms = sum / r->bursts_back;
+			r->echo_level_dbm0 = lev / r->bursts_back;
+		}
+	}
+}
+
+void mprobe_report(const struct mprobe *p, char *buf, size_t size)
+{
+	struct mprobe_result r;
+	int n = 0;
+
+	mprobe_result(p, &r);
+	n += snprintf(buf + n, size - (size_t)n,
+		      "audio: %.1f s received, %llu packets sent, %llu received, %llu frames concealed\n",
+		      r.seconds, (unsigned long long)r.sent, (unsigned long long)r.received,
+		      (unsigned long long)r.concealed);
+	if (n < 0 || (size_t)n >= size)
+		return;
+	switch (p->kind) {
+	case MPROBE_MILLIWATT:
+		snprintf(buf + n, size - (size_t)n, "audio: milliwatt level %.2f dBm0, frequency %.0f Hz, SNR %.1f dB\n",
+			 r.level_dbm0, r.freq_hz, r.snr_db);
+		break;
+	case MPROBE_ECHO:
+		if (r.bursts_back)
+			snprintf(buf + n, size - (size_t)n,
+				 "audio: echo round trip %.1f ms, %u bursts back, level %.1f dBm0 (sent -10.0)\n",
+				 r.delay_ms, r.bursts_back, r.echo_level_dbm0);
+		else
+			snprintf(buf + n, size - (size_t)n, "audio: echo never came back\n");
+		break;
+	case MPROBE_DTMF:
+		snprintf(buf + n, size - (size_t)n, "audio: dtmf sent %s, read back %s\n",
+			 r.digits_sent[0] ? r.digits_sent : "-", r.digits_heard[0] ? r.digits_heard : "-");
+		break;
+	case MPROBE_LISTEN:
+		snprintf(buf + n, size - (size_t)n, "audio: level %.1f dBm0\n", r.level_dbm0);
+		break;
+	}
+}
+
+enum mprobe_kind mprobe_kind_parse(const char *name, bool *ok)
+{
+	static const char *const names[] = {"listen", "milliwatt", "echo", "dtmf"};
+
+	*ok = true;
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(name, names[i]))
+			return (enum mprobe_kind)i;
+	*ok = false;
+	return MPROBE_LISTEN;
+}

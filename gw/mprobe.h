@@ -1,0 +1,53 @@
+/* mprobe.h: the media probe of sipgw-ua: one call's RTP, sent and checked.
+ *
+ * The probe sends G.711 every 20 ms (what depends on its kind), plays what
+ * arrives through a jitter buffer, keeps it and analyses it when asked:
+ *   milliwatt  send silence; measure the received 1004 Hz tone: level
+ *              (dBm0) and signal to noise+distortion ratio
+ *   echo       send a 1 kHz burst every second; measure when each comes
+ *              back (round-trip delay) and at what level
+ *   dtmf       send the digits as RFC 4733 events; detect DTMF tones in
+ *              what comes back (the readback test line plays them)
+ *   listen     send silence; level only
+ * The report is one line per measure, for people and for scripts. */
+#ifndef SGW_GW_MPROBE_H
+#define SGW_GW_MPROBE_H
+
+#include "lib/strview.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct loop;
+struct mprobe;
+
+enum mprobe_kind { MPROBE_LISTEN, MPROBE_MILLIWATT, MPROBE_ECHO, MPROBE_DTMF };
+
+struct mprobe_result {
+	double level_dbm0;	/* received, over the measured part */
+	double snr_db;		/* milliwatt: tone against everything else */
+	double freq_hz;		/* milliwatt: the strongest frequency (zero crossings) */
+	double delay_ms;	/* echo: mean round trip; -1 never came back */
+	double echo_level_dbm0; /* echo: level of the bursts coming back */
+	unsigned bursts_back;	/* echo: how many of the bursts sent came back */
+	char digits_sent[32], digits_heard[32];
+	uint64_t sent, received, concealed; /* RTP packets, frames concealed */
+	double seconds;		/* of audio received */
+};
+
+/* kind's RTP on addr (an address of ours, "127.0.0.1"), any even port.
+ * digits: what a dtmf probe sends. */
+int mprobe_new(struct loop *loop, enum mprobe_kind kind, const char *addr, const char *digits,
+	       struct mprobe **out);
+void mprobe_free(struct mprobe *p);
+uint16_t mprobe_port(const struct mprobe *p);
+/* The peer's SDP (answer or offer): where to send; starts the 20 ms clock. */
+int mprobe_start(struct mprobe *p, struct sv sdp);
+/* Analyse what came so far. */
+void mprobe_result(const struct mprobe *p, struct mprobe_result *r);
+/* The result as text lines ("audio: ..."), written into buf. */
+void mprobe_report(const struct mprobe *p, char *buf, size_t size);
+enum mprobe_kind mprobe_kind_parse(const char *name, bool *ok);
+
+#endif

@@ -1,0 +1,93 @@
+#!/bin/sh
+# The gateway end to end, on the shipped self-test configuration
+# (conf/selftest.conf, only its socket, ports and state moved into the
+# scratch directory): sipgw-ua as the SIP phone and media probe calls
+# 127.0.0.1; the dial plan sends the call out on span 1 (ISDN user side),
+# it crosses the virtual cable to span 2 (network side), whose dial plan
+# answers it with a test line.  What a user would notice is checked: the
+# milliwatt's level, frequency and SNR, the echo's round trip, DTMF read
+# back, busy/congestion/unallocated numbers as SIP statuses, a stranger
+# refused with 403, the live call list, hang-up by the operator, a pulled
+# cable ending the call, the ladder and the call records.
+. "$top_srcdir/tests/integration/lib.sh"
+UA="$top_builddir/sipgw-ua"
+plan 16
+port=$("$SOCKUTIL" free-port)
+sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
+	-e "s#^state_dir = .*#state_dir = $SCRATCH\ncdr = $SCRATCH/cdr.csv#" \
+	-e "s#127.0.0.1:15060#127.0.0.1:$port#g" \
+	-e "s#^rtp_port_min = .*#rtp_port_min = 23000#" -e "s#^rtp_port_max = .*#rtp_port_max = 23999#" \
+	"$top_srcdir/conf/selftest.conf" > "$SCRATCH/gw.conf"
+start_daemon "$SCRATCH/gw.conf"
+up() { [ "$(ctl show span 1 --json | jq -r .dchan_state),$(ctl show span 2 --json | jq -r .dchan_state)" = up,up ]; }
+wait_for 100 up
+check "the self-test configuration comes up: both D-channels up" up
+
+# call NUMBER ARGS...: one call from the probe, its output in $SCRATCH/call.out
+call() {
+	num=$1; shift
+	"$UA" -l udp:127.0.0.1:0 --timeout 20 "$@" "sip:$num@127.0.0.1:$port" > "$SCRATCH/call.out" 2>&1
+}
+field() { sed -n "s/.*$1 \([-0-9.]*\).*/\1/p" "$SCRATCH/call.out" | head -1; }
+within() { awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v != "" && v >= lo && v <= hi) }'; }
+
+call 9991004 --hold 2500 --probe milliwatt
+diag "$(grep audio: "$SCRATCH/call.out")"
+check "milliwatt test line: 0 dBm0 +-0.5 dB ($(field level) dBm0)" within "$(field level)" -0.5 0.5
+check "milliwatt test line: 1004 Hz ($(field frequency) Hz), SNR >= 30 dB ($(field SNR) dB)" \
+	sh -c "within() { awk -v v=\"\$1\" -v lo=\"\$2\" -v hi=\"\$3\" 'BEGIN { exit !(v != \"\" && v >= lo && v <= hi) }'; }; within '$(field frequency)' 999 1009 && within '$(field SNR)' 30 99"
+ctl show call C1 C2 > "$SCRATCH/ladder" 2>&1
+diag "$(cat "$SCRATCH/ladder")"
+check "the ladder: INVITE, SETUP out on span 1, SETUP in on span 2, CONNECT, 200, in that order" sh -c \
+	"grep -n -e '<- INVITE 9991004' -e '-> SETUP span 1' -e '<- SETUP span 2' -e '<- CONNECT' -e '-> 200' '$SCRATCH/ladder' | cut -d: -f1 | tr '\n' ' ' | awk '{ exit !(NF == 5 && \$1 < \$2 && \$2 < \$3 && \$3 < \$4 && \$4 < \$5) }'"
+
+call 9991000 --hold 2500 --probe echo
+diag "$(grep audio: "$SCRATCH/call.out")"
+check "echo test line: the bursts come back at -10 dBm0 +-1 dB ($(field level) dBm0)" \
+	within "$(sed -n 's/.*level \([-0-9.]*\) dBm0 (sent.*/\1/p' "$SCRATCH/call.out")" -11 -9
+check "echo test line: round trip under 200 ms ($(field trip) ms)" within "$(field trip)" 1 200
+
+call 9991005 --hold 6500 --probe dtmf --digits '1234*#09'
+diag "$(grep audio: "$SCRATCH/call.out")"
+check "DTMF readback: the digits sent as RFC 4733 are heard back as tones" \
+	grep -q 'dtmf sent 1234\*#09, read back 1234\*#09$' "$SCRATCH/call.out"
+
+call 9991017 --expect 486
+check "busy test line: 486 to the caller" grep -q 'ended 486 .*: ok' "$SCRATCH/call.out"
+call 9991034 --expect 503
+check "congestion test line: 503 to the caller" grep -q 'ended 503 .*: ok' "$SCRATCH/call.out"
+call 9990000 --expect 404
+check "a number the exchange does not know: 404 (cause 1)" grep -q 'ended 404 .*: ok' "$SCRATCH/call.out"
+"$UA" -l udp:127.0.0.2:0 --timeout 20 --expect 403 "sip:9991004@127.0.0.1:$port" > "$SCRATCH/call.out" 2>&1
+check "an INVITE from 127.0.0.2 (not allowed) gets 403 and is logged with its source" sh -c \
+	"grep -q 'ended 403 .*: ok' '$SCRATCH/call.out' && grep -q 'INVITE from 127.0.0.2 refused (403)' '$SCRATCH/daemon.log'"
+
+# a long call: seen live, then hung up by the operator
+"$UA" -l udp:127.0.0.1:0 --timeout 20 --hold 15000 "sip:9991000@127.0.0.1:$port" > "$SCRATCH/long.out" 2>&1 &
+ua=$!
+wait_for 50 sh -c "$SIPGWCTL -s $SCRATCH/ctl.sock show calls --json | jq -e '[.calls[] | select(.state == \"answered\")] | length == 2' >/dev/null"
+ctl show calls > "$SCRATCH/calls"
+diag "$(cat "$SCRATCH/calls")"
+check "show calls: both legs of the live call, answered, on span 1 and span 2" sh -c \
+	"grep -q 'sip-to-isdn .*answered .*span 1 B1' '$SCRATCH/calls' && grep -q 'isdn-to-test .*answered .*span 2 B1' '$SCRATCH/calls'"
+id=$(ctl show calls --json | jq -r '.calls[] | select(.direction == "sip-to-isdn") | .id')
+ctl hangup "$id" > /dev/null
+wait "$ua"
+check "hangup $id: the caller gets a BYE" grep -q 'ended 0 (hung up by the peer)' "$SCRATCH/long.out"
+
+# a call cut by the cable
+"$UA" -l udp:127.0.0.1:0 --timeout 20 --hold 15000 "sip:9991004@127.0.0.1:$port" > "$SCRATCH/long.out" 2>&1 &
+ua=$!
+wait_for 50 sh -c "$SIPGWCTL -s $SCRATCH/ctl.sock show calls --json | jq -e '[.calls[] | select(.state == \"answered\")] | length == 2' >/dev/null"
+ctl span unplug 1 > /dev/null
+wait "$ua"
+check "cable pulled mid-call: the caller gets a BYE" grep -q 'ended 0 (hung up by the peer)' "$SCRATCH/long.out"
+ctl span replug 1 > /dev/null
+wait_for 300 up
+check "after replug the spans are up, no call is left and no channel busy" sh -c \
+	"[ \"\$($SIPGWCTL -s $SCRATCH/ctl.sock show calls --json | jq '.calls | length')\" = 0 ] && [ \"\$($SIPGWCTL -s $SCRATCH/ctl.sock show span 1 --json | jq .busy)\" = 0 ]"
+diag "$(cat "$SCRATCH/cdr.csv")"
+check "call records: one per call leg, the cut call with cause 38 and 200 answered" sh -c \
+	"[ \$(grep -c '^C' '$SCRATCH/cdr.csv') -ge 14 ] && grep -q '^C[0-9]*,.*,sip-to-isdn,.*,38,200,' '$SCRATCH/cdr.csv'"
+stop_daemon
+finish
