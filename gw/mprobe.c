@@ -73,6 +73,8 @@ static void tick(struct timer *t, void *arg)
 	(void)t;
 	/* send */
 	memset(pcm, 0, sizeof(pcm));
+	if (p->kind == MPROBE_REFLECT && p->nrx >= FRAME)
+		memcpy(pcm, p->rx + p->nrx - FRAME, sizeof(pcm));
 	if (p->kind == MPROBE_ECHO) {
 		size_t in_period = now % (BURST_EVERY_MS * 8);
 
@@ -343,6 +345,7 @@ void mprobe_report(const struct mprobe *p, char *buf, size_t size)
 			 r.digits_sent[0] ? r.digits_sent : "-", r.digits_heard[0] ? r.digits_heard : "-");
 		break;
 	case MPROBE_LISTEN:
+	case MPROBE_REFLECT:
 		snprintf(buf + n, size - (size_t)n, "audio: level %.1f dBm0\n", r.level_dbm0);
 		break;
 	}
@@ -350,10 +353,10 @@ void mprobe_report(const struct mprobe *p, char *buf, size_t size)
 
 enum mprobe_kind mprobe_kind_parse(const char *name, bool *ok)
 {
-	static const char *const names[] = {"listen", "milliwatt", "echo", "dtmf"};
+	static const char *const names[] = {"listen", "milliwatt", "echo", "dtmf", "reflect"};
 
 	*ok = true;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 5; i++)
 		if (!strcmp(name, names[i]))
 			return (enum mprobe_kind)i;
 	*ok = false;

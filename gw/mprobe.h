@@ -9,6 +9,8 @@
  *   dtmf       send the digits as RFC 4733 events; detect DTMF tones in
  *              what comes back (the readback test line plays them)
  *   listen     send silence; level only
+ *   reflect    send back what arrives, 20 ms later (the far end of an echo
+ *              test through the whole gateway)
  * The report is one line per measure, for people and for scripts. */
 #ifndef SGW_GW_MPROBE_H
 #define SGW_GW_MPROBE_H
@@ -22,7 +24,7 @@
 struct loop;
 struct mprobe;
 
-enum mprobe_kind { MPROBE_LISTEN, MPROBE_MILLIWATT, MPROBE_ECHO, MPROBE_DTMF };
+enum mprobe_kind { MPROBE_LISTEN, MPROBE_MILLIWATT, MPROBE_ECHO, MPROBE_DTMF, MPROBE_REFLECT };
 
 struct mprobe_result {
 	double level_dbm0;	/* received, over the measured part */

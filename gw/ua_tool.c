@@ -43,7 +43,8 @@ struct tool {
 	struct sip_credentials cred;
 	long ring_ms, hold_ms, reinvite_ms, cancel_ms, count, expect, status;
 	long timeout_s, media_port;
-	bool probe;		  /* UAC: send and check RTP (gw/mprobe.c) */
+	bool probe;		  /* send and check RTP (gw/mprobe.c) */
+	bool early;		  /* UAS: 183 with the answer's SDP before ringing/answering */
 	enum mprobe_kind probe_kind;
 	const char *digits;
 	long linger_ms; /* stay up this long after the last call (peers that mind a closed TCP connection) */
@@ -238,6 +239,14 @@ static void ua_incoming(void *arg, struct sip_call *c, const struct sip_msg *inv
 		return;
 	}
 	sip_call_set_user(c, cc);
+	if (t->probe && body.len) {
+		int rc = mprobe_new(t->loop, t->probe_kind, "127.0.0.1", t->digits, &cc->mp);
+
+		if (rc < 0)
+			fprintf(stderr, "sipgw-ua: call %ld: no RTP for the probe: %s\n", cc->n, strerror(-rc));
+		else if (mprobe_start(cc->mp, body) < 0)
+			fprintf(stderr, "sipgw-ua: call %ld: no usable audio in the offer\n", cc->n);
+	}
 	/* the answer to the offer, or our offer for an offerless INVITE */
 	if (body.len) {
 		cc->answer_len = make_answer(cc, body, cc->answer, sizeof(cc->answer));
@@ -246,8 +255,11 @@ static void ua_incoming(void *arg, struct sip_call *c, const struct sip_msg *inv
 
 		cc->answer_len = (int)o.len;
 	}
+	if (t->early && cc->answer_len > 0)
+		sip_call_ring(c, 183, sv_make(cc->answer, (size_t)cc->answer_len));
 	if (t->ring_ms > 0) {
-		sip_call_ring(c, 180, SV_NULL);
+		if (!t->early)
+			sip_call_ring(c, 180, SV_NULL);
 		clock_timer_start_ms(loop_clock(t->loop), &cc->ring, (uint64_t)t->ring_ms);
 		return;
 	}
@@ -462,6 +474,9 @@ static void usage(FILE *f)
 		"                      echo (round trip), dtmf (--digits as RFC 4733, read back\n"
 		"                      from the audio) or listen; a report follows each call\n"
 		"  --digits DIGITS     what --probe dtmf sends\n"
+		"                      UAS: --probe reflect sends back what arrives (the far end\n"
+		"                      of an echo test); --probe listen measures the level\n"
+		"  --early             UAS: 183 with the answer's SDP first (early media)\n"
 		"  --max-calls N --max-transactions N   caps (503 beyond; default 2000, 10000)\n"
 		"  --linger MS         keep connections open MS after the last call\n"
 		"  --dns HOST:PORT[,...]  DNS servers for RFC 3263 lookups (default resolv.conf)\n"
@@ -486,7 +501,7 @@ int main(int argc, char **argv)
 {
 	enum { O_FROM = 256, O_PROXY, O_REGISTER, O_AOR, O_RING, O_STATUS, O_HOLD, O_REINVITE,
 	       O_CANCEL, O_EXPECT, O_USER, O_PASSWORD, O_COUNT, O_100REL, O_SE, O_CA, O_CERT,
-	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA, O_MAXCALLS, O_MAXTSX, O_LINGER, O_DNS, O_T1, O_MD5FIRST, O_PROBE, O_DIGITS };
+	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA, O_MAXCALLS, O_MAXTSX, O_LINGER, O_DNS, O_T1, O_MD5FIRST, O_PROBE, O_DIGITS, O_EARLY };
 	static const struct option longopts[] = {
 		{"listen", required_argument, NULL, 'l'},   {"from", required_argument, NULL, O_FROM},
 		{"proxy", required_argument, NULL, O_PROXY}, {"register", required_argument, NULL, O_REGISTER},
@@ -502,6 +517,7 @@ int main(int argc, char **argv)
 		{"no-verify", no_argument, NULL, O_NOVERIFY}, {"timeout", required_argument, NULL, O_TIMEOUT},
 		{"media-port", required_argument, NULL, O_MEDIA},
 		{"probe", required_argument, NULL, O_PROBE}, {"digits", required_argument, NULL, O_DIGITS},
+		{"early", no_argument, NULL, O_EARLY},
 		{"max-calls", required_argument, NULL, O_MAXCALLS},
 		{"max-transactions", required_argument, NULL, O_MAXTSX},
 		{"linger", required_argument, NULL, O_LINGER},
@@ -560,12 +576,13 @@ int main(int argc, char **argv)
 			t.probe = true;
 			t.probe_kind = mprobe_kind_parse(optarg, &ok);
 			if (!ok) {
-				fprintf(stderr, "sipgw-ua: --probe: '%s' is not milliwatt, echo, dtmf or listen\n", optarg);
+				fprintf(stderr, "sipgw-ua: --probe: '%s' is not milliwatt, echo, dtmf, reflect or listen\n", optarg);
 				return 2;
 			}
 			break;
 		}
 		case O_DIGITS: t.digits = optarg; break;
+		case O_EARLY: t.early = true; break;
 		case O_MAXCALLS: o.max_dialogs = (size_t)num_arg("--max-calls", optarg, 1, 10000000); break;
 		case O_DNS: o.dns_servers = optarg; break;
 		case O_MD5FIRST: o.auth_md5_first = true; break;

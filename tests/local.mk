@@ -108,6 +108,6 @@ clean-local:
 EXTRA_DIST += tests/kamailio/README.md tests/kamailio/kamailio.cfg tests/kamailio/kamailio.sh \
 	tests/kamailio/certs.sh tests/integration/ua_lib.sh tests/sipp
 INTEGRATION_TESTS += tests/integration/ua.sh tests/integration/kamailio_tls.sh \
-	tests/integration/isdn.sh tests/integration/gateway.sh \
+	tests/integration/isdn.sh tests/integration/gateway.sh tests/integration/e2e.sh \
 	tests/integration/trunks.sh tests/integration/sipp.sh tests/integration/dns_failover.sh \
 	tests/integration/spans.sh tests/integration/cable.sh

@@ -1,0 +1,207 @@
+#!/bin/sh
+# SIP -> PSTN -> SIP through the gateway: a call from a SIP phone goes out
+# on span 1 (ISDN user side), crosses the virtual cable to span 2 (network
+# side), and span 2's dial plan sends it to the SIP trunk "far" (a UAS on
+# 127.0.0.1): the gateway is both ends of a PSTN call.  Peers are sipp and
+# sipgw-ua (as phone and as far end, with their media probes).  Checked:
+# an answered call end to end with sipp on both sides, audio through both
+# conversions (an echo reflected by the far end comes back at its level),
+# ringing mapped both ways, busy (486 -> 17 -> 486), unallocated (404 -> 1
+# -> 404), no answer cancelled by the caller during alerting, early media
+# (183 with SDP -> PROGRESS -> 183 with SDP), all channels busy (503), and
+# two gateways back to back over the cross-process cable.
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/ua_lib.sh"
+if ! command -v sipp >/dev/null 2>&1; then
+	echo "1..0 # SKIP sipp is not installed (scripts/setup installs sip-tester)"
+	exit 0
+fi
+plan 11
+port=$("$SOCKUTIL" free-port)
+far=$("$SOCKUTIL" free-port)
+write_config "$SCRATCH/gw.conf"
+cat >> "$SCRATCH/gw.conf" <<CONF
+
+[sip]
+listen = udp:127.0.0.1:$port
+allow = 127.0.0.1
+rtp_port_min = 24000
+rtp_port_max = 24999
+
+[trunk far]
+uri = sip:127.0.0.1:$far
+
+[span 1]
+cable = 2
+signalling = pri
+side = cpe
+group = pstn
+
+[span 2]
+cable = 1
+signalling = pri
+side = net
+group = exchange
+
+[route out]
+source = address
+from = 127.0.0.1
+called = _555XXXX
+action = route
+span_group = pstn
+
+[route out-test]
+source = address
+from = 127.0.0.1
+called = _999XXXX
+action = route
+span_group = pstn
+
+[route exchange-to-far]
+source = span-group
+from = exchange
+called = _555XXXX
+action = route
+trunks = far
+
+[route test-echo]
+source = span-group
+from = exchange
+called = 9991000
+action = testline
+testline = echo
+CONF
+start_daemon "$SCRATCH/gw.conf"
+up() { [ "$(ctl show span 1 --json | jq -r .dchan_state),$(ctl show span 2 --json | jq -r .dchan_state)" = up,up ]; }
+wait_for 100 up
+
+# far ARGS...: the far end (sipgw-ua UAS, one call) on port $far
+far() { start_uas far -l "udp:127.0.0.1:$far" --count 1 --timeout 20 "$@"; }
+# phone NUMBER ARGS...: one call from sipgw-ua; output in $SCRATCH/phone.out
+phone() {
+	num=$1; shift
+	"$UA" -l udp:127.0.0.1:0 --timeout 20 "$@" "sip:$num@127.0.0.1:$port" > "$SCRATCH/phone.out" 2>&1
+}
+both() { # both DESC: the phone's and the far end's last lines say ok
+	wait_uas far
+	if grep -q 'calls: 1 ok, 0 failed' "$SCRATCH/phone.out" && grep -q 'calls: 1 ok, 0 failed' "$SCRATCH/far.log"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "phone: $(cat "$SCRATCH/phone.out")"
+		diag "far: $(cat "$SCRATCH/far.log")"
+	fi
+}
+
+sipp -sn uas -i 127.0.0.1 -p "$far" -m 1 -timeout 20s -nostdin > "$SCRATCH/sipp_uas.out" 2>&1 < /dev/null &
+uas=$!
+sleep 0.3
+sipp -sn uac -s 5551000 -i 127.0.0.1 -p 0 "127.0.0.1:$port" -m 1 -d 500 -timeout 20s -timeout_error -nostdin \
+	> "$SCRATCH/sipp_uac.out" 2>&1 < /dev/null
+rc=$?
+wait "$uas"
+urc=$?
+check "sipp -> gateway -> span 1 -> cable -> span 2 -> gateway -> sipp: answered and hung up (sipp exits $rc and $urc)" \
+	[ "$rc,$urc" = "0,0" ]
+
+far --probe reflect
+phone 5551001 --hold 2500 --probe echo
+both "a call through both conversions: answered end to end"
+diag "$(grep 'audio: echo' "$SCRATCH/phone.out")"
+lvl=$(sed -n 's/.*level \([-0-9.]*\) dBm0 (sent.*/\1/p' "$SCRATCH/phone.out")
+check "audio: bursts reflected by the far end come back at -10 dBm0 +-1 dB ($lvl)" \
+	awk -v v="$lvl" 'BEGIN { exit !(v != "" && v >= -11 && v <= -9) }'
+
+far --ring 800
+phone 5551002 --hold 300
+check "ringing: the far end's 180 reaches the phone as 180 (ALERTING in between)" sh -c \
+	"grep -q 'call 1: 180' '$SCRATCH/phone.out' && grep -q 'calls: 1 ok' '$SCRATCH/phone.out'"
+wait_uas far
+
+far --status 486 --expect 486
+phone 5551003 --expect 486
+both "busy: the far end's 486 becomes cause 17 on the line and 486 at the phone"
+
+far --status 404 --expect 404
+phone 5551004 --expect 404
+both "unallocated: 404 -> cause 1 -> 404"
+
+far --ring 20000 --expect 487
+phone 5551005 --cancel-after 700 --expect 487
+both "no answer: the phone cancels during alerting, the far end gets CANCEL (487 both ends)"
+
+far --early --ring 600
+phone 5551006 --hold 300
+check "early media: the far end's 183 with SDP reaches the phone as 183 (PROGRESS in-band between)" sh -c \
+	"grep -q 'call 1: 183' '$SCRATCH/phone.out' && grep -q 'calls: 1 ok' '$SCRATCH/phone.out'"
+wait_uas far
+
+# all 30 B-channels taken by echo calls held 4 s; the 31st is refused
+sipp -sn uac -s 9991000 -i 127.0.0.1 -p 0 "127.0.0.1:$port" -m 31 -l 31 -r 100 -d 4000 -timeout 25s -nostdin \
+	> "$SCRATCH/sipp_full.out" 2>&1 < /dev/null
+check "all channels busy: the 31st call gets 503 with cause 34, the other 30 are answered" sh -c \
+	"$SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '([.calls[] | select(.sip_status == 503 and .q850_cause == 34)] | length) == 1 and ([.calls[] | select(.direction == \"sip-to-isdn\" and .sip_status == 200)] | length) >= 30' >/dev/null"
+check "no channel stays busy afterwards" sh -c \
+	"wait_for() { n=\$1; shift; while [ \$n -gt 0 ]; do \"\$@\" && return 0; sleep 0.1; n=\$((n-1)); done; return 1; }; wait_for 100 sh -c '[ \$($SIPGWCTL -s $SCRATCH/ctl.sock show span 1 --json | jq .busy) = 0 ]'"
+stop_daemon
+
+# two gateways back to back over the cross-process cable
+sock=$SCRATCH/cable
+write_config "$SCRATCH/a.conf"
+sed -i "s#$SCRATCH/ctl.sock#$SCRATCH/a.sock#" "$SCRATCH/a.conf"
+cat >> "$SCRATCH/a.conf" <<CONF
+
+[sip]
+listen = udp:127.0.0.1:$port
+allow = 127.0.0.1
+rtp_port_min = 24000
+rtp_port_max = 24999
+
+[span 1]
+cable_socket = $sock
+cable_listen = yes
+signalling = pri
+side = cpe
+group = pstn
+
+[route out]
+source = address
+from = 127.0.0.1
+called = _999XXXX
+action = route
+span_group = pstn
+CONF
+write_config "$SCRATCH/b.conf"
+sed -i "s#$SCRATCH/ctl.sock#$SCRATCH/b.sock#" "$SCRATCH/b.conf"
+cat >> "$SCRATCH/b.conf" <<CONF
+
+[span 1]
+cable_socket = $sock
+signalling = pri
+side = net
+group = exchange
+
+[route test-milliwatt]
+source = span-group
+from = exchange
+called = 9991004
+action = testline
+testline = milliwatt
+CONF
+"$SIPGWD" -f -c "$SCRATCH/a.conf" 2>>"$SCRATCH/a.log" &
+a=$!
+"$SIPGWD" -f -c "$SCRATCH/b.conf" 2>>"$SCRATCH/b.log" &
+b=$!
+wait_for 100 sh -c "[ \"\$($SIPGWCTL -s $SCRATCH/a.sock show span 1 --json | jq -r .dchan_state)\" = up ]"
+phone 9991004 --hold 2000 --probe milliwatt
+diag "$(grep 'audio: milliwatt' "$SCRATCH/phone.out")"
+lvl=$(sed -n 's/.*milliwatt level \([-0-9.]*\) dBm0.*/\1/p' "$SCRATCH/phone.out")
+check "two gateways over the cross-process cable: the far gateway's milliwatt at 0 dBm0 +-0.5 ($lvl)" \
+	awk -v v="$lvl" 'BEGIN { exit !(v != "" && v >= -0.5 && v <= 0.5) }'
+kill -TERM "$a" "$b"
+wait "$a"
+ra=$?
+wait "$b"
+rb=$?
+[ "$ra,$rb" = "0,0" ] || diag "gateways exited $ra and $rb: $(tail -5 "$SCRATCH/a.log") $(tail -5 "$SCRATCH/b.log")"
+finish
