@@ -37,6 +37,7 @@
 #define MAX_ALLOW 32
 #define MAX_SPANS 64
 #define MAX_GROUPS 16
+#define MAX_TRUNKS 64
 
 enum call_state { CS_ROUTING, CS_PROCEEDING, CS_ALERTING, CS_EARLY, CS_ANSWERED, CS_RELEASING, CS_ENDED };
 static const char *const state_names[] = {"routing", "proceeding", "alerting", "early-media",
@@ -87,6 +88,16 @@ struct gw_call {
 	bool restricted;
 	char route[64];
 	char why[96]; /* how it ended, in words */
+	/* ISDN -> SIP: the route's trunks in order, failover on these, the numbers */
+	char trunk_list[DP_MAX_TRUNKS][64];
+	size_t ntrunk_list, next_trunk;
+	int failover[DP_MAX_FAILOVER];
+	size_t nfailover;
+	struct dp_result out;
+	int last_cause;
+	bool proceeding_sent;
+	char redirecting[DP_NUMBER_MAX];
+	int redirecting_ton;
 	char released_by[16];
 	struct gw_media_stats media;
 	struct ladder_entry ladder[LADDER_MAX];
@@ -116,6 +127,9 @@ struct gw_cc {
 	uint64_t t0_ms;
 	struct gw_cc_stats st;
 	bool freeing;
+	/* per trunk (index in cfg.trunks): call-rate token buckets */
+	double tokens[MAX_TRUNKS];
+	uint64_t token_ms[MAX_TRUNKS];
 };
 
 static const struct sdp_codec alaw_first[] = {{"PCMA", 8000, 1, 8, NULL}, {"PCMU", 8000, 1, 0, NULL}};
@@ -304,6 +318,8 @@ void gw_cc_set_config(struct gw_cc *cc, const struct gw_cc_config *cfg)
 {
 	cc->cfg = *cfg;
 	cc->nallow = 0;
+	memset(cc->tokens, 0, sizeof(cc->tokens));
+	memset(cc->token_ms, 0, sizeof(cc->token_ms));
 	if (!cc->cfg.media_addr)
 		cc->cfg.media_addr = "127.0.0.1";
 	if (!cc->cfg.sip_host)
@@ -656,6 +672,8 @@ static bool route(struct gw_call *c, struct dp_call *dc, struct dp_result *res)
 	return true;
 }
 
+static bool trunk_admit(struct gw_cc *cc, const struct gw_cc_trunk *t, const struct gw_call *self);
+
 /* ---- SIP -> ISDN ---------------------------------------------------------------------------- */
 
 static struct gw_call *sip_call_of(struct sip_call *s)
@@ -703,6 +721,9 @@ static void route_to_isdn(struct gw_call *c, const struct dp_result *res, struct
 	su.calling.ton = res->calling_ton >= 0 ? (enum isdn_ton)res->calling_ton : ISDN_TON_UNKNOWN;
 	su.calling.npi = ISDN_NPI_E164;
 	su.restricted = res->presentation == 1 || (res->presentation < 0 && c->restricted);
+	snprintf(su.redirecting.digits, sizeof(su.redirecting.digits), "%.31s", c->redirecting);
+	su.redirecting.ton = (enum isdn_ton)c->redirecting_ton;
+	su.redirecting.npi = ISDN_NPI_E164;
 	su.bearer = ISDN_BEARER_SPEECH;
 	su.complete = true;
 	rc = isdn_group_place(g, &su, c, &c->isdn);
@@ -755,10 +776,29 @@ static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, 
 	uri_number(&m->ruri, c->called, sizeof(c->called), &called_ton);
 	if (from && sip_name_addr_parse(from->value, &na) == 0)
 		uri_number(&na.uri, c->calling, sizeof(c->calling), &calling_ton);
+	/* a trusted trunk's P-Asserted-Identity is the caller (RFC 3325 §9.1) */
+	if (t && t->trusted) {
+		const struct sip_hdr *pai = sip_msg_hdr_find(m, SIP_HDR_P_ASSERTED_IDENTITY, NULL);
+
+		if (pai && sip_name_addr_parse(pai->value, &na) == 0)
+			uri_number(&na.uri, c->calling, sizeof(c->calling), &calling_ton);
+	}
+	{
+		const struct sip_hdr *dh = sip_msg_hdr_find(m, SIP_HDR_DIVERSION, NULL);
+		struct sip_diversion dv;
+
+		if (dh && sip_diversion_parse(dh->value, &dv) == 0)
+			uri_number(&dv.na.uri, c->redirecting, sizeof(c->redirecting), &c->redirecting_ton);
+	}
 	c->restricted = privacy_id(m);
 	ladder(c, "sip", "<- INVITE %s from %s (%s)", c->called, c->calling[0] ? c->calling : "-", addr);
 	for (size_t i = 0; !trusted && i < cc->nallow; i++)
 		trusted = net_match(&cc->allow[i], &peer->ss);
+	if (t && !trunk_admit(cc, t, c)) {
+		refuse_sip(c, 503, Q850_SWITCH_CONGESTION, "trunk at its call limit");
+		release(c);
+		return;
+	}
 	if (!trusted) {
 		cc->st.refused_source++;
 		LOGP(LOGC_GW, LOGL_NOTICE, "call C%u: INVITE from %s refused (403): not a trunk or an allowed network",
@@ -934,48 +974,130 @@ static void start_testline(struct gw_call *c, enum dp_testline tl)
 	snprintf(c->codec, sizeof(c->codec), "%s", c->span->pri->tdm && c->span->pri->tdm->cfg.law == TDM_LAW_ULAW ? "PCMU" : "PCMA");
 }
 
-static void route_to_sip(struct gw_call *c, const struct dp_result *res)
+/* "sip:+4930123@host:port;user=phone" (or sips:) for a number toward a trunk */
+static void number_uri(const struct sip_uri *u, const char *digits, int ton, char *out, size_t size)
+{
+	int n = snprintf(out, size, "%s:%s%s@%s%.*s%s", u->scheme == SIP_URI_SIPS ? "sips" : "sip",
+			 ton == ISDN_TON_INTERNATIONAL ? "+" : "", digits, u->host_ipv6 ? "[" : "", (int)u->host.len,
+			 u->host.p, u->host_ipv6 ? "]" : "");
+
+	if (n > 0 && (size_t)n < size && u->port)
+		n += snprintf(out + n, size - (size_t)n, ":%u", u->port);
+	if (n > 0 && (size_t)n < size)
+		snprintf(out + n, size - (size_t)n, ";user=phone");
+}
+
+/* May a call go to or come from t now (max_calls, max_cps)? */
+static bool trunk_admit(struct gw_cc *cc, const struct gw_cc_trunk *t, const struct gw_call *self)
+{
+	size_t i = (size_t)(t - cc->cfg.trunks);
+	unsigned active = 0;
+	uint64_t now = mono_ms();
+
+	if (t->max_calls) {
+		for (const struct gw_call *c = cc->calls; c; c = c->next)
+			active += c != self && !strcmp(c->trunk, t->name) && c->state != CS_ENDED;
+		if (active >= t->max_calls)
+			return false;
+	}
+	if (t->max_cps && i < MAX_TRUNKS) {
+		double *tokens = &cc->tokens[i];
+
+		*tokens += (double)(now - cc->token_ms[i]) * t->max_cps / 1000.0;
+		if (*tokens > t->max_cps)
+			*tokens = t->max_cps;
+		cc->token_ms[i] = now;
+		if (*tokens < 1.0)
+			return false;
+		*tokens -= 1.0;
+	}
+	return true;
+}
+
+/* INVITE the next trunk of the route; when none is left the ISDN call
+ * ends with the last failure's cause. */
+static void route_to_sip(struct gw_call *c)
 {
 	struct gw_cc *cc = c->cc;
-	const struct gw_cc_trunk *t = res->rule->ntrunks ? trunk_named(cc, res->rule->trunks[0]) : NULL;
-	char to[256], from[256];
-	struct sip_uri u;
+	char to[256], from[256], hdrs[768], pai[256], div[256];
 	int rc;
 
-	if (!t || !cc->ua || sip_uri_parse(&u, sv_cstr(t->uri)) < 0) {
-		set_why(c, "gateway", "no usable trunk for the route");
-		isdn_end(c, Q850_NO_ROUTE_DESTINATION);
+	while (c->next_trunk < c->ntrunk_list) {
+		const struct gw_cc_trunk *t = trunk_named(cc, c->trunk_list[c->next_trunk++]);
+		bool anonymous = c->out.presentation == 1 || (c->out.presentation < 0 && c->restricted) ||
+				 !c->out.calling[0];
+		struct sip_uri u;
+		size_t n = 0;
+
+		if (!t || !cc->ua || sip_uri_parse(&u, sv_cstr(t->uri)) < 0)
+			continue;
+		if (!trunk_admit(cc, t, c)) {
+			ladder(c, "sip", "trunk %s at its limit", t->name);
+			c->last_cause = Q850_SWITCH_CONGESTION;
+			continue;
+		}
+		snprintf(c->trunk, sizeof(c->trunk), "%s", t->name);
+		number_uri(&u, c->out.called, c->out.called_ton, to, sizeof(to));
+		hdrs[0] = 0;
+		if (c->out.calling[0]) {
+			struct sip_uri me = u;
+
+			me.host = sv_cstr(cc->cfg.sip_host);
+			me.host_ipv6 = strchr(cc->cfg.sip_host, ':') != NULL;
+			me.port = 0;
+			number_uri(&me, c->out.calling, c->out.calling_ton, pai, sizeof(pai));
+			/* the identity goes to trusted trunks only (RFC 3325 §5) */
+			if (t->trusted)
+				n += (size_t)snprintf(hdrs + n, sizeof(hdrs) - n, "P-Asserted-Identity: <%s>\r\n", pai);
+			if (!anonymous)
+				snprintf(from, sizeof(from), "%s", pai);
+		}
+		if (anonymous) {
+			snprintf(from, sizeof(from), "sip:anonymous@anonymous.invalid");
+			n += (size_t)snprintf(hdrs + n, sizeof(hdrs) - n, "Privacy: id\r\n");
+		}
+		if (c->redirecting[0] && n < sizeof(hdrs)) {
+			struct sip_uri me = u;
+
+			me.host = sv_cstr(cc->cfg.sip_host);
+			me.host_ipv6 = strchr(cc->cfg.sip_host, ':') != NULL;
+			me.port = 0;
+			number_uri(&me, c->redirecting, c->redirecting_ton, div, sizeof(div));
+			snprintf(hdrs + n, sizeof(hdrs) - n, "Diversion: <%s>;reason=unknown;counter=1\r\n", div);
+		}
+		if (!c->sdp_len && (rc = make_offer(c)) < 0) {
+			set_why(c, "gateway", "no RTP port");
+			isdn_end(c, Q850_RESOURCE_UNAVAILABLE);
+			return;
+		}
+		ladder(c, "sip", "-> INVITE %s%s", to, anonymous ? " (Privacy: id)" : "");
+		rc = sip_call_invite_hdrs(cc->ua, to, from, sv_make(c->sdp, (size_t)c->sdp_len), NULL, hdrs, &c->sip);
+		if (rc < 0) {
+			c->sip = NULL;
+			c->last_cause = Q850_TEMPORARY_FAILURE;
+			continue;
+		}
+		c->sip_ending = false;
+		sip_call_set_user(c->sip, c);
+		if (!c->proceeding_sent) {
+			c->proceeding_sent = true;
+			isdn_call_proceeding(c->isdn);
+			ladder(c, "isdn", "-> CALL PROCEEDING");
+		}
+		c->state = CS_PROCEEDING;
 		return;
 	}
-	snprintf(c->trunk, sizeof(c->trunk), "%s", t->name);
-	snprintf(to, sizeof(to), "%s:%s%s@%s%.*s%s%s%u;user=phone", u.scheme == SIP_URI_SIPS ? "sips" : "sip",
-		 res->called_ton == ISDN_TON_INTERNATIONAL ? "+" : "", res->called, u.host_ipv6 ? "[" : "",
-		 (int)u.host.len, u.host.p, u.host_ipv6 ? "]" : "", u.port ? ":" : "", u.port ? u.port : 0u);
-	if (!u.port) /* no ":0" */
-		snprintf(to, sizeof(to), "%s:%s%s@%s%.*s%s;user=phone", u.scheme == SIP_URI_SIPS ? "sips" : "sip",
-			 res->called_ton == ISDN_TON_INTERNATIONAL ? "+" : "", res->called,
-			 u.host_ipv6 ? "[" : "", (int)u.host.len, u.host.p, u.host_ipv6 ? "]" : "");
-	if (res->presentation == 1 || c->restricted || !res->calling[0])
-		snprintf(from, sizeof(from), "sip:anonymous@anonymous.invalid");
-	else
-		snprintf(from, sizeof(from), "sip:%s%s@%s", res->calling_ton == ISDN_TON_INTERNATIONAL ? "+" : "",
-			 res->calling, cc->cfg.sip_host);
-	if ((rc = make_offer(c)) < 0) {
-		set_why(c, "gateway", "no RTP port");
-		isdn_end(c, Q850_RESOURCE_UNAVAILABLE);
-		return;
-	}
-	ladder(c, "sip", "-> INVITE %s", to);
-	if ((rc = sip_call_invite(cc->ua, to, from, sv_make(c->sdp, (size_t)c->sdp_len), NULL, &c->sip)) < 0) {
-		c->sip = NULL;
-		set_why(c, "gateway", "INVITE could not be sent: %s", strerror(-rc));
-		isdn_end(c, Q850_TEMPORARY_FAILURE);
-		return;
-	}
-	sip_call_set_user(c->sip, c);
-	isdn_call_proceeding(c->isdn);
-	ladder(c, "isdn", "-> CALL PROCEEDING");
-	c->state = CS_PROCEEDING;
+	set_why(c, "gateway", "no trunk of the route took the call");
+	isdn_end(c, c->last_cause ? c->last_cause : Q850_NO_ROUTE_DESTINATION);
+}
+
+/* Does the route fail over on this SIP status or Q.850 cause? */
+static bool fails_over(const struct gw_call *c, int status, int cause)
+{
+	for (size_t i = 0; i < c->nfailover; i++)
+		if (c->failover[i] == status || c->failover[i] == cause)
+			return true;
+	return false;
 }
 
 static void isdn_incoming(struct gw_cc *cc, struct cc_span *sp, struct isdn_call *call,
@@ -997,6 +1119,8 @@ static void isdn_incoming(struct gw_cc *cc, struct cc_span *sp, struct isdn_call
 	snprintf(c->called, sizeof(c->called), "%s", su->called.digits);
 	snprintf(c->calling, sizeof(c->calling), "%s", su->calling.digits);
 	c->restricted = su->restricted;
+	snprintf(c->redirecting, sizeof(c->redirecting), "%s", su->redirecting.digits);
+	c->redirecting_ton = su->redirecting.ton;
 	snprintf(c->source, sizeof(c->source), "%s", cc->groups[sp->group].name);
 	ladder(c, "isdn", "<- SETUP span %d B%d called %s calling %s%s", sp->num, c->ts, c->called,
 	       c->calling[0] ? c->calling : "-", su->restricted ? " (restricted)" : "");
@@ -1025,7 +1149,14 @@ static void isdn_incoming(struct gw_cc *cc, struct cc_span *sp, struct isdn_call
 		break;
 	case DP_ROUTE:
 		if (res.rule->ntrunks) {
-			route_to_sip(c, &res);
+			c->out = res;
+			c->out.rule = NULL; /* a reload may free it */
+			for (size_t i = 0; i < res.rule->ntrunks; i++)
+				snprintf(c->trunk_list[i], sizeof(c->trunk_list[i]), "%s", res.rule->trunks[i]);
+			c->ntrunk_list = res.rule->ntrunks;
+			memcpy(c->failover, res.rule->failover, sizeof(int) * res.rule->nfailover);
+			c->nfailover = res.rule->nfailover;
+			route_to_sip(c);
 			break;
 		}
 		/* ISDN to ISDN is not done */
@@ -1102,9 +1233,17 @@ static void cc_ended(void *arg, struct sip_call *s, int status, const char *why)
 	c->sip = NULL;
 	if (status && !c->sip_status)
 		c->sip_status = status;
-	cause = status ? gw_sip_to_cause(status) : Q850_NORMAL_CLEARING;
+	cause = sip_call_q850(s) ? sip_call_q850(s) : status ? gw_sip_to_cause(status) : Q850_NORMAL_CLEARING;
 	if (status == 487 && c->sip_in)
 		cause = Q850_NORMAL_CLEARING; /* the caller cancelled */
+	if (!c->sip_in && status >= 300 && c->isdn && c->state < CS_ANSWERED && c->state != CS_RELEASING &&
+	    c->next_trunk < c->ntrunk_list && fails_over(c, status, cause)) {
+		ladder(c, "sip", "<- %d from %s: next trunk", status, c->trunk);
+		c->last_cause = cause;
+		route_to_sip(c);
+		release(c);
+		return;
+	}
 	if (c->isdn && c->state != CS_RELEASING) {
 		if (status)
 			ladder(c, "sip", "<- %s (%d)", c->sip_in ? "CANCEL" : "final response", status);

@@ -47,6 +47,8 @@ struct gw_cc_trunk {
 	const char *name;
 	const char *uri;	/* where calls to it go */
 	const char *from_user;	/* our user toward it when the number is withheld */
+	bool trusted;		/* P-Asserted-Identity taken from it and sent to it */
+	unsigned max_calls, max_cps; /* 0: no limit */
 };
 
 struct gw_cc_config {

@@ -254,6 +254,12 @@ static const struct conf_key trunk_keys[] = {
 	{"srtp_suites", CONF_STRING, KEY(gw_trunk, srtp_suites),
 	 "AES_CM_128_HMAC_SHA1_80,AES_CM_128_HMAC_SHA1_32,AEAD_AES_128_GCM,AEAD_AES_256_GCM", 0, 200,
 	 NULL, false, "SDES suites offered and accepted, in order of preference"},
+	{"trusted", CONF_BOOL, KEY(gw_trunk, trusted), "no", 0, 0, NULL, false,
+	 "a trust domain (RFC 3325): take and send P-Asserted-Identity, hidden numbers included"},
+	{"max_calls", CONF_INT, KEY(gw_trunk, max_calls), "0", 0, 100000, NULL, false,
+	 "concurrent calls to and from the trunk (0: no limit); beyond it 503"},
+	{"max_cps", CONF_INT, KEY(gw_trunk, max_cps), "0", 0, 10000, NULL, false,
+	 "new calls per second to and from the trunk (0: no limit); beyond it 503"},
 };
 
 static void trunk_validate(struct conf_parse *p, const struct conf_section *s)

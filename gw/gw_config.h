@@ -59,6 +59,9 @@ struct gw_trunk {
 	int64_t options_interval; /* ms; 0: no OPTIONS pings */
 	int srtp;	  /* enum sdp_srtp_policy */
 	char *srtp_suites; /* comma-separated SDES suites, in order of preference */
+	bool trusted;	  /* P-Asserted-Identity is believed from it and sent to it (RFC 3325) */
+	int64_t max_calls; /* concurrent calls to and from it; 0: no limit */
+	int64_t max_cps;   /* new calls per second to and from it; 0: no limit */
 };
 
 /* [span N]: an E1/T1 span. */

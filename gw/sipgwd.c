@@ -239,6 +239,9 @@ static int cc_configure(struct gwd *d, struct gw_cc_config *c)
 		d->cc_trunks[n].name = sec->label;
 		d->cc_trunks[n].uri = t->uri;
 		d->cc_trunks[n].from_user = t->user;
+		d->cc_trunks[n].trusted = t->trusted;
+		d->cc_trunks[n].max_calls = (unsigned)t->max_calls;
+		d->cc_trunks[n].max_cps = (unsigned)t->max_cps;
 		n++;
 	}
 	d->cc_ntrunks = n;

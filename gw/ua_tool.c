@@ -47,6 +47,7 @@ struct tool {
 	bool early;		  /* UAS: 183 with the answer's SDP before ringing/answering */
 	enum mprobe_kind probe_kind;
 	const char *digits;
+	char headers[512];	  /* UAC: extra header lines of the INVITE (--header) */
 	long linger_ms; /* stay up this long after the last call (peers that mind a closed TCP connection) */
 	bool quiet;
 	/* state */
@@ -408,7 +409,8 @@ static void start_call(struct tool *t)
 	if (t->probe && (rc = mprobe_new(t->loop, t->probe_kind, "127.0.0.1", t->digits, &cc->mp)) < 0)
 		fprintf(stderr, "sipgw-ua: call %ld: no RTP for the probe: %s\n", cc->n, strerror(-rc));
 	offer = make_offer(cc, SDP_DIR_SENDRECV, sdp, sizeof(sdp));
-	rc = sip_call_invite(t->ua, t->target, t->from, offer, &t->cred, &c);
+	rc = sip_call_invite_hdrs(t->ua, t->target, t->from, offer, &t->cred, t->headers[0] ? t->headers : NULL,
+				  &c);
 	if (rc < 0) {
 		fprintf(stderr, "sipgw-ua: call %ld to %s: %s\n", cc->n, t->target, strerror(-rc));
 		t->failed++;
@@ -477,6 +479,7 @@ static void usage(FILE *f)
 		"                      UAS: --probe reflect sends back what arrives (the far end\n"
 		"                      of an echo test); --probe listen measures the level\n"
 		"  --early             UAS: 183 with the answer's SDP first (early media)\n"
+		"  --header 'N: V'     UAC: add this header line to the INVITE (repeatable)\n"
 		"  --max-calls N --max-transactions N   caps (503 beyond; default 2000, 10000)\n"
 		"  --linger MS         keep connections open MS after the last call\n"
 		"  --dns HOST:PORT[,...]  DNS servers for RFC 3263 lookups (default resolv.conf)\n"
@@ -501,7 +504,7 @@ int main(int argc, char **argv)
 {
 	enum { O_FROM = 256, O_PROXY, O_REGISTER, O_AOR, O_RING, O_STATUS, O_HOLD, O_REINVITE,
 	       O_CANCEL, O_EXPECT, O_USER, O_PASSWORD, O_COUNT, O_100REL, O_SE, O_CA, O_CERT,
-	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA, O_MAXCALLS, O_MAXTSX, O_LINGER, O_DNS, O_T1, O_MD5FIRST, O_PROBE, O_DIGITS, O_EARLY };
+	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA, O_MAXCALLS, O_MAXTSX, O_LINGER, O_DNS, O_T1, O_MD5FIRST, O_PROBE, O_DIGITS, O_EARLY, O_HEADER };
 	static const struct option longopts[] = {
 		{"listen", required_argument, NULL, 'l'},   {"from", required_argument, NULL, O_FROM},
 		{"proxy", required_argument, NULL, O_PROXY}, {"register", required_argument, NULL, O_REGISTER},
@@ -517,7 +520,7 @@ int main(int argc, char **argv)
 		{"no-verify", no_argument, NULL, O_NOVERIFY}, {"timeout", required_argument, NULL, O_TIMEOUT},
 		{"media-port", required_argument, NULL, O_MEDIA},
 		{"probe", required_argument, NULL, O_PROBE}, {"digits", required_argument, NULL, O_DIGITS},
-		{"early", no_argument, NULL, O_EARLY},
+		{"early", no_argument, NULL, O_EARLY}, {"header", required_argument, NULL, O_HEADER},
 		{"max-calls", required_argument, NULL, O_MAXCALLS},
 		{"max-transactions", required_argument, NULL, O_MAXTSX},
 		{"linger", required_argument, NULL, O_LINGER},
@@ -583,6 +586,17 @@ int main(int argc, char **argv)
 		}
 		case O_DIGITS: t.digits = optarg; break;
 		case O_EARLY: t.early = true; break;
+		case O_HEADER: {
+			size_t n = strlen(t.headers);
+
+			if (!strchr(optarg, ':') || strpbrk(optarg, "\r\n") ||
+			    n + strlen(optarg) + 3 > sizeof(t.headers)) {
+				fprintf(stderr, "sipgw-ua: --header: 'Name: value', one line, 500 bytes in all\n");
+				return 2;
+			}
+			snprintf(t.headers + n, sizeof(t.headers) - n, "%s\r\n", optarg);
+			break;
+		}
 		case O_MAXCALLS: o.max_dialogs = (size_t)num_arg("--max-calls", optarg, 1, 10000000); break;
 		case O_DNS: o.dns_servers = optarg; break;
 		case O_MD5FIRST: o.auth_md5_first = true; break;

@@ -100,6 +100,7 @@ struct sip_call {
 	uint32_t t2xx_ms;
 	/* reliable provisionals (RFC 3262), UAS */
 	bool peer_100rel, peer_requires_100rel;
+	int peer_q850; /* the Q.850 cause of the peer's Reason header (RFC 6432); 0: none */
 	uint32_t rseq;
 	bool prack_pending;
 	struct buf rel1xx;
@@ -328,6 +329,20 @@ static void call_free(struct sip_call *c)
 
 /* The call is over for the TU: report once, stop its timers, leave the
  * dialog table (late requests get 481), drop the TU's reference. */
+/* Keep the Q.850 cause a Reason header carries (RFC 3326, RFC 6432). */
+static void note_reason(struct sip_call *c, const struct sip_msg *m)
+{
+	const struct sip_hdr *h = NULL;
+	struct sip_reason r;
+
+	while (m && (h = sip_msg_hdr_find(m, SIP_HDR_REASON, h)))
+		if (sip_reason_parse(h->value, &r) == 0 && sv_eq_cstr_nocase(r.protocol, "Q.850") && r.cause > 0 &&
+		    r.cause < 128) {
+			c->peer_q850 = r.cause;
+			return;
+		}
+}
+
 static void call_end(struct sip_call *c, int status, const char *why)
 {
 	if (c->ended_reported)
@@ -1100,6 +1115,7 @@ static void client_final(struct ua_tsx *x, int status, const struct sip_msg *m)
 			}
 			call_end(c, status, "session interval too small");
 		} else if (status >= 300) {
+			note_reason(c, m);
 			call_end(c, status, status == 487 ? "cancelled" : status == 408 ? "no answer (timeout)"
 											 : "refused by the peer");
 		}
@@ -1712,6 +1728,7 @@ static void rx_in_dialog(struct sip_ua *ua, const struct sip_rx *rx, const struc
 	tsx_enter(x);
 	sip_tsx_server_start(&x->t, NULL, 0);
 	if (sv_eq_cstr(m->method, "BYE")) {
+		note_reason(c, m);
 		tsx_respond(x, 200, NULL, SV_NULL);
 		if (c->invite_tsx && c->invite_tsx->server && c->state != CS_CONFIRMED)
 			tsx_respond(c->invite_tsx, 487, NULL, SV_NULL);
@@ -2054,8 +2071,14 @@ static void on_rx(void *arg, const struct sip_rx *rx)
 int sip_call_invite(struct sip_ua *ua, const char *to_uri, const char *from_uri, struct sv sdp,
 		    const struct sip_credentials *cred, struct sip_call **out)
 {
+	return sip_call_invite_hdrs(ua, to_uri, from_uri, sdp, cred, NULL, out);
+}
+
+int sip_call_invite_hdrs(struct sip_ua *ua, const char *to_uri, const char *from_uri, struct sv sdp,
+			 const struct sip_credentials *cred, const char *headers, struct sip_call **out)
+{
 	struct sip_call *c;
-	char extra[256] = "";
+	char extra[1024] = "";
 	int rc;
 
 	if (ua->st.dialogs >= ua->opts.max_dialogs)
@@ -2075,8 +2098,15 @@ int sip_call_invite(struct sip_ua *ua, const char *to_uri, const char *from_uri,
 		c->cred_password = mem_strdup(cred->password ? cred->password : "");
 	}
 	buf_put(&c->local_sdp, sdp.p, sdp.len);
+	if (headers && strlen(headers) > sizeof(extra) - 200) {
+		c->ended_reported = true;
+		call_unref(c);
+		return -EMSGSIZE;
+	}
+	if (headers)
+		snprintf(extra, sizeof(extra), "%s", headers);
 	if (ua->opts.require_100rel)
-		snprintf(extra, sizeof(extra), "Require: 100rel\r\n");
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), "Require: 100rel\r\n");
 	if (ua->opts.st.session_expires)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra),
 			 "Session-Expires: %" PRIu32 "\r\nMin-SE: %" PRIu32 "\r\n",
@@ -2295,6 +2325,11 @@ void *sip_call_user(const struct sip_call *c)
 const char *sip_call_id(const struct sip_call *c)
 {
 	return c->call_id;
+}
+
+int sip_call_q850(const struct sip_call *c)
+{
+	return c->peer_q850;
 }
 
 const struct sip_addr *sip_call_peer(const struct sip_call *c, enum sip_proto *proto)

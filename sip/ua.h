@@ -136,6 +136,10 @@ int sip_ua_probe_info(const struct sip_call *probe, int *last_status);
 /* UAC: call to_uri from from_uri with an offer (empty: offerless INVITE). */
 int sip_call_invite(struct sip_ua *ua, const char *to_uri, const char *from_uri, struct sv sdp,
 		    const struct sip_credentials *cred, struct sip_call **out);
+/* The same with header lines of the caller's ("Name: value\r\n" each:
+ * P-Asserted-Identity, Privacy, Diversion...). */
+int sip_call_invite_hdrs(struct sip_ua *ua, const char *to_uri, const char *from_uri, struct sv sdp,
+			 const struct sip_credentials *cred, const char *headers, struct sip_call **out);
 /* UAS: 180/183 (sdp: early media answer, may be empty); reliable when we
  * and the peer do 100rel. */
 int sip_call_ring(struct sip_call *c, int status, struct sv sdp);
@@ -154,6 +158,9 @@ int sip_call_update(struct sip_call *c, struct sv sdp);
 void sip_call_set_user(struct sip_call *c, void *user);
 void *sip_call_user(const struct sip_call *c);
 const char *sip_call_id(const struct sip_call *c);
+/* The Q.850 cause of the peer's Reason header (RFC 6432) in its final
+ * response or BYE; 0: none. */
+int sip_call_q850(const struct sip_call *c);
 /* UAS: where the peer's INVITE came from, and over what. */
 const struct sip_addr *sip_call_peer(const struct sip_call *c, enum sip_proto *proto);
 bool sip_call_confirmed(const struct sip_call *c);

@@ -16,9 +16,10 @@ if ! command -v sipp >/dev/null 2>&1; then
 	echo "1..0 # SKIP sipp is not installed (scripts/setup installs sip-tester)"
 	exit 0
 fi
-plan 11
+plan 15
 port=$("$SOCKUTIL" free-port)
 far=$("$SOCKUTIL" free-port)
+far2=$("$SOCKUTIL" free-port)
 # the [sip] section both set-ups use
 sip_conf() {
 	cat <<CONF
@@ -34,8 +35,14 @@ write_config "$SCRATCH/gw.conf"
 sip_conf >> "$SCRATCH/gw.conf"
 cat >> "$SCRATCH/gw.conf" <<CONF
 
+; the far ends listen on 127.0.0.3: the phone (127.0.0.1) is no trunk
 [trunk far]
-uri = sip:127.0.0.1:$far
+uri = sip:127.0.0.3:$far
+trusted = yes
+max_calls = 1
+
+[trunk refusing]
+uri = sip:127.0.0.3:$far2
 
 [span 1]
 cable = 2
@@ -63,6 +70,14 @@ called = _999XXXX
 action = route
 span_group = pstn
 
+[route exchange-failover]
+source = span-group
+from = exchange
+called = _5552XXX
+action = route
+trunks = refusing, far
+failover_on = 503
+
 [route exchange-to-far]
 source = span-group
 from = exchange
@@ -82,7 +97,7 @@ up() { [ "$(ctl show span 1 --json | jq -r .dchan_state),$(ctl show span 2 --jso
 wait_for 100 up
 
 # far ARGS...: the far end (sipgw-ua UAS, one call) on port $far
-far() { start_uas far -l "udp:127.0.0.1:$far" --count 1 --timeout 20 "$@"; }
+far() { start_uas far -l "udp:127.0.0.3:$far" --count 1 --timeout 20 "$@"; }
 # phone NUMBER ARGS...: one call from sipgw-ua; output in $SCRATCH/phone.out
 phone() {
 	num=$1; shift
@@ -99,7 +114,7 @@ both() { # both DESC: the phone's and the far end's last lines say ok
 	fi
 }
 
-sipp -sn uas -i 127.0.0.1 -p "$far" -m 1 -timeout 20s -nostdin > "$SCRATCH/sipp_uas.out" 2>&1 < /dev/null &
+sipp -sn uas -i 127.0.0.3 -p "$far" -m 1 -timeout 20s -nostdin > "$SCRATCH/sipp_uas.out" 2>&1 < /dev/null &
 uas=$!
 sleep 0.3
 sipp -sn uac -s 5551000 -i 127.0.0.1 -p 0 "127.0.0.1:$port" -m 1 -d 500 -timeout 20s -timeout_error -nostdin \
@@ -141,6 +156,38 @@ phone 5551006 --hold 300
 check "early media: the far end's 183 with SDP reaches the phone as 183 (PROGRESS in-band between)" sh -c \
 	"grep -q 'call 1: 183' '$SCRATCH/phone.out' && grep -q 'calls: 1 ok' '$SCRATCH/phone.out'"
 wait_uas far
+
+# identity: the phone's number, hidden (Privacy: id), crosses the line as
+# CLIR and reaches the trusted trunk as P-Asserted-Identity, From anonymous
+sipp -sn uas -i 127.0.0.3 -p "$far" -m 1 -timeout 20s -nostdin -trace_msg -message_file "$SCRATCH/uas_msg.log" \
+	> "$SCRATCH/sipp_uas.out" 2>&1 < /dev/null &
+uas=$!
+sleep 0.3
+phone 5551007 --hold 300 --from "sip:+4930123456@127.0.0.1" --header "Privacy: id"
+wait "$uas"
+diag "$(grep -i -e '^From:' -e '^P-Asserted' -e '^Privacy' "$SCRATCH/uas_msg.log" | head -3)"
+check "CLIR: Privacy: id -> presentation restricted -> From anonymous, Privacy: id, P-Asserted-Identity +4930123456 to the trusted trunk" sh -c \
+	"grep -q '^From: <sip:anonymous@anonymous.invalid>' '$SCRATCH/uas_msg.log' && grep -q '^Privacy: id' '$SCRATCH/uas_msg.log' && grep -q '^P-Asserted-Identity: <sip:+4930123456@' '$SCRATCH/uas_msg.log'"
+check "ladder: the SETUP carried the calling number restricted" sh -c \
+	"$SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -r '.calls[0].id' | xargs $SIPGWCTL -s $SCRATCH/ctl.sock show call | grep -q 'SETUP span 2 .*calling 4930123456 (restricted)'"
+
+# failover: the first trunk answers 503, the route tries the next one
+start_uas refusing -l "udp:127.0.0.3:$far2" --count 1 --timeout 20 --status 503 --expect 503
+far
+phone 5552001 --hold 300
+wait_uas refusing
+both "failover: 503 from the first trunk, the second answers"
+
+# the trusted trunk takes one call at a time (max_calls = 1)
+far --hold 3000
+"$UA" -l udp:127.0.0.1:0 --timeout 20 --hold 2500 "sip:5551008@127.0.0.1:$port" > "$SCRATCH/first.out" 2>&1 &
+first=$!
+wait_for 50 sh -c "$SIPGWCTL -s $SCRATCH/ctl.sock show calls --json | jq -e '[.calls[] | select(.trunk == \"far\" and .state == \"answered\")] | length == 1' >/dev/null"
+phone 5551009 --expect 503
+wait "$first"
+wait_uas far
+check "trunk limit: a second call while far has one gets 503 (cause 42), the first goes on" sh -c \
+	"grep -q 'ended 503 .*: ok' '$SCRATCH/phone.out' && grep -q 'calls: 1 ok' '$SCRATCH/first.out'"
 
 # all 30 B-channels taken by echo calls held 4 s; the 31st is refused
 sipp -sn uac -s 9991000 -i 127.0.0.1 -p 0 "127.0.0.1:$port" -m 31 -l 31 -r 100 -d 4000 -timeout 25s -nostdin \
