@@ -70,6 +70,7 @@ struct gw_call {
 	int sip_status;
 	char sdp[SDP_MAX]; /* our offer or answer */
 	int sdp_len;
+	uint64_t sdp_version;
 	char codec[16];
 	char trunk[64];
 	char source[64];
@@ -78,7 +79,8 @@ struct gw_call {
 	struct cc_span *span;
 	int ts;
 	int cause;
-	bool media_on;
+	bool media_on, held;
+	uint16_t rtp_port;
 	/* test line */
 	bool testline;
 	enum dp_testline tl;
@@ -179,7 +181,7 @@ static struct gw_call *call_new(struct gw_cc *cc, const char *direction)
 	c->cc = cc;
 	c->id = ++cc->next_id;
 	c->start_ms = wall_ms();
-	c->cause = 0;
+	c->sdp_version = 1;
 	snprintf(c->direction, sizeof(c->direction), "%s", direction);
 	c->next = cc->calls;
 	cc->calls = c;
@@ -533,8 +535,10 @@ static int start_rtp(struct gw_call *c, uint16_t *port)
 		inet_pton(AF_INET, a, &s4->sin_addr);
 	}
 	rc = gw_media_rtp_start(c->span->media, (unsigned)c->ts, &mr, port);
-	if (rc == 0)
+	if (rc == 0) {
 		c->media_on = true;
+		c->rtp_port = *port;
+	}
 	return rc;
 }
 
@@ -1264,7 +1268,45 @@ static void cc_ended(void *arg, struct sip_call *s, int status, const char *why)
 	release(c);
 }
 
+/* A re-INVITE or UPDATE with an offer: hold, resume, a new address or
+ * codec.  The B-channel stays; on hold we send nothing and the line hears
+ * what the peer sends (its music on hold) or silence. */
+static int cc_reoffer(void *arg, struct sip_call *s, struct sv offer, char *ans, size_t size)
+{
+	struct gw_call *c = sip_call_of(s);
+	struct sdp_session o, a;
+	struct sdp_negotiated neg;
+	struct sdp_error e;
+	struct sdp_local l;
+	char scratch[2048];
+	bool held;
+	int n;
+
+	(void)arg;
+	if (!c || !c->media_on || !c->span)
+		return -1;
+	if (sdp_parse(&o, offer.p, offer.len, &e) < 0)
+		return -1;
+	l = local_sdp(c, c->rtp_port);
+	l.sess_version = ++c->sdp_version;
+	if (sdp_answer_build(&o, &l, &a, scratch, sizeof(scratch), &neg, &e) < 0 || !neg.audio ||
+	    (n = sdp_print(&a, ans, size)) < 0)
+		return -1;
+	hold(c);
+	held = neg.dir == SDP_DIR_RECVONLY || neg.dir == SDP_DIR_INACTIVE;
+	ladder(c, "sip", "<- re-INVITE%s", held != c->held ? (held ? " (hold)" : " (resume)") : "");
+	apply_neg(c, &neg);
+	if (held != c->held) {
+		gw_media_rtp_hold(c->span->media, (unsigned)c->ts, held);
+		c->held = held;
+	}
+	ladder(c, "sip", "-> 200 with SDP");
+	release(c);
+	return n;
+}
+
 const struct sip_ua_ops gw_cc_ua_ops = {
+	.reoffer = cc_reoffer,
 	.incoming = cc_incoming,
 	.progress = cc_progress,
 	.answered = cc_answered,
@@ -1323,6 +1365,7 @@ static void call_json(struct ctl_out *out, const struct gw_call *c)
 	}
 	ctl_str(out, "direction", c->direction);
 	ctl_str(out, "state", state_names[c->state]);
+	ctl_bool(out, "held", c->held);
 	ctl_str(out, "calling", c->calling);
 	ctl_str(out, "called", c->called);
 	ctl_str(out, "called_out", c->called_out);
@@ -1357,7 +1400,7 @@ static void call_line(struct ctl_out *out, const struct gw_call *c)
 	else
 		snprintf(leg, sizeof(leg), "-");
 	snprintf(line, sizeof(line), "%-6s %-12s %-11s %-16s %-16s %-12s %-14s %-5s %7.1f %s", id, c->direction,
-		 state_names[c->state], c->calling[0] ? c->calling : "-", c->called[0] ? c->called : "-", leg,
+		 c->held && c->state == CS_ANSWERED ? "held" : state_names[c->state], c->calling[0] ? c->calling : "-", c->called[0] ? c->called : "-", leg,
 		 c->trunk[0] ? c->trunk : "-", c->codec[0] ? c->codec : "-",
 		 (double)(now - c->start_ms) / 1000.0, c->why[0] ? c->why : "");
 	ctl_text(out, line);

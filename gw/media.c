@@ -29,7 +29,7 @@ struct gm_chan {
 	/* RTP */
 	struct rtp_session *rtp;
 	struct rtp_playout po;
-	bool po_ready, sent_first;
+	bool po_ready, sent_first, held;
 	bool pt_alaw;
 	uint8_t tx[FRAME];
 	unsigned txn;
@@ -275,6 +275,35 @@ int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *
 	return r.rc;
 }
 
+struct hold_req {
+	struct gm_chan *c;
+	bool hold;
+	int rc;
+};
+
+static void hold_fn(void *arg)
+{
+	struct hold_req *r = arg;
+
+	if (!r->c->rtp) {
+		r->rc = -ENOENT;
+		return;
+	}
+	r->c->held = r->hold;
+	rtp_session_set_hold(r->c->rtp, r->hold);
+	r->rc = 0;
+}
+
+int gw_media_rtp_hold(struct gw_media *m, unsigned ts, bool hold)
+{
+	struct hold_req r = {.c = &m->ch[ts], .hold = hold};
+
+	if (ts == 0 || ts > m->nts)
+		return -EINVAL;
+	in_worker(m, hold_fn, &r);
+	return r.rc;
+}
+
 /* ---- test lines -------------------------------------------------------------- */
 
 static void on_line_digit(void *arg, char digit, bool start, unsigned duration_ms)
@@ -353,8 +382,10 @@ static void rtp_out(struct gm_chan *c, const uint8_t *in, unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		c->tx[c->txn++] = alaw == c->pt_alaw ? in[i] : enc(c->pt_alaw, dec(alaw, in[i]));
 		if (c->txn == FRAME) {
-			rtp_session_send(c->rtp, c->tx, FRAME, FRAME, !c->sent_first);
-			c->sent_first = true;
+			if (!c->held) {
+				rtp_session_send(c->rtp, c->tx, FRAME, FRAME, !c->sent_first);
+				c->sent_first = true;
+			}
 			c->txn = 0;
 		}
 	}

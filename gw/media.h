@@ -57,6 +57,9 @@ int gw_media_rtp_start(struct gw_media *m, unsigned ts, const struct gw_media_rt
 /* Where the peer's RTP goes (from its SDP), and the payload type it chose. */
 int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *addr,
 			socklen_t len, uint8_t pt);
+/* Hold (we send no RTP; what the peer sends, music perhaps, still goes to
+ * the line) or resume. */
+int gw_media_rtp_hold(struct gw_media *m, unsigned ts, bool hold);
 /* A test line on timeslot ts. */
 int gw_media_testline(struct gw_media *m, unsigned ts, enum dp_testline kind);
 /* Stop whatever runs on ts; its figures go to st (may be NULL). */

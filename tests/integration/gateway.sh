@@ -11,7 +11,7 @@
 # cable ending the call, the ladder and the call records.
 . "$top_srcdir/tests/integration/lib.sh"
 UA="$top_builddir/sipgw-ua"
-plan 16
+plan 17
 port=$("$SOCKUTIL" free-port)
 sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
 	-e "s#^state_dir = .*#state_dir = $SCRATCH\ncdr = $SCRATCH/cdr.csv#" \
@@ -51,6 +51,10 @@ call 9991005 --hold 6500 --probe dtmf --digits '1234*#09'
 diag "$(grep audio: "$SCRATCH/call.out")"
 check "DTMF readback: the digits sent as RFC 4733 are heard back as tones" \
 	grep -q 'dtmf sent 1234\*#09, read back 1234\*#09$' "$SCRATCH/call.out"
+
+call 9991000 --reinvite 500 --hold 1000
+check "hold: a re-INVITE sendonly is answered recvonly, the call goes on on its B-channel" sh -c \
+	"grep -q 're-INVITE 200 (peer holds: recvonly)' '$SCRATCH/call.out' && grep -q 'calls: 1 ok' '$SCRATCH/call.out' && $SIPGWCTL -s $SCRATCH/ctl.sock show call \$($SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -r '[.calls[] | select(.direction == \"sip-to-isdn\")][0].id') | grep -q 're-INVITE (hold)'"
 
 call 9991017 --expect 486
 check "busy test line: 486 to the caller" grep -q 'ended 486 .*: ok' "$SCRATCH/call.out"
