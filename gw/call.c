@@ -32,12 +32,13 @@
 #include <string.h>
 #include <time.h>
 
-#define LADDER_MAX 48
+#define LADDER_MAX 32
 #define SDP_MAX 1500
 #define MAX_ALLOW 32
 #define MAX_SPANS 64
 #define MAX_GROUPS 16
 #define MAX_TRUNKS 64
+#define PDD_BUCKETS 5000 /* of 10 us */
 
 enum call_state { CS_ROUTING, CS_PROCEEDING, CS_ALERTING, CS_EARLY, CS_ANSWERED, CS_RELEASING, CS_ENDED };
 static const char *const state_names[] = {"routing", "proceeding", "alerting", "early-media",
@@ -46,7 +47,7 @@ static const char *const state_names[] = {"routing", "proceeding", "alerting", "
 struct ladder_entry {
 	uint64_t ms; /* monotonic, since the controller started */
 	char side[8];
-	char text[72];
+	char text[64];
 };
 
 struct cc_span {
@@ -64,6 +65,7 @@ struct gw_call {
 	enum call_state state;
 	char direction[16];
 	uint64_t start_ms, answer_ms, end_ms; /* Unix time */
+	uint64_t start_us;		      /* monotonic */
 	/* SIP leg */
 	struct sip_call *sip;
 	bool sip_in, sip_answered, sip_ending;
@@ -129,6 +131,9 @@ struct gw_cc {
 	uint64_t t0_ms;
 	struct gw_cc_stats st;
 	bool freeing;
+	/* post-dial delay added, INVITE in to SETUP out, 10 us buckets up to 50 ms */
+	uint32_t pdd_hist[PDD_BUCKETS];
+	uint64_t pdd_n, pdd_max_us;
 	/* per trunk (index in cfg.trunks): call-rate token buckets */
 	double tokens[MAX_TRUNKS];
 	uint64_t token_ms[MAX_TRUNKS];
@@ -145,6 +150,14 @@ static uint64_t mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 static uint64_t wall_ms(void)
@@ -181,6 +194,7 @@ static struct gw_call *call_new(struct gw_cc *cc, const char *direction)
 	c->cc = cc;
 	c->id = ++cc->next_id;
 	c->start_ms = wall_ms();
+	c->start_us = mono_us();
 	c->sdp_version = 1;
 	snprintf(c->direction, sizeof(c->direction), "%s", direction);
 	c->next = cc->calls;
@@ -740,6 +754,14 @@ static void route_to_isdn(struct gw_call *c, const struct dp_result *res, struct
 	}
 	c->span = span_of(cc, isdn_call_span(c->isdn));
 	c->ts = isdn_call_channel(c->isdn);
+	{
+		uint64_t pdd = mono_us() - c->start_us;
+
+		cc->pdd_hist[pdd / 10 < PDD_BUCKETS ? pdd / 10 : PDD_BUCKETS - 1]++;
+		cc->pdd_n++;
+		if (pdd > cc->pdd_max_us)
+			cc->pdd_max_us = pdd;
+	}
 	ladder(c, "isdn", "-> SETUP span %d B%d called %s calling %s%s", c->span ? c->span->num : 0, c->ts,
 	       su.called.digits, su.calling.digits, su.restricted ? " (restricted)" : "");
 	if (!c->span || answer_offer(c, offer) < 0) {
@@ -1348,6 +1370,37 @@ void gw_cc_free(struct gw_cc *cc)
 void gw_cc_stats(const struct gw_cc *cc, struct gw_cc_stats *st)
 {
 	*st = cc->st;
+}
+
+/* The q-quantile of the post-dial delays, us (bucket's upper edge). */
+static uint64_t pdd_quantile(const struct gw_cc *cc, double q)
+{
+	uint64_t want = (uint64_t)((double)cc->pdd_n * q + 0.999999), seen = 0;
+
+	if (!cc->pdd_n)
+		return 0;
+	for (size_t i = 0; i < PDD_BUCKETS; i++) {
+		seen += cc->pdd_hist[i];
+		if (seen >= want)
+			return (i + 1) * 10;
+	}
+	return cc->pdd_max_us;
+}
+
+void gw_cc_cmd_call_stats(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	const struct gw_cc *cc = arg;
+
+	(void)req;
+	ctl_int(out, "calls", (int64_t)cc->st.calls);
+	ctl_int(out, "active", (int64_t)cc->st.active);
+	ctl_int(out, "answered", (int64_t)cc->st.answered);
+	ctl_int(out, "failed", (int64_t)cc->st.failed);
+	ctl_int(out, "refused_source", (int64_t)cc->st.refused_source);
+	ctl_int(out, "pdd_samples", (int64_t)cc->pdd_n);
+	ctl_int(out, "pdd_p50_us", (int64_t)pdd_quantile(cc, 0.50));
+	ctl_int(out, "pdd_p99_us", (int64_t)pdd_quantile(cc, 0.99));
+	ctl_int(out, "pdd_max_us", (int64_t)cc->pdd_max_us);
 }
 
 /* ---- control commands -------------------------------------------------------------------------------- */

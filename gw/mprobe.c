@@ -303,6 +303,8 @@ void mprobe_result(const struct mprobe *p, struct mprobe_result *r)
 					while (k < i + 40 && abs(p->rx[k]) * 10 < peak)
 						k++;
 					sum += (double)(k - start) / 8.0;
+					if ((double)(k - start) / 8.0 > r->delay_max_ms)
+						r->delay_max_ms = (double)(k - start) / 8.0;
 					lev += level(p->rx + k, BURST_MS * 8 / 2 < p->nrx - k ? BURST_MS * 8 / 2 : p->nrx - k);
 					r->bursts_back++;
 					break;
@@ -335,8 +337,8 @@ void mprobe_report(const struct mprobe *p, char *buf, size_t size)
 	case MPROBE_ECHO:
 		if (r.bursts_back)
 			snprintf(buf + n, size - (size_t)n,
-				 "audio: echo round trip %.1f ms, %u bursts back, level %.1f dBm0 (sent -10.0)\n",
-				 r.delay_ms, r.bursts_back, r.echo_level_dbm0);
+				 "audio: echo round trip %.1f ms (longest %.1f), %u bursts back, level %.1f dBm0 (sent -10.0)\n",
+				 r.delay_ms, r.delay_max_ms, r.bursts_back, r.echo_level_dbm0);
 		else
 			snprintf(buf + n, size - (size_t)n, "audio: echo never came back\n");
 		break;

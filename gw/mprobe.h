@@ -31,6 +31,7 @@ struct mprobe_result {
 	double snr_db;		/* milliwatt: tone against everything else */
 	double freq_hz;		/* milliwatt: the strongest frequency (zero crossings) */
 	double delay_ms;	/* echo: mean round trip; -1 never came back */
+	double delay_max_ms;	/* echo: the longest round trip (the p99 of a short run) */
 	double echo_level_dbm0; /* echo: level of the bursts coming back */
 	unsigned bursts_back;	/* echo: how many of the bursts sent came back */
 	char digits_sent[32], digits_heard[32];

@@ -325,6 +325,11 @@ static void cmd_show_call(const struct ctl_request *req, struct ctl_out *out, vo
 	gw_cc_cmd_show_call(req, out, ((struct gwd *)arg)->cc);
 }
 
+static void cmd_call_stats(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	gw_cc_cmd_call_stats(req, out, ((struct gwd *)arg)->cc);
+}
+
 static void cmd_hangup(const struct ctl_request *req, struct ctl_out *out, void *arg)
 {
 	gw_cc_cmd_hangup(req, out, ((struct gwd *)arg)->cc);
@@ -925,6 +930,8 @@ static const struct ctl_command commands[] = {
 	 0, 1, cmd_show_calls},
 	{"show call", "ID [ID...]", "calls with their ladder of SIP and Q.931 messages in time order", 1, 8,
 	 cmd_show_call},
+	{"show call-stats", "", "calls, answered, failed, refused; the post-dial delay added (p50, p99, max)",
+	 0, 0, cmd_call_stats},
 	{"hangup", "ID", "end a call (cause 16 toward ISDN, BYE or a final response toward SIP)", 1, 1,
 	 cmd_hangup},
 	{"isdn restart", "N [TIMESLOT]", "send RESTART for one B-channel or all (their calls end, cause 41)",

@@ -24,8 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define JB_SLOTS 64	   /* packets held at most (1.28 s of 20 ms) */
-#define JB_MAX_PAYLOAD 640 /* 40 ms of G.722 / 80 ms of G.711 */
+#define JB_SLOTS 32	   /* packets held at most (640 ms of 20 ms packets, 320 ms of 10 ms) */
+#define JB_MAX_PAYLOAD 480 /* 60 ms of G.711 or G.722 */
 
 struct jb_config {
 	unsigned rate;	    /* timestamp units per second (8000) */
