@@ -82,6 +82,7 @@ struct gw_call {
 	int ts;
 	int cause;
 	bool media_on, held;
+	bool dtmf_inband; /* the trunk wants line digits in the audio, not as RFC 4733 */
 	uint16_t rtp_port;
 	/* test line */
 	bool testline;
@@ -581,7 +582,7 @@ static int apply_neg(struct gw_call *c, const struct sdp_negotiated *neg)
 	}
 	snprintf(c->codec, sizeof(c->codec), "%s", neg->codec->name);
 	return gw_media_rtp_remote(c->span->media, (unsigned)c->ts, (struct sockaddr *)&ss, len,
-				   (uint8_t)neg->pt);
+				   (uint8_t)neg->pt, neg->te_pt, !c->dtmf_inband);
 }
 
 /* UAS: answer the INVITE's offer (kept in c->sdp) now that RTP is up. */
@@ -797,8 +798,10 @@ static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, 
 	sip_call_set_user(s, c);
 	addr_text(&peer->ss, addr, sizeof(addr));
 	snprintf(c->source, sizeof(c->source), "%s", t ? t->name : addr);
-	if (t)
+	if (t) {
 		snprintf(c->trunk, sizeof(c->trunk), "%s", t->name);
+		c->dtmf_inband = t->dtmf_inband;
+	}
 	uri_number(&m->ruri, c->called, sizeof(c->called), &called_ton);
 	if (from && sip_name_addr_parse(from->value, &na) == 0)
 		uri_number(&na.uri, c->calling, sizeof(c->calling), &calling_ton);
@@ -1063,6 +1066,7 @@ static void route_to_sip(struct gw_call *c)
 			continue;
 		}
 		snprintf(c->trunk, sizeof(c->trunk), "%s", t->name);
+		c->dtmf_inband = t->dtmf_inband;
 		number_uri(&u, c->out.called, c->out.called_ton, to, sizeof(to));
 		hdrs[0] = 0;
 		if (c->out.calling[0]) {

@@ -49,6 +49,7 @@ struct gw_cc_trunk {
 	const char *from_user;	/* our user toward it when the number is withheld */
 	bool trusted;		/* P-Asserted-Identity taken from it and sent to it */
 	unsigned max_calls, max_cps; /* 0: no limit */
+	bool dtmf_inband;	/* line digits stay in the audio (else RFC 4733 when agreed) */
 };
 
 struct gw_cc_config {

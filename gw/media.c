@@ -43,6 +43,15 @@ struct gm_chan {
 	unsigned nheard;
 	char pending[32];
 	unsigned npending, quiet_ms;
+	/* line digits as RFC 4733: the audio toward RTP runs one frame late
+	 * so that a digit's first 20-40 ms, heard before the detector knew,
+	 * can be cut too; events waiting while one is being sent */
+	int16_t dly[FRAME];
+	unsigned dpos;
+	bool digit_began;
+	char evq[16];
+	unsigned evq_n;
+	unsigned evq_ms[16];
 	/* level of what the line sent */
 	double energy;
 	uint64_t samples;
@@ -247,8 +256,60 @@ struct remote_req {
 	struct sockaddr_storage ss;
 	socklen_t len;
 	uint8_t pt;
+	int te_pt;
+	bool events;
 	int rc;
 };
+
+/* A digit heard on the line, in RTP mode: one RFC 4733 event when it ends,
+ * with its duration (the tone itself was cut from the audio). */
+static void on_line_digit_rtp(void *arg, char digit, bool start, unsigned duration_ms)
+{
+	struct gm_chan *c = arg;
+
+	if (!c->rtp)
+		return;
+	if (start) {
+		c->digit_began = true;
+		return;
+	}
+	if (c->nheard < sizeof(c->heard) - 1)
+		c->heard[c->nheard++] = digit;
+	if (c->evq_n < sizeof(c->evq)) {
+		c->evq[c->evq_n] = digit;
+		c->evq_ms[c->evq_n++] = duration_ms < 40 ? 40 : duration_ms;
+	}
+}
+
+/* the next queued event, once the one before has gone out */
+static void send_events(struct gm_chan *c)
+{
+	if (!c->evq_n || rtp_session_sending_digit(c->rtp))
+		return;
+	rtp_session_send_digit(c->rtp, c->evq[0], c->evq_ms[0]);
+	memmove(c->evq, c->evq + 1, --c->evq_n);
+	memmove(c->evq_ms, c->evq_ms + 1, c->evq_n * sizeof(c->evq_ms[0]));
+}
+
+/* line audio toward RTP when digits go as events: detect and cut them,
+ * through the one-frame delay */
+static void cut_digits(struct gm_chan *c, int16_t *pcm, unsigned n)
+{
+	c->digit_began = false;
+	dsp_dtmf_rx_process(c->drx, pcm, n);
+	if (c->digit_began) {
+		memset(c->dly, 0, sizeof(c->dly));
+		memset(pcm, 0, n * sizeof(int16_t));
+	}
+	for (unsigned i = 0; i < n; i++) {
+		int16_t v = c->dly[c->dpos];
+
+		c->dly[c->dpos] = pcm[i];
+		pcm[i] = v;
+		c->dpos = (c->dpos + 1) % FRAME;
+	}
+	send_events(c);
+}
 
 static void remote_fn(void *arg)
 {
@@ -261,12 +322,21 @@ static void remote_fn(void *arg)
 	r->rc = rtp_session_set_remote(r->c->rtp, (const struct sockaddr *)&r->ss, r->len, false);
 	rtp_session_set_pt(r->c->rtp, r->pt);
 	r->c->pt_alaw = r->pt == 8;
+	rtp_session_set_dtmf_pt(r->c->rtp, r->te_pt > 0 && r->te_pt < 128 ? (uint8_t)r->te_pt : 0);
+	if (r->events && r->te_pt > 0 && !r->c->drx) {
+		r->c->drx = dsp_dtmf_rx_new(on_line_digit_rtp, r->c);
+		if (r->c->drx)
+			dsp_dtmf_rx_set_strip(r->c->drx, true);
+	} else if (!(r->events && r->te_pt > 0) && r->c->drx) {
+		dsp_dtmf_rx_free(r->c->drx);
+		r->c->drx = NULL;
+	}
 }
 
 int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *addr,
-			socklen_t len, uint8_t pt)
+			socklen_t len, uint8_t pt, int te_pt, bool events)
 {
-	struct remote_req r = {.c = &m->ch[ts], .len = len, .pt = pt};
+	struct remote_req r = {.c = &m->ch[ts], .len = len, .pt = pt, .te_pt = te_pt, .events = events};
 
 	if (ts == 0 || ts > m->nts || len > sizeof(r.ss))
 		return -EINVAL;
@@ -443,6 +513,12 @@ static void chan_tick(struct gm_chan *c, struct tdm_span *s, unsigned ts)
 	c->samples += n;
 	switch (c->mode) {
 	case GM_RTP:
+		if (c->drx) {
+			/* digits become events: detect (and cut) them, then encode */
+			cut_digits(c, pcm, n);
+			for (unsigned i = 0; i < n; i++)
+				in[i] = enc(m->alaw, pcm[i]);
+		}
 		rtp_out(c, in, n);
 		rtp_in(c, out, n);
 		break;

@@ -54,9 +54,12 @@ struct gw_media_rtp {
 };
 int gw_media_rtp_start(struct gw_media *m, unsigned ts, const struct gw_media_rtp *cfg,
 		       uint16_t *port);
-/* Where the peer's RTP goes (from its SDP), and the payload type it chose. */
+/* Where the peer's RTP goes (from its SDP), the payload type it chose and
+ * its telephone-event type (-1: none).  events: DTMF heard on the line goes
+ * to the peer as RFC 4733 events and is cut from the audio (never both);
+ * else it stays in the audio (in-band). */
 int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *addr,
-			socklen_t len, uint8_t pt);
+			socklen_t len, uint8_t pt, int te_pt, bool events);
 /* Hold (we send no RTP; what the peer sends, music perhaps, still goes to
  * the line) or resume. */
 int gw_media_rtp_hold(struct gw_media *m, unsigned ts, bool hold);

@@ -51,7 +51,20 @@ struct mprobe {
 	struct dsp_dtmf_rx *drx;
 	char heard[32];
 	unsigned nheard;
+	char events[32]; /* RFC 4733 events received */
+	unsigned nevents;
 };
+
+static void on_event(void *arg, char digit, bool start, uint32_t duration_ms)
+{
+	struct mprobe *p = arg;
+
+	(void)duration_ms;
+	if (start && p->nevents < sizeof(p->events) - 1)
+		p->events[p->nevents++] = digit;
+}
+
+static const struct rtp_session_ops probe_rtp_ops = {.digit = on_event};
 
 static void on_digit_heard(void *arg, char digit, bool start, unsigned duration_ms)
 {
@@ -143,7 +156,7 @@ int mprobe_new(struct loop *loop, enum mprobe_kind kind, const char *addr, const
 		mprobe_free(p);
 		return -ENOMEM;
 	}
-	if ((rc = rtp_session_new(loop, &c, NULL, NULL, &p->s)) < 0 ||
+	if ((rc = rtp_session_new(loop, &c, &probe_rtp_ops, p, &p->s)) < 0 ||
 	    (rc = rtp_playout_init(&p->po, rtp_session_jb(p->s), FRAME, NULL, NULL)) < 0) {
 		mprobe_free(p);
 		return rc;
@@ -274,11 +287,26 @@ void mprobe_result(const struct mprobe *p, struct mprobe_result *r)
 	r->delay_ms = -1;
 	snprintf(r->digits_sent, sizeof(r->digits_sent), "%.*s", (int)p->next_digit, p->digits);
 	memcpy(r->digits_heard, p->heard, p->nheard);
+	memcpy(r->digits_events, p->events, p->nevents);
 	if (p->kind == MPROBE_MILLIWATT && n) {
-		double share = tone_share(x, n, 1004.0);
-		unsigned crossings = 0;
+		/* SNR: the median of 250 ms windows (a single jitter buffer
+		 * adjustment, a skipped or repeated frame, spoils one window) */
+		double snr[MAX_SECONDS * 4];
+		unsigned nw = 0, crossings = 0;
 
-		r->snr_db = share >= 1.0 ? 99 : share > 0 ? 10 * log10(share / (1 - share)) : -99;
+		for (size_t w = 0; w + 2000 <= n && nw < MAX_SECONDS * 4; w += 2000) {
+			double share = tone_share(x + w, 2000, 1004.0);
+
+			snr[nw++] = share >= 1.0 ? 99 : share > 0 ? 10 * log10(share / (1 - share)) : -99;
+		}
+		for (unsigned i = 1; i < nw; i++) /* insertion sort: a few dozen */
+			for (unsigned j = i; j > 0 && snr[j - 1] > snr[j]; j--) {
+				double t = snr[j];
+
+				snr[j] = snr[j - 1];
+				snr[j - 1] = t;
+			}
+		r->snr_db = nw ? snr[nw / 2] : -99;
 		for (size_t i = 1; i < n; i++)
 			crossings += (x[i - 1] < 0) != (x[i] < 0);
 		r->freq_hz = (double)crossings / 2.0 / ((double)n / 8000.0);
@@ -343,8 +371,10 @@ void mprobe_report(const struct mprobe *p, char *buf, size_t size)
 			snprintf(buf + n, size - (size_t)n, "audio: echo never came back\n");
 		break;
 	case MPROBE_DTMF:
-		snprintf(buf + n, size - (size_t)n, "audio: dtmf sent %s, read back %s\n",
-			 r.digits_sent[0] ? r.digits_sent : "-", r.digits_heard[0] ? r.digits_heard : "-");
+		snprintf(buf + n, size - (size_t)n, "audio: dtmf sent %s, read back %s (RFC 4733 events %s, in-band tones %s)\n",
+			 r.digits_sent[0] ? r.digits_sent : "-",
+			 r.digits_events[0] ? r.digits_events : r.digits_heard[0] ? r.digits_heard : "-",
+			 r.digits_events[0] ? r.digits_events : "-", r.digits_heard[0] ? r.digits_heard : "-");
 		break;
 	case MPROBE_LISTEN:
 	case MPROBE_REFLECT:

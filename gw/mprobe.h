@@ -7,7 +7,8 @@
  *   echo       send a 1 kHz burst every second; measure when each comes
  *              back (round-trip delay) and at what level
  *   dtmf       send the digits as RFC 4733 events; detect DTMF tones in
- *              what comes back (the readback test line plays them)
+ *              what comes back (the readback test line plays them) and
+ *              take the RFC 4733 events that come back
  *   listen     send silence; level only
  *   reflect    send back what arrives, 20 ms later (the far end of an echo
  *              test through the whole gateway)
@@ -34,7 +35,8 @@ struct mprobe_result {
 	double delay_max_ms;	/* echo: the longest round trip (the p99 of a short run) */
 	double echo_level_dbm0; /* echo: level of the bursts coming back */
 	unsigned bursts_back;	/* echo: how many of the bursts sent came back */
-	char digits_sent[32], digits_heard[32];
+	char digits_sent[32], digits_heard[32]; /* heard: as tones in the audio */
+	char digits_events[32];			/* received as RFC 4733 events */
 	uint64_t sent, received, concealed; /* RTP packets, frames concealed */
 	double seconds;		/* of audio received */
 };

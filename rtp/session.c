@@ -680,6 +680,11 @@ void rtp_session_set_pt(struct rtp_session *s, uint8_t pt)
 	s->cfg.pt = pt;
 }
 
+void rtp_session_set_dtmf_pt(struct rtp_session *s, uint8_t pt)
+{
+	s->cfg.dtmf_pt = pt;
+}
+
 struct jb *rtp_session_jb(struct rtp_session *s)
 {
 	return &s->jb;

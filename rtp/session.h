@@ -92,6 +92,8 @@ bool rtp_session_secure(const struct rtp_session *s);
 void rtp_session_set_hold(struct rtp_session *s, bool hold);
 /* Change the payload type we send (the peer's answer picked another). */
 void rtp_session_set_pt(struct rtp_session *s, uint8_t pt);
+/* The telephone-event payload type agreed (0: none). */
+void rtp_session_set_dtmf_pt(struct rtp_session *s, uint8_t pt);
 
 /* Send one frame of `samples` samples (the marker starts a talkspurt). */
 int rtp_session_send(struct rtp_session *s, const uint8_t *payload, size_t len, uint32_t samples,

@@ -49,8 +49,8 @@ check "echo test line: round trip under 200 ms ($(field trip) ms)" within "$(fie
 
 call 9991005 --hold 6500 --probe dtmf --digits '1234*#09'
 diag "$(grep audio: "$SCRATCH/call.out")"
-check "DTMF readback: the digits sent as RFC 4733 are heard back as tones" \
-	grep -q 'dtmf sent 1234\*#09, read back 1234\*#09$' "$SCRATCH/call.out"
+check "DTMF both ways: RFC 4733 -> tones on the line, read back, tones -> RFC 4733 events, none left in the audio" \
+	grep -q 'dtmf sent 1234\*#09, read back 1234\*#09 (RFC 4733 events 1234\*#09, in-band tones -)$' "$SCRATCH/call.out"
 
 call 9991000 --reinvite 500 --hold 1000
 check "hold: a re-INVITE sendonly is answered recvonly, the call goes on on its B-channel" sh -c \
