@@ -28,7 +28,7 @@
 #define N 32		  /* block = partition length */
 #define M (2 * N)	  /* FFT size */
 #define K (N + 1)	  /* bins of a real signal's spectrum */
-#define MU 0.5f		  /* background step */
+#define MU 0.7f		  /* background step */
 #define GEIGEL 0.5f	  /* echo is at least 6 dB below the far end */
 #define DT_HANG 10	  /* blocks (40 ms) double talk is held after the last sign */
 #define NLP_HOLD 10	  /* blocks (40 ms) the NLP stays off after near-end energy */
@@ -516,13 +516,15 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 	}
 	/* NLP: the far end talks, no double talk, and what is left is no more
 	 * than the residual echo the filter leaves (so a near end, even one
-	 * quieter than the echo, keeps it off) */
+	 * quieter than the echo, keeps it off), or is at least 13 dB below sin
+	 * (whatever a near end says is not cancelled: a residual that far down
+	 * is echo, say of a filter still learning a changed path) */
 	{
 		float expected = ec->pyf * powf(10.0f, -ec->erle_db / 10.0f);
 
 		/* this very block's residual decides at once; the hold keeps
 		 * the NLP off through the gaps of near-end speech */
-		if (ec->pef > 4.0f * expected + 2.0f * ec->noise_pow + 100.0f)
+		if (ec->pef > 4.0f * expected + 2.0f * ec->noise_pow + 100.0f && !(ec->pef < 0.05f * ec->pd))
 			ec->nlp_hold = NLP_HOLD;
 		else if (ec->nlp_hold)
 			ec->nlp_hold--;
@@ -577,12 +579,19 @@ static void block(struct ec *ec, const int16_t *rin, const int16_t *sin, int16_t
 	}
 	/* the background learns while the far end talks (or its echo comes) */
 	if (ec->px > FAR_ACTIVE || ex / N > FAR_ACTIVE || ec->far_recent) {
-		float reg = 1e3f * (float)M, den[K];
+		float reg = 1e3f * (float)M, den[K], mean = 0;
 
 		memset(t, 0, sizeof(float) * N);
 		memcpy(t + N, eb, sizeof(float) * N);
 		rfft(t, E);
 		gains(ec, den);
+		/* a floor under the normalisation: a bin the far end hardly
+		 * fills (or left, in its pauses) must not take a step scaled
+		 * up by its own emptiness, the near end's speech its error */
+		for (unsigned k = 0; k < K; k++)
+			mean += den[k];
+		if (0.03f * mean / K > reg)
+			reg = 0.03f * mean / K;
 		for (unsigned k = 0; k < K; k++) {
 			/* full speed even through suspected double talk: a changed
 			 * path looks the same at first, and a background spoiled by

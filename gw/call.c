@@ -47,7 +47,7 @@ static const char *const state_names[] = {"routing", "proceeding", "alerting", "
 struct ladder_entry {
 	uint64_t ms; /* monotonic, since the controller started */
 	char side[8];
-	char text[64];
+	char text[80];
 };
 
 struct cc_span {
