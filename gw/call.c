@@ -16,7 +16,9 @@
 #include "gw/media.h"
 #include "gw/pri.h"
 #include "lib/log.h"
+#include "lib/clock.h"
 #include "lib/loop.h"
+#include "lib/timer.h"
 #include "lib/mem.h"
 #include "sip/hdr.h"
 #include "sip/msg.h"
@@ -103,6 +105,10 @@ struct gw_call {
 	bool proceeding_sent;
 	char redirecting[DP_NUMBER_MAX];
 	int redirecting_ton;
+	/* overlap receiving: digits still coming, and the inter-digit timer */
+	bool overlap, setup_ack_sent;
+	int called_ton, calling_ton;
+	struct timer overlap_timer;
 	char released_by[16];
 	struct gw_media_stats media;
 	struct ladder_entry ladder[LADDER_MAX];
@@ -186,6 +192,8 @@ static void ladder(struct gw_call *c, const char *side, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void on_overlap_timeout(struct timer *t, void *arg);
+
 static struct gw_call *call_new(struct gw_cc *cc, const char *direction)
 {
 	struct gw_call *c = mem_zalloc(sizeof(*c));
@@ -197,6 +205,7 @@ static struct gw_call *call_new(struct gw_cc *cc, const char *direction)
 	c->start_ms = wall_ms();
 	c->start_us = mono_us();
 	c->sdp_version = 1;
+	timer_setup(&c->overlap_timer, on_overlap_timeout, c);
 	snprintf(c->direction, sizeof(c->direction), "%s", direction);
 	c->next = cc->calls;
 	cc->calls = c;
@@ -256,6 +265,7 @@ static void maybe_finish(struct gw_call *c)
 
 	if (c->hold || c->sip || c->isdn)
 		return;
+	clock_timer_stop(loop_clock(cc->loop), &c->overlap_timer);
 	media_stop(c);
 	c->state = CS_ENDED;
 	c->end_ms = wall_ms();
@@ -917,10 +927,27 @@ static void outgoing_event(struct gw_call *c, const struct isdn_event *ev)
 }
 
 /* An ISDN event on a call that came in from ISDN toward SIP. */
+static void isdn_decide(struct gw_call *c, bool final);
+
+/* An ISDN event on a call that came in from ISDN: more digits in overlap. */
 static void incoming_event(struct gw_call *c, const struct isdn_event *ev)
 {
-	(void)c;
-	(void)ev;
+	size_t n = strlen(c->called);
+	bool hash = false;
+
+	if (ev->kind != ISDN_EV_DIGITS || !c->overlap || !ev->digits)
+		return;
+	ladder(c, "isdn", "<- INFORMATION %s", ev->digits);
+	for (const char *d = ev->digits; *d; d++) {
+		if (*d == '#') {
+			hash = true; /* the caller says the number is complete */
+			break;
+		}
+		if (n + 1 < sizeof(c->called))
+			c->called[n++] = *d;
+	}
+	c->called[n] = 0;
+	isdn_decide(c, hash);
 }
 
 static void isdn_incoming(struct gw_cc *cc, struct cc_span *sp, struct isdn_call *call,
@@ -1130,12 +1157,102 @@ static bool fails_over(const struct gw_call *c, int status, int cause)
 	return false;
 }
 
+/* The dial plan has decided an ISDN call: do what its rule says. */
+static void isdn_dispatch(struct gw_call *c, const struct dp_result *res)
+{
+	switch (res->rule->action) {
+	case DP_TESTLINE:
+		snprintf(c->direction, sizeof(c->direction), "isdn-to-test");
+		start_testline(c, res->rule->testline);
+		break;
+	case DP_REJECT:
+		set_why(c, "gateway", "rejected by the dial plan");
+		isdn_end(c, res->rule->reject_cause);
+		break;
+	case DP_ROUTE:
+		if (res->rule->ntrunks) {
+			c->out = *res;
+			c->out.rule = NULL; /* a reload may free it */
+			for (size_t i = 0; i < res->rule->ntrunks; i++)
+				snprintf(c->trunk_list[i], sizeof(c->trunk_list[i]), "%s", res->rule->trunks[i]);
+			c->ntrunk_list = res->rule->ntrunks;
+			memcpy(c->failover, res->rule->failover, sizeof(int) * res->rule->nfailover);
+			c->nfailover = res->rule->nfailover;
+			route_to_sip(c);
+			break;
+		}
+		/* ISDN to ISDN is not done */
+		__attribute__((fallthrough));
+	case DP_REDIRECT:
+		set_why(c, "gateway", "the route's action is not supported for ISDN calls");
+		isdn_end(c, Q850_SERVICE_NOT_IMPLEMENTED);
+		break;
+	}
+}
+
+static void on_overlap_timeout(struct timer *t, void *arg);
+
+/* Route an ISDN call on the digits it has.  final: no more will come (the
+ * SETUP said sending complete, a '#', or the inter-digit timer ran out).
+ * Otherwise (overlap receiving) a call the dial plan cannot decide yet gets
+ * SETUP ACKNOWLEDGE and waits for INFORMATION with more digits. */
+static void isdn_decide(struct gw_call *c, bool final)
+{
+	struct gw_cc *cc = c->cc;
+	struct dp_call dc;
+	struct dp_result res;
+	int rc;
+
+	memset(&dc, 0, sizeof(dc));
+	dc.source_kind = DP_SOURCE_SPAN_GROUP;
+	dc.source = cc->groups[c->span->group].name;
+	dc.called = c->called;
+	dc.calling = c->calling;
+	dc.called_ton = c->called_ton;
+	dc.calling_ton = c->calling_ton;
+	dc.presentation = c->restricted ? 1 : 0;
+	dc.when = time(NULL);
+	rc = final ? dialplan_route(cc->cfg.dp, &dc, &res) : dialplan_route_partial(cc->cfg.dp, &dc, &res);
+	if (rc == -EAGAIN) {
+		if (!c->setup_ack_sent) {
+			c->setup_ack_sent = true;
+			ladder(c, "isdn", "-> SETUP ACKNOWLEDGE (%s so far)", c->called[0] ? c->called : "no digits");
+			isdn_call_setup_ack(c->isdn);
+		}
+		clock_timer_start_ms(loop_clock(cc->loop), &c->overlap_timer,
+				     cc->cfg.overlap_timeout_ms ? cc->cfg.overlap_timeout_ms : 5000);
+		return;
+	}
+	clock_timer_stop(loop_clock(cc->loop), &c->overlap_timer);
+	c->overlap = false;
+	if (rc < 0 || !res.rule) {
+		set_why(c, "gateway", "no route for the number");
+		isdn_end(c, Q850_UNALLOCATED_NUMBER);
+		return;
+	}
+	snprintf(c->route, sizeof(c->route), "%s", res.rule->name);
+	snprintf(c->called_out, sizeof(c->called_out), "%s", res.called);
+	snprintf(c->calling_out, sizeof(c->calling_out), "%s", res.calling);
+	isdn_dispatch(c, &res);
+}
+
+static void on_overlap_timeout(struct timer *t, void *arg)
+{
+	struct gw_call *c = arg;
+
+	(void)t;
+	if (!c->isdn || !c->overlap)
+		return;
+	hold(c);
+	ladder(c, "isdn", "inter-digit timeout with %s", c->called[0] ? c->called : "no digits");
+	isdn_decide(c, true);
+	release(c);
+}
+
 static void isdn_incoming(struct gw_cc *cc, struct cc_span *sp, struct isdn_call *call,
 			  const struct isdn_setup *su)
 {
 	struct gw_call *c = call_new(cc, "isdn-to-sip");
-	struct dp_call dc;
-	struct dp_result res;
 
 	if (!c) {
 		isdn_call_hangup(call, Q850_TEMPORARY_FAILURE);
@@ -1154,48 +1271,10 @@ static void isdn_incoming(struct gw_cc *cc, struct cc_span *sp, struct isdn_call
 	snprintf(c->source, sizeof(c->source), "%s", cc->groups[sp->group].name);
 	ladder(c, "isdn", "<- SETUP span %d B%d called %s calling %s%s", sp->num, c->ts, c->called,
 	       c->calling[0] ? c->calling : "-", su->restricted ? " (restricted)" : "");
-	memset(&dc, 0, sizeof(dc));
-	dc.source_kind = DP_SOURCE_SPAN_GROUP;
-	dc.source = cc->groups[sp->group].name;
-	dc.called = c->called;
-	dc.calling = c->calling;
-	dc.called_ton = su->called.ton;
-	dc.calling_ton = su->calling.ton;
-	dc.presentation = su->restricted ? 1 : 0;
-	if (!route(c, &dc, &res)) {
-		set_why(c, "gateway", "no route for the number");
-		isdn_end(c, Q850_UNALLOCATED_NUMBER);
-		release(c);
-		return;
-	}
-	switch (res.rule->action) {
-	case DP_TESTLINE:
-		snprintf(c->direction, sizeof(c->direction), "isdn-to-test");
-		start_testline(c, res.rule->testline);
-		break;
-	case DP_REJECT:
-		set_why(c, "gateway", "rejected by the dial plan");
-		isdn_end(c, res.rule->reject_cause);
-		break;
-	case DP_ROUTE:
-		if (res.rule->ntrunks) {
-			c->out = res;
-			c->out.rule = NULL; /* a reload may free it */
-			for (size_t i = 0; i < res.rule->ntrunks; i++)
-				snprintf(c->trunk_list[i], sizeof(c->trunk_list[i]), "%s", res.rule->trunks[i]);
-			c->ntrunk_list = res.rule->ntrunks;
-			memcpy(c->failover, res.rule->failover, sizeof(int) * res.rule->nfailover);
-			c->nfailover = res.rule->nfailover;
-			route_to_sip(c);
-			break;
-		}
-		/* ISDN to ISDN is not done */
-		__attribute__((fallthrough));
-	case DP_REDIRECT:
-		set_why(c, "gateway", "the route's action is not supported for ISDN calls");
-		isdn_end(c, Q850_SERVICE_NOT_IMPLEMENTED);
-		break;
-	}
+	c->called_ton = su->called.ton;
+	c->calling_ton = su->calling.ton;
+	c->overlap = !su->complete && sp->pri->opts.overlap;
+	isdn_decide(c, !c->overlap);
 	release(c);
 }
 

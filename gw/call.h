@@ -61,6 +61,7 @@ struct gw_cc_config {
 	const struct gw_cc_trunk *trunks;
 	size_t ntrunks;
 	unsigned recent;	  /* ended calls kept for `show calls --recent` */
+	unsigned overlap_timeout_ms; /* overlap receiving: inter-digit timer, 0: 5 s */
 };
 
 int gw_cc_new(struct loop *loop, const struct gw_cc_config *cfg, struct gw_cc **out);

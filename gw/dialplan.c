@@ -158,6 +158,35 @@ static bool pat_match(const char *p, const char *s)
 	}
 }
 
+/* Could digits after s still make a string p matches?  (The wildcards
+ * take anything, so a pattern that reaches one can always go on.) */
+static bool pat_extend(const char *p, const char *s)
+{
+	for (;;) {
+		size_t len;
+
+		if (!*s)
+			return *p != 0;
+		if (!*p)
+			return false;
+		if (*p == '.' || *p == '!')
+			return true;
+		if (!elem_match(p, &len, *s))
+			return false;
+		p += len;
+		s++;
+	}
+}
+
+bool dp_pattern_could_extend(const char *pattern, const char *number)
+{
+	size_t n = strlen(number);
+
+	if (pattern[0] == '_')
+		return n + 1 < DP_NUMBER_MAX && pat_extend(pattern + 1, number);
+	return strlen(pattern) > n && !strncmp(pattern, number, n);
+}
+
 bool dp_pattern_match(const char *pattern, const char *number)
 {
 	if (pattern[0] == '_')
@@ -650,7 +679,27 @@ static void apply_rewrite(const struct dp_rewrite *w, char *num, int *ton)
 		*ton = w->ton;
 }
 
-int dialplan_route(const struct dialplan *dp, const struct dp_call *call, struct dp_result *out)
+/* Could more digits of the called number make this match (or, for one
+ * that matches now, a longer number match as well)? */
+static bool could_extend(const struct dp_match *m, const char *number)
+{
+	if (!m->set)
+		return false; /* any number: more digits change nothing */
+	if (m->is_regex) /* cannot tell: more digits may still match it */
+		return regexec(&m->re, number, 0, NULL, 0) != 0;
+	return dp_pattern_could_extend(m->pattern, number);
+}
+
+static void take_rule(const struct dp_rule *r, struct dp_result *out)
+{
+	out->rule = r;
+	apply_rewrite(&r->rw_called, out->called, &out->called_ton);
+	apply_rewrite(&r->rw_calling, out->calling, &out->calling_ton);
+	if (r->presentation >= 0)
+		out->presentation = r->presentation;
+}
+
+static void result_init(const struct dp_call *call, struct dp_result *out)
 {
 	memset(out, 0, sizeof(*out));
 	snprintf(out->called, sizeof(out->called), "%s", call->called ? call->called : "");
@@ -658,17 +707,40 @@ int dialplan_route(const struct dialplan *dp, const struct dp_call *call, struct
 	out->called_ton = call->called_ton;
 	out->calling_ton = call->calling_ton;
 	out->presentation = call->presentation;
+}
+
+int dialplan_route_partial(const struct dialplan *dp, const struct dp_call *call, struct dp_result *out)
+{
+	result_init(call, out);
+	for (size_t i = 0; i < dp->count; i++) {
+		const struct dp_rule *r = &dp->rules[i];
+		bool m, more;
+
+		if (!match_source(r, call) || !match_number(&r->calling, out->calling) ||
+		    !match_time(r, call->when))
+			continue;
+		m = match_number(&r->called, out->called);
+		more = could_extend(&r->called, out->called);
+		if (more)
+			return -EAGAIN; /* this rule, or an earlier one, may want more digits */
+		if (m) {
+			take_rule(r, out);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int dialplan_route(const struct dialplan *dp, const struct dp_call *call, struct dp_result *out)
+{
+	result_init(call, out);
 	for (size_t i = 0; i < dp->count; i++) {
 		const struct dp_rule *r = &dp->rules[i];
 
 		if (!match_source(r, call) || !match_number(&r->called, out->called) ||
 		    !match_number(&r->calling, out->calling) || !match_time(r, call->when))
 			continue;
-		out->rule = r;
-		apply_rewrite(&r->rw_called, out->called, &out->called_ton);
-		apply_rewrite(&r->rw_calling, out->calling, &out->calling_ton);
-		if (r->presentation >= 0)
-			out->presentation = r->presentation;
+		take_rule(r, out);
 		return 0;
 	}
 	return -ENOENT;

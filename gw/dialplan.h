@@ -118,8 +118,15 @@ void dialplan_release(struct dialplan *dp);
  * matched (out->rule NULL). */
 int dialplan_route(const struct dialplan *dp, const struct dp_call *call, struct dp_result *out);
 
+/* Overlap receiving: 0 with out filled when a rule decides the call now;
+ * -EAGAIN when more digits could still change that (a rule, this one or
+ * an earlier one, takes longer numbers than these); -ENOENT when no rule
+ * matches and none could with more digits. */
+int dialplan_route_partial(const struct dialplan *dp, const struct dp_call *call, struct dp_result *out);
 /* Exposed for tests and for the validator. */
 bool dp_pattern_match(const char *pattern, const char *number);
+/* Could more digits after number give a number pattern matches? */
+bool dp_pattern_could_extend(const char *pattern, const char *number);
 int dp_pattern_check(const char *pattern, char *err, size_t errlen);
 
 #endif
