@@ -424,6 +424,30 @@ static bool net_match(const struct allow_net *n, const struct sockaddr_storage *
 	return true;
 }
 
+static void isdn_end(struct gw_call *c, int cause);
+static void sip_end(struct gw_call *c, int cause);
+
+/* No RTP for [sip] rtp_timeout on a call not on hold: the peer is gone
+ * without a BYE; end both legs (cause 41 toward ISDN, BYE with it). */
+static void on_media_timeout(void *arg, struct gw_media *m, unsigned ts, uint16_t port)
+{
+	struct gw_cc *cc = arg;
+
+	for (struct gw_call *c = cc->calls; c; c = c->next) {
+		if (!c->media_on || !c->span || c->span->media != m || (unsigned)c->ts != ts || c->rtp_port != port)
+			continue;
+		hold(c);
+		ladder(c, "rtp", "no RTP for %u ms", cc->cfg.rtp_timeout_ms);
+		set_why(c, "gateway", "no RTP for %u ms", cc->cfg.rtp_timeout_ms);
+		LOGP(LOGC_GW, LOGL_NOTICE, "call C%u: no RTP for %u ms, ending it", c->id, cc->cfg.rtp_timeout_ms);
+		isdn_end(c, Q850_TEMPORARY_FAILURE);
+		c->state = CS_RELEASING;
+		sip_end(c, Q850_TEMPORARY_FAILURE);
+		release(c);
+		return;
+	}
+}
+
 int gw_cc_add_span(struct gw_cc *cc, int num, struct gw_pri *pri, struct gw_media *media,
 		   const char *group, enum isdn_hunt hunt)
 {
@@ -442,6 +466,8 @@ int gw_cc_add_span(struct gw_cc *cc, int num, struct gw_pri *pri, struct gw_medi
 	if (pri->isdn && isdn_group_add(&cc->groups[g], pri->isdn) < 0)
 		return -ENOSPC;
 	s = &cc->spans[cc->nspans++];
+	if (media)
+		gw_media_set_listener(media, on_media_timeout, cc);
 	s->num = num;
 	s->pri = pri;
 	s->media = media;
@@ -544,7 +570,7 @@ static struct sdp_local local_sdp(const struct gw_call *c, uint16_t port)
 static int start_rtp(struct gw_call *c, uint16_t *port)
 {
 	struct gw_media_rtp mr = {.port_min = c->cc->cfg.rtp_port_min, .port_max = c->cc->cfg.rtp_port_max,
-				  .pt = 8, .dtmf_pt = 101};
+				  .pt = 8, .dtmf_pt = 101, .timeout_ms = c->cc->cfg.rtp_timeout_ms};
 	const char *a = c->cc->cfg.media_addr;
 	int rc;
 
@@ -871,9 +897,23 @@ static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, 
 		else
 			refuse_sip(c, 501, Q850_SERVICE_NOT_IMPLEMENTED, "SIP to SIP routing is not supported");
 		break;
-	case DP_REDIRECT:
-		refuse_sip(c, 501, Q850_SERVICE_NOT_IMPLEMENTED, "redirect is not supported yet");
+	case DP_REDIRECT: {
+		/* a redirect server (RFC 3261 §8.3): 302 with where to call;
+		 * "${called}" in the rule's contact is the number after rewriting */
+		char contact[256];
+		const char *tpl = res.rule->redirect_contact, *at = strstr(tpl, "${called}");
+
+		if (at)
+			snprintf(contact, sizeof(contact), "%.*s%s%s", (int)(at - tpl), tpl, res.called, at + 9);
+		else
+			snprintf(contact, sizeof(contact), "%s", tpl);
+		c->sip_status = 302;
+		set_why(c, "gateway", "redirected to %s", contact);
+		ladder(c, "sip", "-> 302 Contact %s", contact);
+		c->sip_ending = true;
+		sip_call_reject_contact(c->sip, 302, NULL, contact);
 		break;
+	}
 	case DP_TESTLINE:
 		refuse_sip(c, 501, Q850_SERVICE_NOT_IMPLEMENTED, "test lines answer ISDN calls only");
 		break;

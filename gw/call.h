@@ -62,6 +62,7 @@ struct gw_cc_config {
 	size_t ntrunks;
 	unsigned recent;	  /* ended calls kept for `show calls --recent` */
 	unsigned overlap_timeout_ms; /* overlap receiving: inter-digit timer, 0: 5 s */
+	unsigned rtp_timeout_ms;     /* no RTP this long (not held): the call ends; 0: never */
 };
 
 int gw_cc_new(struct loop *loop, const struct gw_cc_config *cfg, struct gw_cc **out);

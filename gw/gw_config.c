@@ -176,6 +176,8 @@ static const struct conf_key sip_keys[] = {
 	 "lowest RTP port"},
 	{"rtp_port_max", CONF_INT, KEY(gw_sip, rtp_port_max), "20000", 1025, 65535, NULL, false,
 	 "highest RTP port"},
+	{"rtp_timeout", CONF_DURATION, KEY(gw_sip, rtp_timeout), "0s", 0, 3600000, NULL, false,
+	 "end a call (cause 41) after this long without RTP, unless on hold; 0s: never"},
 };
 
 static void sip_validate(struct conf_parse *p, const struct conf_section *s)

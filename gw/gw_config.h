@@ -46,6 +46,7 @@ struct gw_sip {
 	char *allow;	       /* networks served besides the trunks: "127.0.0.1, 10.0.0.0/8" */
 	char *media_address;   /* our RTP address */
 	int64_t rtp_port_min, rtp_port_max;
+	int64_t rtp_timeout;   /* ms; 0: calls never end for want of RTP */
 };
 
 /* [trunk NAME]: a SIP provider or PBX. */

@@ -65,7 +65,15 @@ struct gw_media {
 	const char *zone;
 	struct gm_chan *ch; /* index: timeslot */
 	unsigned active;
+	gw_media_timeout_fn on_timeout; /* signalling thread */
+	void *on_timeout_arg;
 };
+
+void gw_media_set_listener(struct gw_media *m, gw_media_timeout_fn fn, void *arg)
+{
+	m->on_timeout = fn;
+	m->on_timeout_arg = arg;
+}
 
 static uint8_t enc(bool alaw, int16_t v)
 {
@@ -200,7 +208,38 @@ static void on_rtp_digit(void *arg, char digit, bool start, uint32_t duration_ms
 		dsp_dtmf_tx_put(c->dtx, digit, 100);
 }
 
-static const struct rtp_session_ops chan_rtp_ops = {.digit = on_rtp_digit};
+struct timeout_report {
+	struct gw_media *m;
+	unsigned ts;
+	uint16_t port;
+};
+
+static void timeout_report_fn(void *arg)
+{
+	struct timeout_report *r = arg;
+
+	if (r->m->on_timeout)
+		r->m->on_timeout(r->m->on_timeout_arg, r->m, r->ts, r->port);
+	mem_free(r);
+}
+
+/* in the worker: the session heard nothing for its timeout; call control
+ * decides (in the signalling thread, never inside the session's timer) */
+static void on_rtp_timeout(void *arg)
+{
+	struct gm_chan *c = arg;
+	struct timeout_report *r;
+
+	if (!c->m->w || !(r = mem_zalloc(sizeof(*r))))
+		return;
+	r->m = c->m;
+	r->ts = (unsigned)(c - c->m->ch);
+	r->port = rtp_session_port(c->rtp);
+	if (media_worker_report(c->m->w, timeout_report_fn, r) < 0)
+		mem_free(r);
+}
+
+static const struct rtp_session_ops chan_rtp_ops = {.digit = on_rtp_digit, .timeout = on_rtp_timeout};
 
 struct rtp_req {
 	struct gm_chan *c;
@@ -217,7 +256,7 @@ static void rtp_start_fn(void *arg)
 	struct rtp_session_config sc = {
 		.local = r->cfg->local, .port_min = r->cfg->port_min, .port_max = r->cfg->port_max,
 		.pt = r->cfg->pt, .rate = 8000, .ptime_ms = 20, .dtmf_pt = r->cfg->dtmf_pt,
-		.symmetric = true, .timeout_ms = 0, .cname = "sipgw",
+		.symmetric = true, .timeout_ms = r->cfg->timeout_ms, .cname = "sipgw",
 		.jb = {.rate = 8000, .frame_ms = 20, .min_ms = 20, .max_ms = 200}};
 
 	chan_clear(c);

@@ -251,6 +251,7 @@ static int cc_configure(struct gwd *d, struct gw_cc_config *c)
 	c->media_addr = d->cfg->sip->media_address;
 	c->rtp_port_min = (uint16_t)d->cfg->sip->rtp_port_min;
 	c->rtp_port_max = (uint16_t)d->cfg->sip->rtp_port_max;
+	c->rtp_timeout_ms = (unsigned)d->cfg->sip->rtp_timeout;
 	c->cdr = d->cdr;
 	c->trunks = d->cc_trunks;
 	c->ntrunks = n;

@@ -2199,13 +2199,22 @@ int sip_call_answer(struct sip_call *c, struct sv sdp)
 
 int sip_call_reject(struct sip_call *c, int status, const char *reason)
 {
+	return sip_call_reject_contact(c, status, reason, NULL);
+}
+
+int sip_call_reject_contact(struct sip_call *c, int status, const char *reason, const char *contact)
+{
 	struct ua_tsx *x = c->invite_tsx;
-	char extra[300] = "";
+	char extra[600] = "";
 
 	if (c->uac || !x || x->t.status >= 200 || status < 300)
 		return -EINVAL;
+	if (contact && (strlen(contact) > 300 || strpbrk(contact, "\r\n<>")))
+		return -EINVAL;
+	if (contact)
+		snprintf(extra, sizeof(extra), "Contact: <%s>\r\n", contact);
 	if (reason)
-		snprintf(extra, sizeof(extra), "Reason: %s\r\n", reason);
+		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), "Reason: %s\r\n", reason);
 	if (status == 503 || status == 486 || status == 480)
 		snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), "Retry-After: %" PRIu32 "\r\n",
 			 c->ua->opts.retry_after_s);

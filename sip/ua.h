@@ -147,6 +147,8 @@ int sip_call_ring(struct sip_call *c, int status, struct sv sdp);
 int sip_call_answer(struct sip_call *c, struct sv sdp);
 /* UAS: a final failure; reason: a Reason header value or NULL. */
 int sip_call_reject(struct sip_call *c, int status, const char *reason);
+/* The same with a Contact (3xx: where to call instead, RFC 3261 §8.3). */
+int sip_call_reject_contact(struct sip_call *c, int status, const char *reason, const char *contact);
 /* End the call whatever its state: CANCEL (UAC early), a 480/487-style
  * reject (UAS early: status from reason or 487), BYE with Reason when
  * confirmed. */

@@ -11,13 +11,16 @@
 # cable ending the call, the ladder and the call records.
 . "$top_srcdir/tests/integration/lib.sh"
 UA="$top_builddir/sipgw-ua"
-plan 17
+plan 19
 port=$("$SOCKUTIL" free-port)
 sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
 	-e "s#^state_dir = .*#state_dir = $SCRATCH\ncdr = $SCRATCH/cdr.csv#" \
 	-e "s#127.0.0.1:15060#127.0.0.1:$port#g" \
-	-e "s#^rtp_port_min = .*#rtp_port_min = 23000#" -e "s#^rtp_port_max = .*#rtp_port_max = 23999#" \
+	-e "s#^rtp_port_min = .*#rtp_port_min = 23000\nrtp_timeout = 6s#" -e "s#^rtp_port_max = .*#rtp_port_max = 23999#" \
 	"$top_srcdir/conf/selftest.conf" > "$SCRATCH/gw.conf"
+# and a redirect server rule
+printf '%s\n' '[route moved]' 'source = address' 'from = 127.0.0.1' 'called = _998XXXX' \
+	'action = redirect' 'redirect = sip:${called}@192.0.2.10' >> "$SCRATCH/gw.conf"
 start_daemon "$SCRATCH/gw.conf"
 up() { [ "$(ctl show span 1 --json | jq -r .dchan_state),$(ctl show span 2 --json | jq -r .dchan_state)" = up,up ]; }
 wait_for 100 up
@@ -56,6 +59,10 @@ call 9991000 --reinvite 500 --hold 1000
 check "hold: a re-INVITE sendonly is answered recvonly, the call goes on on its B-channel" sh -c \
 	"grep -q 're-INVITE 200 (peer holds: recvonly)' '$SCRATCH/call.out' && grep -q 'calls: 1 ok' '$SCRATCH/call.out' && $SIPGWCTL -s $SCRATCH/ctl.sock show call \$($SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -r '[.calls[] | select(.direction == \"sip-to-isdn\")][0].id') | grep -q 're-INVITE (hold)'"
 
+call 9981234 --expect 302
+check "redirect server: 302 with Contact sip:9981234@192.0.2.10" sh -c \
+	"grep -q 'ended 302 .*: ok' '$SCRATCH/call.out' && $SIPGWCTL -s $SCRATCH/ctl.sock show call \$($SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -r '.calls[0].id') | grep -q '302 Contact sip:9981234@192.0.2.10'"
+
 call 9991017 --expect 486
 check "busy test line: 486 to the caller" grep -q 'ended 486 .*: ok' "$SCRATCH/call.out"
 call 9991034 --expect 503
@@ -78,6 +85,11 @@ id=$(ctl show calls --json | jq -r '.calls[] | select(.direction == "sip-to-isdn
 ctl hangup "$id" > /dev/null
 wait "$ua"
 check "hangup $id: the caller gets a BYE" grep -q 'ended 0 (hung up by the peer)' "$SCRATCH/long.out"
+
+# a phone that sends no RTP (gone without a BYE): ended after rtp_timeout (6 s)
+"$UA" -l udp:127.0.0.1:0 --timeout 30 --hold 25000 "sip:9991000@127.0.0.1:$port" > "$SCRATCH/long.out" 2>&1
+check "no RTP for 6 s: the gateway ends the call (BYE to the phone, cause 41 on the line)" sh -c \
+	"grep -q 'ended 0 (hung up by the peer)' '$SCRATCH/long.out' && $SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '[.calls[] | select(.why | startswith(\"no RTP\"))] | length == 1' >/dev/null"
 
 # a call cut by the cable
 "$UA" -l udp:127.0.0.1:0 --timeout 20 --hold 15000 "sip:9991004@127.0.0.1:$port" > "$SCRATCH/long.out" 2>&1 &
