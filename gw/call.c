@@ -954,6 +954,12 @@ static void outgoing_event(struct gw_call *c, const struct isdn_event *ev)
 		ladder(c, "isdn", "<- CONNECT");
 		c->state = CS_ANSWERED;
 		c->answer_ms = wall_ms();
+		if (c->testline && !c->media_on) {
+			/* an originated call: the test line's audio on the channel */
+			if (gw_media_testline(c->span->media, (unsigned)c->ts, c->tl) == 0)
+				c->media_on = true;
+			ladder(c, "isdn", "test line %s on B%d", dp_testline_names[c->tl], c->ts);
+		}
 		if (c->sip) {
 			ladder(c, "sip", "-> 200 with SDP");
 			c->sip_answered = true;
@@ -1682,6 +1688,73 @@ void gw_cc_cmd_show_call(const struct ctl_request *req, struct ctl_out *out, voi
 		if (req->json)
 			ctl_arr_end(out);
 	}
+}
+
+/* originate GROUP NUMBER [LINE]: a call from a test line (default
+ * milliwatt) to NUMBER on a span of GROUP, for installers. */
+void gw_cc_cmd_originate(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	struct gw_cc *cc = arg;
+	struct isdn_group *g = NULL;
+	struct isdn_setup su;
+	struct gw_call *c;
+	int tl = DP_TEST_MILLIWATT, rc;
+	char id[16];
+
+	for (size_t i = 0; i < cc->ngroups; i++)
+		if (!strcmp(cc->groups[i].name, req->argv[0]))
+			g = &cc->groups[i];
+	if (!g) {
+		ctl_out_error(out, "no-such-group", "there is no span group %s", req->argv[0]);
+		return;
+	}
+	if (!req->argv[1][0] || strlen(req->argv[1]) >= sizeof(su.called.digits) ||
+	    strspn(req->argv[1], "0123456789*#") != strlen(req->argv[1])) {
+		ctl_out_error(out, "bad-number", "'%s' is not a number (digits, * and #, at most 31)", req->argv[1]);
+		return;
+	}
+	if (req->argc > 2) {
+		for (tl = 0; dp_testline_names[tl] && strcmp(dp_testline_names[tl], req->argv[2]); tl++)
+			;
+		if (!dp_testline_names[tl] || tl > DP_TEST_DTMF) {
+			ctl_out_error(out, "bad-arguments", "the test line is echo, milliwatt or dtmf, not '%s'",
+				      req->argv[2]);
+			return;
+		}
+	}
+	if (!(c = call_new(cc, "test-to-isdn"))) {
+		ctl_out_error(out, "no-memory", "no memory for a call");
+		return;
+	}
+	hold(c);
+	c->testline = true;
+	c->tl = (enum dp_testline)tl;
+	snprintf(c->trunk, sizeof(c->trunk), "testline:%s", dp_testline_names[tl]);
+	snprintf(c->called, sizeof(c->called), "%s", req->argv[1]);
+	snprintf(c->called_out, sizeof(c->called_out), "%s", req->argv[1]);
+	snprintf(c->source, sizeof(c->source), "originate");
+	memset(&su, 0, sizeof(su));
+	snprintf(su.called.digits, sizeof(su.called.digits), "%s", req->argv[1]);
+	su.bearer = ISDN_BEARER_SPEECH;
+	su.complete = true;
+	rc = isdn_group_place(g, &su, c, &c->isdn);
+	if (rc < 0) {
+		c->isdn = NULL;
+		set_why(c, "gateway", rc == -EBUSY ? "all channels busy" : "no span up in the group");
+		ctl_out_error(out, "no-channel", "%s", c->why);
+		release(c);
+		return;
+	}
+	c->span = span_of(cc, isdn_call_span(c->isdn));
+	c->ts = isdn_call_channel(c->isdn);
+	ladder(c, "isdn", "-> SETUP span %d B%d called %s (originate, test line %s)", c->span ? c->span->num : 0,
+	       c->ts, c->called, dp_testline_names[tl]);
+	c->state = CS_PROCEEDING;
+	snprintf(id, sizeof(id), "C%u", c->id);
+	ctl_str(out, "call", id);
+	ctl_int(out, "span", c->span ? c->span->num : 0);
+	ctl_int(out, "channel", c->ts);
+	release(c);
 }
 
 void gw_cc_cmd_hangup(const struct ctl_request *req, struct ctl_out *out, void *arg)

@@ -97,6 +97,8 @@ void gw_cc_stats(const struct gw_cc *cc, struct gw_cc_stats *st);
 void gw_cc_cmd_show_calls(const struct ctl_request *req, struct ctl_out *out, void *arg);
 void gw_cc_cmd_show_call(const struct ctl_request *req, struct ctl_out *out, void *arg);
 void gw_cc_cmd_hangup(const struct ctl_request *req, struct ctl_out *out, void *arg);
+/* originate GROUP NUMBER [echo|milliwatt|dtmf]: a test line calls NUMBER. */
+void gw_cc_cmd_originate(const struct ctl_request *req, struct ctl_out *out, void *arg);
 /* Counters and the post-dial delay the gateway adds (INVITE in to SETUP out). */
 void gw_cc_cmd_call_stats(const struct ctl_request *req, struct ctl_out *out, void *arg);
 

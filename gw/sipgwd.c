@@ -332,6 +332,11 @@ static void cmd_call_stats(const struct ctl_request *req, struct ctl_out *out, v
 	gw_cc_cmd_call_stats(req, out, ((struct gwd *)arg)->cc);
 }
 
+static void cmd_originate(const struct ctl_request *req, struct ctl_out *out, void *arg)
+{
+	gw_cc_cmd_originate(req, out, ((struct gwd *)arg)->cc);
+}
+
 static void cmd_hangup(const struct ctl_request *req, struct ctl_out *out, void *arg)
 {
 	gw_cc_cmd_hangup(req, out, ((struct gwd *)arg)->cc);
@@ -934,6 +939,8 @@ static const struct ctl_command commands[] = {
 	 cmd_show_call},
 	{"show call-stats", "", "calls, answered, failed, refused; the post-dial delay added (p50, p99, max)",
 	 0, 0, cmd_call_stats},
+	{"originate", "GROUP NUMBER [echo|milliwatt|dtmf]",
+	 "call NUMBER from a test line (default milliwatt) on a span of GROUP", 2, 3, cmd_originate},
 	{"hangup", "ID", "end a call (cause 16 toward ISDN, BYE or a final response toward SIP)", 1, 1,
 	 cmd_hangup},
 	{"isdn restart", "N [TIMESLOT]", "send RESTART for one B-channel or all (their calls end, cause 41)",

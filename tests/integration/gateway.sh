@@ -11,7 +11,7 @@
 # cable ending the call, the ladder and the call records.
 . "$top_srcdir/tests/integration/lib.sh"
 UA="$top_builddir/sipgw-ua"
-plan 19
+plan 21
 port=$("$SOCKUTIL" free-port)
 sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
 	-e "s#^state_dir = .*#state_dir = $SCRATCH\ncdr = $SCRATCH/cdr.csv#" \
@@ -21,6 +21,9 @@ sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
 # and a redirect server rule
 printf '%s\n' '[route moved]' 'source = address' 'from = 127.0.0.1' 'called = _998XXXX' \
 	'action = redirect' 'redirect = sip:${called}@192.0.2.10' >> "$SCRATCH/gw.conf"
+# calls from the exchange side (originate) answered by an echo on span 1
+printf '%s\n' '[route pstn-echo]' 'source = span-group' 'from = pstn' 'called = _777XXXX' \
+	'action = testline' 'testline = echo' >> "$SCRATCH/gw.conf"
 start_daemon "$SCRATCH/gw.conf"
 up() { [ "$(ctl show span 1 --json | jq -r .dchan_state),$(ctl show span 2 --json | jq -r .dchan_state)" = up,up ]; }
 wait_for 100 up
@@ -90,6 +93,23 @@ check "hangup $id: the caller gets a BYE" grep -q 'ended 0 (hung up by the peer)
 "$UA" -l udp:127.0.0.1:0 --timeout 30 --hold 25000 "sip:9991000@127.0.0.1:$port" > "$SCRATCH/long.out" 2>&1
 check "no RTP for 6 s: the gateway ends the call (BYE to the phone, cause 41 on the line)" sh -c \
 	"grep -q 'ended 0 (hung up by the peer)' '$SCRATCH/long.out' && $SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '[.calls[] | select(.why | startswith(\"no RTP\"))] | length == 1' >/dev/null"
+
+# originate: the exchange's milliwatt calls 7771000 (an echo on span 1)
+ctl originate exchange 7771000 milliwatt > "$SCRATCH/orig.out" 2>&1
+oid=$(sed -n 's/^call: //p' "$SCRATCH/orig.out")
+wait_for 50 sh -c "$SIPGWCTL -s $SCRATCH/ctl.sock show calls --json | jq -e '[.calls[] | select(.state == \"answered\")] | length == 2' >/dev/null"
+ctl show call "$oid" > "$SCRATCH/orig.ladder" 2>&1
+diag "$(cat "$SCRATCH/orig.ladder")"
+check "originate exchange 7771000 milliwatt: $oid answered by span 1's echo, the test line on its channel" sh -c \
+	"grep -q 'test-to-isdn .*answered' '$SCRATCH/orig.ladder' && grep -q '<- CONNECT' '$SCRATCH/orig.ladder' && grep -q 'test line milliwatt on B' '$SCRATCH/orig.ladder'"
+ctl hangup "$oid" > /dev/null
+ctl originate nowhere 123 > "$SCRATCH/out" 2>&1
+rc1=$?
+ctl originate exchange 12ab > "$SCRATCH/out2" 2>&1
+rc2=$?
+check "originate refuses an unknown group and a number that is not digits (exit $rc1, $rc2)" sh -c \
+	"[ $rc1 = 1 ] && [ $rc2 = 1 ] && grep -q 'no span group nowhere' '$SCRATCH/out' && grep -q 'is not a number' '$SCRATCH/out2'"
+wait_for 50 sh -c "[ \"\$($SIPGWCTL -s $SCRATCH/ctl.sock show calls --json | jq '.calls | length')\" = 0 ]"
 
 # a call cut by the cable
 "$UA" -l udp:127.0.0.1:0 --timeout 20 --hold 15000 "sip:9991004@127.0.0.1:$port" > "$SCRATCH/long.out" 2>&1 &
