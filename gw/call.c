@@ -706,7 +706,7 @@ static void sip_end(struct gw_call *c, int cause)
 	c->sip_ending = true;
 	gw_reason_format(cause, reason, sizeof(reason));
 	if (c->sip_in && !c->sip_answered) {
-		c->sip_status = gw_cause_to_sip(cause);
+		c->sip_status = gw_cause_map_to_sip(c->cc->cfg.causes, cause);
 		ladder(c, "sip", "-> %d (cause %d)", c->sip_status, cause);
 		sip_call_reject(s, c->sip_status, reason);
 	} else {
@@ -888,7 +888,7 @@ static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, 
 	}
 	switch (res.rule->action) {
 	case DP_REJECT:
-		refuse_sip(c, gw_cause_to_sip(res.rule->reject_cause), res.rule->reject_cause,
+		refuse_sip(c, gw_cause_map_to_sip(c->cc->cfg.causes, res.rule->reject_cause), res.rule->reject_cause,
 			   "rejected by the dial plan");
 		break;
 	case DP_ROUTE:
@@ -1388,7 +1388,7 @@ static void cc_ended(void *arg, struct sip_call *s, int status, const char *why)
 	c->sip = NULL;
 	if (status && !c->sip_status)
 		c->sip_status = status;
-	cause = sip_call_q850(s) ? sip_call_q850(s) : status ? gw_sip_to_cause(status) : Q850_NORMAL_CLEARING;
+	cause = sip_call_q850(s) ? sip_call_q850(s) : status ? gw_cause_map_to_q850(c->cc->cfg.causes, status) : Q850_NORMAL_CLEARING;
 	if (status == 487 && c->sip_in)
 		cause = Q850_NORMAL_CLEARING; /* the caller cancelled */
 	if (!c->sip_in && status >= 300 && c->isdn && c->state < CS_ANSWERED && c->state != CS_RELEASING &&

@@ -40,6 +40,7 @@ struct gw_cc;
 struct gw_pri;
 struct gw_media;
 struct gw_cdr_writer;
+struct gw_cause_map;
 struct ctl_request;
 struct ctl_out;
 
@@ -63,6 +64,7 @@ struct gw_cc_config {
 	unsigned recent;	  /* ended calls kept for `show calls --recent` */
 	unsigned overlap_timeout_ms; /* overlap receiving: inter-digit timer, 0: 5 s */
 	unsigned rtp_timeout_ms;     /* no RTP this long (not held): the call ends; 0: never */
+	const struct gw_cause_map *causes; /* overrides of RFC 3398; NULL: none */
 };
 
 int gw_cc_new(struct loop *loop, const struct gw_cc_config *cfg, struct gw_cc **out);

@@ -5,7 +5,9 @@
 
 #include "gw/cause.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 struct cause_row {
 	int cause;
@@ -125,4 +127,60 @@ int gw_reason_format(int cause, char *buf, size_t size)
 	int n = snprintf(buf, size, "Q.850;cause=%d;text=\"%s\"", cause, q850_cause_name(cause));
 
 	return n < 0 || (size_t)n >= size ? -1 : n;
+}
+
+int gw_cause_map_parse(struct gw_cause_map *m, const char *spec, bool from_q850, char *err, size_t errlen)
+{
+	const char *p = spec;
+
+	while (*p) {
+		char *end;
+		long a, b;
+
+		while (*p == ' ' || *p == ',' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		a = strtol(p, &end, 10);
+		if (end == p || *end != ':') {
+			snprintf(err, errlen, "'%.20s' is not FROM:TO (e.g. %s)", p, from_q850 ? "17:486" : "486:17");
+			return -EINVAL;
+		}
+		p = end + 1;
+		b = strtol(p, &end, 10);
+		if (end == p) {
+			snprintf(err, errlen, "'%.20s' is not FROM:TO (e.g. %s)", p, from_q850 ? "17:486" : "486:17");
+			return -EINVAL;
+		}
+		p = end;
+		if (from_q850 ? a < 1 || a > 127 || b < 300 || b > 699 : a < 300 || a > 699 || b < 1 || b > 127) {
+			snprintf(err, errlen, "%ld:%ld: %s", a, b,
+				 from_q850 ? "a Q.850 cause is 1-127 and a SIP failure status 300-699"
+					   : "a SIP failure status is 300-699 and a Q.850 cause 1-127");
+			return -EINVAL;
+		}
+		if (from_q850)
+			m->to_sip[a] = (short)b;
+		else
+			m->to_q850[a] = (unsigned char)b;
+		if (*p && *p != ',' && *p != ' ') {
+			snprintf(err, errlen, "'%.20s': pairs are separated by commas", p);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int gw_cause_map_to_sip(const struct gw_cause_map *m, int cause)
+{
+	if (m && cause > 0 && cause < 128 && m->to_sip[cause])
+		return m->to_sip[cause];
+	return gw_cause_to_sip(cause);
+}
+
+int gw_cause_map_to_q850(const struct gw_cause_map *m, int status)
+{
+	if (m && status >= 300 && status < 700 && m->to_q850[status])
+		return m->to_q850[status];
+	return gw_sip_to_cause(status);
 }

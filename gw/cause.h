@@ -7,6 +7,7 @@
 #ifndef SGW_GW_CAUSE_H
 #define SGW_GW_CAUSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Q.850 cause values the gateway names (table 1 of Q.850). */
@@ -62,6 +63,18 @@ const char *q850_cause_name(int cause);
 int gw_cause_to_sip(int cause);
 /* RFC 3398 §8.2.6.1: the ISDN cause for a SIP final response status. */
 int gw_sip_to_cause(int status);
+/* Operator overrides of the two mappings ([causes] in sipgw.conf). */
+struct gw_cause_map {
+	short to_sip[128];	   /* by Q.850 cause: the SIP status, 0 default */
+	unsigned char to_q850[700]; /* by SIP status: the cause, 0 default */
+};
+/* Read "17:486, 34:503" (from_q850: cause:status) or "404:1, 486:17"
+ * (status:cause) into m.  0, or -EINVAL with err naming the bad pair. */
+int gw_cause_map_parse(struct gw_cause_map *m, const char *spec, bool from_q850, char *err, size_t errlen);
+/* The mappings with m's overrides (m NULL: RFC 3398 only). */
+int gw_cause_map_to_sip(const struct gw_cause_map *m, int cause);
+int gw_cause_map_to_q850(const struct gw_cause_map *m, int status);
+
 /* "Q.850;cause=17;text=\"user busy\"" for a Reason header (RFC 3326). */
 int gw_reason_format(int cause, char *buf, size_t size);
 

@@ -5,6 +5,7 @@
 
 #include "gw/gw_config.h"
 #include "gw/call.h"
+#include "gw/cause.h"
 #include "dsp/tones.h"
 #include "sip/sdp_oa.h"
 #include "lib/mem.h"
@@ -475,9 +476,29 @@ static void spans_validate(struct conf_parse *p, const struct conf *c)
 	}
 }
 
+/* ---- [causes] --------------------------------------------------------------- */
+static const struct conf_key causes_keys[] = {
+	{"q850_to_sip", CONF_STRING, KEY(gw_causes, q850_to_sip), NULL, 0, 600, NULL, false,
+	 "ISDN cause:SIP status pairs that replace RFC 3398's, e.g. 34:480, 17:486"},
+	{"sip_to_q850", CONF_STRING, KEY(gw_causes, sip_to_q850), NULL, 0, 600, NULL, false,
+	 "SIP status:ISDN cause pairs that replace RFC 3398's, e.g. 404:1, 503:34"},
+};
+
+static void causes_validate(struct conf_parse *p, const struct conf_section *s)
+{
+	const struct gw_causes *c = s->data;
+	struct gw_cause_map m;
+	char err[160];
+
+	if (c->q850_to_sip && gw_cause_map_parse(&m, c->q850_to_sip, true, err, sizeof(err)) < 0)
+		conf_error_at(p, conf_key_line(s, "q850_to_sip"), "q850_to_sip: %s", err);
+	if (c->sip_to_q850 && gw_cause_map_parse(&m, c->sip_to_q850, false, err, sizeof(err)) < 0)
+		conf_error_at(p, conf_key_line(s, "sip_to_q850"), "sip_to_q850: %s", err);
+}
+
 /* ---- the schema ----------------------------------------------------------- */
 
-enum { SEC_GENERAL, SEC_LOG, SEC_CONTROL, SEC_SIP, SEC_ROUTE };
+enum { SEC_GENERAL, SEC_LOG, SEC_CONTROL, SEC_SIP, SEC_CAUSES, SEC_ROUTE };
 
 static const struct conf_section_def sections[] = {
 	[SEC_GENERAL] = {"general", false, sizeof(struct gw_general), general_keys,
@@ -488,12 +509,14 @@ static const struct conf_section_def sections[] = {
 			 N_KEYS(control_keys), "the control socket of sipgwctl", control_validate},
 	[SEC_SIP] = {"sip", false, sizeof(struct gw_sip), sip_keys, N_KEYS(sip_keys),
 		     "SIP transports, timers and limits", sip_validate},
+	[SEC_CAUSES] = {"causes", false, sizeof(struct gw_causes), causes_keys, N_KEYS(causes_keys),
+			"overrides of the ISDN cause <-> SIP status mappings", causes_validate},
 };
 
 /* The sections in order; [route] is defined by the dial plan (dialplan.c). */
 static const struct conf_section_def *const section_defs[] = {
 	&sections[SEC_GENERAL], &sections[SEC_LOG], &sections[SEC_CONTROL], &sections[SEC_SIP],
-	&gw_span_section, &gw_trunk_section, &dp_route_section};
+	&sections[SEC_CAUSES], &gw_span_section, &gw_trunk_section, &dp_route_section};
 
 const struct conf_schema gw_config_schema = {section_defs, N_KEYS(section_defs), spans_validate};
 
@@ -513,6 +536,7 @@ int gw_config_load(const char *path, struct gw_config **out, struct conf_errors 
 	cfg->log = conf_get(cfg->conf, &sections[SEC_LOG]);
 	cfg->control = conf_get(cfg->conf, &sections[SEC_CONTROL]);
 	cfg->sip = conf_get(cfg->conf, &sections[SEC_SIP]);
+	cfg->causes = conf_get(cfg->conf, &sections[SEC_CAUSES]);
 	err = dialplan_build(cfg->conf, &cfg->dialplan);
 	if (err) {
 		conf_free(cfg->conf);

@@ -96,8 +96,15 @@ struct gw_span {
 /* Q.931 type of number of a dialplan/localdialplan index. */
 extern const int gw_span_ton[];
 
+/* [causes]: overrides of the RFC 3398 mappings */
+struct gw_causes {
+	char *q850_to_sip; /* "17:486, 34:503" */
+	char *sip_to_q850; /* "404:1, 486:17" */
+};
+
 struct gw_config {
 	struct conf *conf;
+	const struct gw_causes *causes;
 	const struct gw_general *general;
 	const struct gw_log *log;
 	const struct gw_control *control;

@@ -78,6 +78,7 @@ struct gwd {
 	struct gw_cc_trunk *cc_trunks;
 	size_t cc_ntrunks;
 	struct gw_cdr_writer *cdr;
+	struct gw_cause_map causes;
 	/* TDM: the [span] sections opened */
 	struct gwd_span {
 		int num;
@@ -252,6 +253,16 @@ static int cc_configure(struct gwd *d, struct gw_cc_config *c)
 	c->rtp_port_min = (uint16_t)d->cfg->sip->rtp_port_min;
 	c->rtp_port_max = (uint16_t)d->cfg->sip->rtp_port_max;
 	c->rtp_timeout_ms = (unsigned)d->cfg->sip->rtp_timeout;
+	{
+		char err[160];
+
+		memset(&d->causes, 0, sizeof(d->causes));
+		if (d->cfg->causes->q850_to_sip)
+			gw_cause_map_parse(&d->causes, d->cfg->causes->q850_to_sip, true, err, sizeof(err));
+		if (d->cfg->causes->sip_to_q850)
+			gw_cause_map_parse(&d->causes, d->cfg->causes->sip_to_q850, false, err, sizeof(err));
+		c->causes = &d->causes;
+	}
 	c->cdr = d->cdr;
 	c->trunks = d->cc_trunks;
 	c->ntrunks = n;

@@ -11,7 +11,7 @@
 # cable ending the call, the ladder and the call records.
 . "$top_srcdir/tests/integration/lib.sh"
 UA="$top_builddir/sipgw-ua"
-plan 21
+plan 22
 port=$("$SOCKUTIL" free-port)
 sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
 	-e "s#^state_dir = .*#state_dir = $SCRATCH\ncdr = $SCRATCH/cdr.csv#" \
@@ -21,6 +21,8 @@ sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
 # and a redirect server rule
 printf '%s\n' '[route moved]' 'source = address' 'from = 127.0.0.1' 'called = _998XXXX' \
 	'action = redirect' 'redirect = sip:${called}@192.0.2.10' >> "$SCRATCH/gw.conf"
+# the operator maps cause 34 to 480 instead of RFC 3398's 503
+printf '%s\n' '[causes]' 'q850_to_sip = 34:480' >> "$SCRATCH/gw.conf"
 # calls from the exchange side (originate) answered by an echo on span 1
 printf '%s\n' '[route pstn-echo]' 'source = span-group' 'from = pstn' 'called = _777XXXX' \
 	'action = testline' 'testline = echo' >> "$SCRATCH/gw.conf"
@@ -68,8 +70,13 @@ check "redirect server: 302 with Contact sip:9981234@192.0.2.10" sh -c \
 
 call 9991017 --expect 486
 check "busy test line: 486 to the caller" grep -q 'ended 486 .*: ok' "$SCRATCH/call.out"
-call 9991034 --expect 503
-check "congestion test line: 503 to the caller" grep -q 'ended 503 .*: ok' "$SCRATCH/call.out"
+call 9991034 --expect 480
+check "congestion test line: cause 34, 480 to the caller as [causes] q850_to_sip = 34:480 says" \
+	grep -q 'ended 480 .*: ok' "$SCRATCH/call.out"
+printf '[causes]\nq850_to_sip = 34:480, 17-486\n' > "$SCRATCH/bad.conf"
+"$SIPGWD" -t -c "$SCRATCH/bad.conf" > "$SCRATCH/out" 2>&1
+check "a bad [causes] pair is a configuration error with its line" \
+	grep -q "bad.conf:2: q850_to_sip: '17-486' is not FROM:TO" "$SCRATCH/out"
 call 9990000 --expect 404
 check "a number the exchange does not know: 404 (cause 1)" grep -q 'ended 404 .*: ok' "$SCRATCH/call.out"
 "$UA" -l udp:127.0.0.2:0 --timeout 20 --expect 403 "sip:9991004@127.0.0.1:$port" > "$SCRATCH/call.out" 2>&1

@@ -2,6 +2,9 @@
  * fallbacks, and the Reason header text. */
 #include "config.h"
 
+#include <errno.h>
+#include <string.h>
+
 #include "gw/cause.h"
 #include "testutil.h"
 
@@ -48,12 +51,37 @@ static void reason_header(void **state)
 	assert_int_equal(gw_reason_format(17, buf, 10), -1);
 }
 
+/* [causes]: the operator's pairs replace RFC 3398's; others stay */
+static void operator_overrides(void **state)
+{
+	struct gw_cause_map m;
+	char err[160];
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(gw_cause_map_parse(&m, "34:480, 17:600", true, err, sizeof(err)), 0);
+	assert_int_equal(gw_cause_map_parse(&m, "404:3,486:21", false, err, sizeof(err)), 0);
+	assert_int_equal(gw_cause_map_to_sip(&m, 34), 480);
+	assert_int_equal(gw_cause_map_to_sip(&m, 17), 600);
+	assert_int_equal(gw_cause_map_to_sip(&m, 1), 404);   /* RFC 3398 still */
+	assert_int_equal(gw_cause_map_to_q850(&m, 404), 3);
+	assert_int_equal(gw_cause_map_to_q850(&m, 486), 21);
+	assert_int_equal(gw_cause_map_to_q850(&m, 408), 102); /* RFC 3398 still */
+	assert_int_equal(gw_cause_map_to_sip(NULL, 17), 486);
+	assert_int_equal(gw_cause_map_parse(&m, "34-480", true, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "is not FROM:TO"));
+	assert_int_equal(gw_cause_map_parse(&m, "200:16", false, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "300-699"));
+	assert_int_equal(gw_cause_map_parse(&m, "34:480 17:486x", true, err, sizeof(err)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		SGW_TEST(isdn_release_to_sip_status),
 		SGW_TEST(sip_status_to_isdn_cause),
 		SGW_TEST(reason_header),
+		SGW_TEST(operator_overrides),
 	};
 	return cmocka_run_group_tests_name("gw/cause", tests, NULL, NULL);
 }
