@@ -103,7 +103,7 @@ tests_dahdi_dahdi_vm_test_LDFLAGS = -static
 tests_dahdi_dahdi_vm_test_LDADD = tdm/libtdm.a lib/libsgwlib.a -lpthread
 INTEGRATION_TESTS += tests/dahdi/vm.sh
 endif
-EXTRA_DIST += tests/dahdi/vm.sh tests/dahdi/dynamic.conf tests/dahdi/system.conf
+EXTRA_DIST += tests/dahdi/vm.sh tests/dahdi/dynamic.conf tests/dahdi/system.conf tests/dahdi/selftest.conf
 
 # the DAHDI module build cache of tests/dahdi/vm.sh
 clean-local:

@@ -2,8 +2,11 @@
 # DAHDI in a VM: boot Debian's own kernel under qemu (software emulation;
 # KVM does not work on these hosts), load the real DAHDI kernel modules built
 # from Debian's dahdi-source, configure two dahdi_dynamic_loc spans looped to
-# each other with dahdi_cfg, and run tests/dahdi/dahdi_vm_test inside.  The
-# test program prints TAP on the VM's console; this script passes it on.
+# each other with dahdi_cfg, and run tests/dahdi/dahdi_vm_test inside; then
+# the gateway's self-test call over the same spans: sipgwd with PRI on both
+# (tests/dahdi/selftest.conf), sipgw-ua's probe calling the milliwatt and
+# DTMF readback test lines through span 1 -> span 2.  The programs print TAP
+# on the VM's console; this script numbers it and passes it on.
 #
 # Everything needed comes from scripts/setup (qemu-system-x86, busybox-static,
 # linux-image-amd64, linux-headers-amd64, dahdi-source, dahdi, cpio).  Where
@@ -56,6 +59,21 @@ for l in $(ldd "$b" | grep -o '/[^ ]*'); do
 	cp -L "$l" "$R$l"
 done
 cp "$TEST_BIN" "$R/bin/sgw-test"
+# and the gateway itself, for the self-test call over these DAHDI spans
+GW=no
+if [ -x "$top_builddir/sipgwd" ] && [ -x "$top_builddir/sipgw-ua" ] && [ -x "$top_builddir/sipgwctl" ]; then
+	GW=yes
+	for b in sipgwd sipgwctl sipgw-ua; do
+		cp "$top_builddir/$b" "$R/bin/"
+		for l in $(ldd "$top_builddir/$b" | grep -o '/[^ ]*'); do
+			[ -f "$R$l" ] && continue
+			mkdir -p "$R$(dirname "$l")"
+			cp -L "$l" "$R$l"
+		done
+	done
+	mkdir -p "$R/etc/sipgw"
+	cp "$top_srcdir/tests/dahdi/selftest.conf" "$R/etc/sipgw/selftest.conf"
+fi
 # dahdi_cfg 3.1.0 configures spans before it creates dynamic ones (and first
 # destroys the dynamic spans a file lists): two passes, two files.
 cp "$top_srcdir/tests/dahdi/dynamic.conf" "$R/etc/dahdi/dynamic.conf"
@@ -64,6 +82,42 @@ cat > "$R/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
+# The self-test call over the DAHDI spans: sipgwd with span 1 (cpe) and
+# span 2 (net) on the two looped dahdi_dynamic_loc spans, sipgw-ua's probe
+# calling the milliwatt and DTMF test lines.  Lines "SGW-GW ok|not ok - ..."
+gw() { echo "SGW-GW $*"; }
+selftest() {
+	ifconfig lo 127.0.0.1 up
+	sipgwd -f -c /etc/sipgw/selftest.conf 2> /tmp/gw.log &
+	gwpid=$!
+	n=600
+	until sipgwctl -s /tmp/ctl.sock show span 1 2>/dev/null | grep -q 'dchan_state: up' &&
+		sipgwctl -s /tmp/ctl.sock show span 2 2>/dev/null | grep -q 'dchan_state: up'; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || break
+		sleep 0.1
+	done
+	if [ $n -gt 0 ]; then gw "ok - sipgwd: both PRI D-channels up on the DAHDI spans"
+	else gw "not ok - sipgwd: D-channels up on the DAHDI spans"; tail -20 /tmp/gw.log | sed 's/^/SGW-GW # /'; fi
+	sipgw-ua -l udp:127.0.0.1:0 --timeout 60 --hold 4000 --probe milliwatt sip:9991004@127.0.0.1:5060 > /tmp/mw.out 2>&1
+	lvl=$(sed -n 's/.*milliwatt level \([-0-9.]*\) dBm0.*/\1/p' /tmp/mw.out)
+	snr=$(sed -n 's/.*SNR \([-0-9.]*\) dB.*/\1/p' /tmp/mw.out)
+	if awk -v l="$lvl" -v s="$snr" 'BEGIN { exit !(l != "" && l >= -0.5 && l <= 0.5 && s >= 30) }'; then
+		gw "ok - self-test call over DAHDI: SIP -> span 1 -> span 2 -> milliwatt: $lvl dBm0, SNR $snr dB"
+	else
+		gw "not ok - self-test call over DAHDI: milliwatt level '$lvl' dBm0, SNR '$snr' dB"
+		sed 's/^/SGW-GW # /' /tmp/mw.out
+	fi
+	sipgw-ua -l udp:127.0.0.1:0 --timeout 60 --hold 6000 --probe dtmf --digits 147 sip:9991005@127.0.0.1:5060 > /tmp/dt.out 2>&1
+	if grep -q 'dtmf sent 147, read back 147 ' /tmp/dt.out; then
+		gw "ok - self-test call over DAHDI: DTMF 147 read back"
+	else
+		gw "not ok - self-test call over DAHDI: DTMF read back"
+		sed 's/^/SGW-GW # /' /tmp/dt.out
+	fi
+	kill "$gwpid" 2>/dev/null
+	wait "$gwpid"
+}
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
@@ -75,6 +129,7 @@ if dahdi_cfg -c /etc/dahdi/dynamic.conf > /tmp/cfg.log 2>&1 && dahdi_cfg >> /tmp
 	echo "SGW-VM-BEGIN"
 	/bin/sgw-test
 	echo "SGW-VM-END rc=$?"
+	[ -x /bin/sipgwd ] && selftest
 else
 	echo "SGW-VM-CFG-FAILED"
 	cat /tmp/cfg.log
@@ -91,8 +146,17 @@ timeout 300 qemu-system-x86_64 -accel tcg -m 512 -smp 1 -nographic -no-reboot \
 	sed 's/^.*\(SGW-VM-\)/\1/' > "$W/vm.log" # the firmware's terminal resets precede it
 
 if grep -q '^SGW-VM-BEGIN' "$W/vm.log"; then
-	sed -n '/^SGW-VM-BEGIN/,/^SGW-VM-END/p' "$W/vm.log" | grep -E '^(1\.\.[0-9]+|ok |not ok |#)'
-	grep -q '^SGW-VM-END' "$W/vm.log" || echo "# the VM stopped before the test program ended"
+	# the test program's TAP, then the gateway's lines; the plan last
+	sed -n '/^SGW-VM-BEGIN/,/^SGW-VM-END/p' "$W/vm.log" | grep -E '^(ok |not ok |#)' > "$W/tap"
+	grep -q '^SGW-VM-END' "$W/vm.log" || echo "# the VM stopped before the test program ended" >> "$W/tap"
+	want=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$W/vm.log" | head -1)
+	if [ "$GW" = yes ]; then
+		sed -n 's/^SGW-GW //p' "$W/vm.log" >> "$W/tap"
+		want=$((${want:-0} + 3))
+	fi
+	# numbers as the harness counts them
+	awk '/^(ok|not ok) / { n++; sub(/^ok( [0-9]+)?( -)? ?/, "ok " n " - "); sub(/^not ok( [0-9]+)?( -)? ?/, "not ok " n " - ") } { print }' "$W/tap"
+	echo "1..${want:-0}"
 else
 	echo "1..1"
 	echo "not ok 1 - the DAHDI VM booted and configured its spans"
