@@ -326,6 +326,7 @@ static const char *const switch_names[] = {"euroisdn", "ni2",  "dms100", "4ess",
 static const char *const ton_names[] = {"unknown",    "international", "national", "network",
 					"subscriber", "abbreviated",   NULL};
 const int gw_span_ton[] = {0, 1, 2, 3, 4, 6};
+static const char *const echo_names[] = {"auto", "yes", "no", NULL};
 static const char *const hunt_names[] = {"first", "roundrobin", "leastused", NULL};
 static const char *const chansel_names[] = {"exclusive", "preferred", NULL};
 
@@ -381,6 +382,10 @@ static const struct conf_key span_keys[] = {
 	 "the span group routes name (default span<N>)"},
 	{"hunt", CONF_ENUM, KEY(gw_span, hunt), "first", 0, 0, hunt_names, false,
 	 "how the group picks a span: first, roundrobin or leastused"},
+	{"echo_cancel", CONF_ENUM, KEY(gw_span, echo_cancel), "auto", 0, 0, echo_names, false,
+	 "cancel the line's echo on calls to SIP: auto (on DAHDI spans, off on loopback cables), yes, no"},
+	{"echo_tail", CONF_DURATION, KEY(gw_span, echo_tail), "128ms", 32, 128, NULL, false,
+	 "the echo canceller's tail, 32ms-128ms"},
 };
 
 static int span_num(const struct conf_section *s)

@@ -91,6 +91,8 @@ struct gw_span {
 	int64_t reset_interval; /* ms; 0: never */
 	char *group;	       /* span group the dial plan routes to; default "span<N>" */
 	int hunt;	       /* enum isdn_hunt of that group */
+	int echo_cancel;       /* 0 auto (on for DAHDI, off on loopback cables), 1 yes, 2 no */
+	int64_t echo_tail;     /* ms, 32-128 */
 };
 
 /* Q.931 type of number of a dialplan/localdialplan index. */

@@ -3,6 +3,7 @@
 
 #include "gw/media.h"
 #include "dsp/dtmf.h"
+#include "dsp/ec.h"
 #include "dsp/tones.h"
 #include "lib/log.h"
 #include "lib/mem.h"
@@ -21,7 +22,7 @@
 #define READBACK_QUIET_MS 700 /* the caller stopped dialling: play the digits back */
 #define READBACK_DIGIT_MS 120
 
-enum gm_mode { GM_IDLE, GM_RTP, GM_ECHO, GM_MILLIWATT, GM_DTMF, GM_TONE };
+enum gm_mode { GM_IDLE, GM_RTP, GM_ECHO, GM_HYBRID, GM_MILLIWATT, GM_DTMF, GM_TONE };
 
 struct gm_chan {
 	struct gw_media *m;
@@ -52,6 +53,9 @@ struct gm_chan {
 	char evq[16];
 	unsigned evq_n;
 	unsigned evq_ms[16];
+	/* the echo canceller: what went to the line the tick before (rin) */
+	struct ec *ec;
+	int16_t last_out[FRAME];
 	/* level of what the line sent */
 	double energy;
 	uint64_t samples;
@@ -65,9 +69,15 @@ struct gw_media {
 	const char *zone;
 	struct gm_chan *ch; /* index: timeslot */
 	unsigned active;
+	unsigned ec_taps; /* 0: no echo canceller */
 	gw_media_timeout_fn on_timeout; /* signalling thread */
 	void *on_timeout_arg;
 };
+
+void gw_media_set_echo_canceller(struct gw_media *m, unsigned taps)
+{
+	m->ec_taps = taps >= EC_MIN_TAPS && taps <= EC_MAX_TAPS ? taps - taps % 32 : 0;
+}
 
 void gw_media_set_listener(struct gw_media *m, gw_media_timeout_fn fn, void *arg)
 {
@@ -126,6 +136,7 @@ static void chan_clear(struct gm_chan *c)
 		rtp_playout_fini(&c->po);
 	dsp_dtmf_rx_free(c->drx);
 	dsp_dtmf_tx_free(c->dtx);
+	ec_free(c->ec);
 	if (c->mode != GM_IDLE)
 		__atomic_sub_fetch(&c->m->active, 1, __ATOMIC_RELAXED);
 	*c = (struct gm_chan){.m = c->m};
@@ -156,6 +167,13 @@ static void stop_fn(void *arg)
 		r->st->level_dbm0 = c->samples && c->energy > 0
 					    ? 10.0 * log10(c->energy / (double)c->samples) - 20.0 * log10(DBM0_RMS)
 					    : -100.0;
+		if (c->ec) {
+			struct ec_stats es;
+
+			ec_get_stats(c->ec, &es);
+			r->st->erl_db = es.erl_db;
+			r->st->erle_db = es.erle_db;
+		}
 		memcpy(r->st->digits, c->heard, c->nheard);
 		r->st->digits[c->nheard] = 0;
 	}
@@ -270,6 +288,8 @@ static void rtp_start_fn(void *arg)
 	}
 	c->po_ready = true;
 	c->dtx = dsp_dtmf_tx_new(-10, 2);
+	if (m->ec_taps && !(c->ec = ec_new(m->ec_taps)))
+		LOGP(LOGC_DSP, LOGL_ERROR, "timeslot %u: no memory for the echo canceller", (unsigned)(c - m->ch));
 	c->pt_alaw = r->cfg->pt == 8;
 	c->rxpos = FRAME;
 	c->mode = GM_RTP;
@@ -447,6 +467,9 @@ static void test_fn(void *arg)
 	case DP_TEST_ECHO:
 		c->mode = GM_ECHO;
 		break;
+	case DP_TEST_HYBRID:
+		c->mode = GM_HYBRID;
+		break;
 	case DP_TEST_MILLIWATT:
 		c->mode = GM_MILLIWATT;
 		dsp_tonegen_init(&c->tg, &dsp_tone_milliwatt);
@@ -552,6 +575,13 @@ static void chan_tick(struct gm_chan *c, struct tdm_span *s, unsigned ts)
 	c->samples += n;
 	switch (c->mode) {
 	case GM_RTP:
+		if (c->ec) {
+			/* the line's echo of what we sent it, out of what it sends */
+			ec_process(c->ec, c->last_out, pcm, pcm, n);
+			if (!c->drx)
+				for (unsigned i = 0; i < n; i++)
+					in[i] = enc(m->alaw, pcm[i]);
+		}
 		if (c->drx) {
 			/* digits become events: detect (and cut) them, then encode */
 			cut_digits(c, pcm, n);
@@ -560,9 +590,16 @@ static void chan_tick(struct gm_chan *c, struct tdm_span *s, unsigned ts)
 		}
 		rtp_out(c, in, n);
 		rtp_in(c, out, n);
+		if (c->ec)
+			for (unsigned i = 0; i < n; i++)
+				c->last_out[i] = dec(m->alaw, out[i]);
 		break;
 	case GM_ECHO:
 		memcpy(out, in, n);
+		break;
+	case GM_HYBRID: /* what a 2-wire line's hybrid returns: the echo, 10 dB down */
+		for (unsigned i = 0; i < n; i++)
+			out[i] = enc(m->alaw, (int16_t)(pcm[i] * 0.3162f));
 		break;
 	case GM_MILLIWATT:
 	case GM_TONE:

@@ -4,7 +4,8 @@
  * worker in the daemon): on every tick it moves each busy channel's audio
  * - between the B-channel and an RTP session (G.711 at 20 ms; the line's
  *   law converted when the SIP side uses the other one; the jitter buffer
- *   and packet loss concealment of rtp/playout.c toward the line), or
+ *   and packet loss concealment of rtp/playout.c toward the line; the
+ *   line's echo cancelled, dsp/ec.c, when the span asks for it), or
  * - into and out of a test line: echo (what arrives goes back), milliwatt
  *   (1004 Hz at 0 dBm0), DTMF readback (every digit heard is played back
  *   after the caller stops dialling), busy and congestion tones.
@@ -33,6 +34,7 @@ struct gw_media_stats {
 	uint32_t jitter_ms;
 	double mos;	     /* 0: not known */
 	double level_dbm0;   /* what the line sent us, mean over the call */
+	double erl_db, erle_db; /* the echo canceller's view of the line at the end; 0: none */
 	char digits[32];     /* DTMF heard from the line (test lines) */
 };
 
@@ -40,6 +42,9 @@ struct gw_media_stats {
  * zone: the country whose busy and congestion tones the test lines play. */
 struct gw_media *gw_media_new(struct media_worker *worker, struct loop *loop, unsigned timeslots,
 			      bool line_alaw, unsigned block_ms, const char *zone);
+/* Cancel the line's echo on calls bridged to RTP (dsp/ec.c), with a tail of
+ * taps samples (256-1024: 32-128 ms); 0: off.  For calls started after. */
+void gw_media_set_echo_canceller(struct gw_media *m, unsigned taps);
 void gw_media_free(struct gw_media *m);
 /* From the span's tick, in the thread that clocks it. */
 void gw_media_tick(struct gw_media *m, struct tdm_span *s);

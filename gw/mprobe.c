@@ -52,6 +52,7 @@ struct mprobe {
 	char heard[32];
 	unsigned nheard;
 	char events[32]; /* RFC 4733 events received */
+	uint32_t rng;
 	unsigned nevents;
 };
 
@@ -88,6 +89,11 @@ static void tick(struct timer *t, void *arg)
 	memset(pcm, 0, sizeof(pcm));
 	if (p->kind == MPROBE_REFLECT && p->nrx >= FRAME)
 		memcpy(pcm, p->rx + p->nrx - FRAME, sizeof(pcm));
+	if (p->kind == MPROBE_TALK && now % 8000 < 4000)
+		for (unsigned i = 0; i < FRAME; i++) { /* uniform noise: RMS = peak / sqrt(3) */
+			p->rng = p->rng * 1664525u + 1013904223u;
+			pcm[i] = (int16_t)((double)(int32_t)p->rng / 2147483648.0 * DBM0_RMS * 0.1778 * 1.7320508);
+		}
 	if (p->kind == MPROBE_ECHO) {
 		size_t in_period = now % (BURST_EVERY_MS * 8);
 
@@ -143,6 +149,7 @@ int mprobe_new(struct loop *loop, enum mprobe_kind kind, const char *addr, const
 	p->kind = kind;
 	p->alaw = true;
 	p->first_audio = SIZE_MAX;
+	p->rng = 12345;
 	timer_setup(&p->tick, tick, p);
 	if (strchr(addr, ':')) {
 		c.local.ss_family = AF_INET6;
@@ -270,6 +277,23 @@ static double tone_share(const int16_t *x, size_t n, double f)
 	return e > 0 ? tone / e : 0;
 }
 
+/* talk: the level back during the talking halves of the second half of
+ * the call, each shifted by 100 ms (the round trip) */
+static double talk_back(const struct mprobe *p)
+{
+	double e = 0;
+	size_t n = 0;
+
+	for (size_t on = 0; on + 4800 <= p->nrx; on += 8000) {
+		if (on < p->nrx / 2)
+			continue;
+		for (size_t i = on + 800; i < on + 4800; i++)
+			e += (double)p->rx[i] * p->rx[i];
+		n += 4000;
+	}
+	return n && e > 0 ? 10 * log10(e / (double)n) - 20 * log10(DBM0_RMS) : -100;
+}
+
 void mprobe_result(const struct mprobe *p, struct mprobe_result *r)
 {
 	size_t from = p->first_audio == SIZE_MAX ? p->nrx : p->first_audio + SETTLE_MS * 8;
@@ -284,6 +308,7 @@ void mprobe_result(const struct mprobe *p, struct mprobe_result *r)
 	r->concealed = p->concealed;
 	r->seconds = (double)p->nrx / 8000.0;
 	r->level_dbm0 = level(x, n);
+	r->talk_back_dbm0 = p->kind == MPROBE_TALK ? talk_back(p) : -100;
 	r->delay_ms = -1;
 	snprintf(r->digits_sent, sizeof(r->digits_sent), "%.*s", (int)p->next_digit, p->digits);
 	memcpy(r->digits_heard, p->heard, p->nheard);
@@ -376,6 +401,10 @@ void mprobe_report(const struct mprobe *p, char *buf, size_t size)
 			 r.digits_events[0] ? r.digits_events : r.digits_heard[0] ? r.digits_heard : "-",
 			 r.digits_events[0] ? r.digits_events : "-", r.digits_heard[0] ? r.digits_heard : "-");
 		break;
+	case MPROBE_TALK:
+		snprintf(buf + n, size - (size_t)n, "audio: talk sent -15.0 dBm0, back at %.1f dBm0 while talking (return loss %.1f dB)\n",
+			 r.talk_back_dbm0, -15.0 - r.talk_back_dbm0);
+		break;
 	case MPROBE_LISTEN:
 	case MPROBE_REFLECT:
 		snprintf(buf + n, size - (size_t)n, "audio: level %.1f dBm0\n", r.level_dbm0);
@@ -385,10 +414,10 @@ void mprobe_report(const struct mprobe *p, char *buf, size_t size)
 
 enum mprobe_kind mprobe_kind_parse(const char *name, bool *ok)
 {
-	static const char *const names[] = {"listen", "milliwatt", "echo", "dtmf", "reflect"};
+	static const char *const names[] = {"listen", "milliwatt", "echo", "dtmf", "reflect", "talk"};
 
 	*ok = true;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		if (!strcmp(name, names[i]))
 			return (enum mprobe_kind)i;
 	*ok = false;

@@ -12,6 +12,9 @@
  *   listen     send silence; level only
  *   reflect    send back what arrives, 20 ms later (the far end of an echo
  *              test through the whole gateway)
+ *   talk       send noise at -15 dBm0, 500 ms on and 500 ms off, and measure
+ *              what comes back while it talks, over the second half of the
+ *              call: the return loss a talker meets (echo cancelled or not)
  * The report is one line per measure, for people and for scripts. */
 #ifndef SGW_GW_MPROBE_H
 #define SGW_GW_MPROBE_H
@@ -25,7 +28,7 @@
 struct loop;
 struct mprobe;
 
-enum mprobe_kind { MPROBE_LISTEN, MPROBE_MILLIWATT, MPROBE_ECHO, MPROBE_DTMF, MPROBE_REFLECT };
+enum mprobe_kind { MPROBE_LISTEN, MPROBE_MILLIWATT, MPROBE_ECHO, MPROBE_DTMF, MPROBE_REFLECT, MPROBE_TALK };
 
 struct mprobe_result {
 	double level_dbm0;	/* received, over the measured part */
@@ -39,6 +42,7 @@ struct mprobe_result {
 	char digits_events[32];			/* received as RFC 4733 events */
 	uint64_t sent, received, concealed; /* RTP packets, frames concealed */
 	double seconds;		/* of audio received */
+	double talk_back_dbm0;	/* talk: the level back while talking (second half) */
 };
 
 /* kind's RTP on addr (an address of ours, "127.0.0.1"), any even port.

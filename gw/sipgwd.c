@@ -94,6 +94,7 @@ struct gwd {
 		bool alaw;
 		char group[64];
 		int hunt;
+		unsigned ec_taps; /* echo canceller tail in samples, 0 off */
 		/* a cable to another gateway: listen on, or keep dialling, a path */
 		struct gwd *d;
 		char *path;
@@ -1260,6 +1261,8 @@ static void span_pri_init(struct gwd *d, struct gwd_span *g, const struct conf_s
 	g->block_ms = c->block_ms;
 	g->alaw = c->law == TDM_LAW_ALAW;
 	g->hunt = gs->hunt;
+	g->ec_taps = gs->echo_cancel == 1 || (gs->echo_cancel == 0 && gs->backend == 1)
+			     ? (unsigned)gs->echo_tail * 8 : 0;
 	if (gs->group)
 		snprintf(g->group, sizeof(g->group), "%s", gs->group);
 	else
@@ -1319,10 +1322,14 @@ static void span_worker(struct gwd *d, struct gwd_span *g, struct gwd_span *gb, 
 	media_worker_load(g->worker, (int)channels);
 	gw_pri_use_worker(&g->pri, g->worker);
 	g->gm = gw_media_new(g->worker, NULL, g->nts, g->alaw, g->block_ms, d->cfg->general->zone);
+	if (g->gm)
+		gw_media_set_echo_canceller(g->gm, g->ec_taps);
 	if (gb) {
 		gb->worker = g->worker;
 		gw_pri_use_worker(&gb->pri, gb->worker);
 		gb->gm = gw_media_new(gb->worker, NULL, gb->nts, gb->alaw, gb->block_ms, d->cfg->general->zone);
+		if (gb->gm)
+			gw_media_set_echo_canceller(gb->gm, gb->ec_taps);
 	}
 }
 

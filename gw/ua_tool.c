@@ -474,7 +474,8 @@ static void usage(FILE *f)
 		"  --timeout S         give up after S seconds (default 60): exit 1\n"
 		"  --probe KIND        UAC: send and check RTP: milliwatt (level, frequency, SNR),\n"
 		"                      echo (round trip), dtmf (--digits as RFC 4733, read back\n"
-		"                      from the audio) or listen; a report follows each call\n"
+		"                      from the audio), talk (noise 500 ms on/off: the return\n"
+		"                      loss met) or listen; a report follows each call\n"
 		"  --digits DIGITS     what --probe dtmf sends\n"
 		"                      UAS: --probe reflect sends back what arrives (the far end\n"
 		"                      of an echo test); --probe listen measures the level\n"
@@ -579,7 +580,7 @@ int main(int argc, char **argv)
 			t.probe = true;
 			t.probe_kind = mprobe_kind_parse(optarg, &ok);
 			if (!ok) {
-				fprintf(stderr, "sipgw-ua: --probe: '%s' is not milliwatt, echo, dtmf, reflect or listen\n", optarg);
+				fprintf(stderr, "sipgw-ua: --probe: '%s' is not milliwatt, echo, dtmf, talk, reflect or listen\n", optarg);
 				return 2;
 			}
 			break;
