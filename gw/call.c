@@ -37,7 +37,7 @@
 #define LADDER_MAX 32
 #define SDP_MAX 1500
 #define MAX_ALLOW 32
-#define MAX_SPANS 64
+#define MAX_SPANS 255 /* [span N]: N is 1-255 */
 #define MAX_GROUPS 16
 #define MAX_TRUNKS 64
 #define PDD_BUCKETS 5000 /* of 10 us */

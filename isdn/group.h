@@ -15,7 +15,7 @@
 
 #include "isdn/isdn.h"
 
-#define ISDN_GROUP_MAX_SPANS 32
+#define ISDN_GROUP_MAX_SPANS 255
 
 enum isdn_hunt { ISDN_HUNT_FIRST, ISDN_HUNT_ROUNDROBIN, ISDN_HUNT_LEASTUSED };
 
