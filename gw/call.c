@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define LADDER_MAX 32
@@ -1456,7 +1457,50 @@ static int cc_reoffer(void *arg, struct sip_call *s, struct sv offer, char *ans,
 	return n;
 }
 
+/* DTMF by SIP INFO (application/dtmf-relay "Signal=5 Duration=160", or
+ * application/dtmf "5"): the digit is played on the line. */
+static void cc_info(void *arg, struct sip_call *s, struct sv ct, struct sv body)
+{
+	struct gw_call *c = sip_call_of(s);
+	char digit = 0;
+	unsigned ms = 100;
+
+	(void)arg;
+	if (!c || !c->media_on || !c->span)
+		return;
+	if (ct.len >= 22 && !strncasecmp(ct.p, "application/dtmf-relay", 22)) {
+		for (size_t i = 0; i + 7 <= body.len; i++) {
+			if (!strncasecmp(body.p + i, "Signal=", 7)) {
+				size_t k = i + 7;
+
+				while (k < body.len && body.p[k] == ' ')
+					k++;
+				if (k < body.len)
+					digit = body.p[k];
+			} else if (body.len - i >= 9 && !strncasecmp(body.p + i, "Duration=", 9)) {
+				unsigned d = 0;
+
+				for (size_t k = i + 9; k < body.len && k < i + 14 && body.p[k] >= '0' && body.p[k] <= '9'; k++)
+					d = d * 10 + (unsigned)(body.p[k] - '0');
+				if (d >= 40 && d <= 5000)
+					ms = d;
+			}
+		}
+	} else if (ct.len >= 16 && !strncasecmp(ct.p, "application/dtmf", 16) && body.len) {
+		digit = body.p[0];
+	}
+	if (digit >= 'a' && digit <= 'd')
+		digit = (char)(digit - 'a' + 'A');
+	if (!digit || !strchr("0123456789*#ABCD", digit))
+		return;
+	hold(c);
+	ladder(c, "sip", "<- INFO DTMF %c (%u ms): tone on the line", digit, ms);
+	gw_media_digit(c->span->media, (unsigned)c->ts, digit, ms);
+	release(c);
+}
+
 const struct sip_ua_ops gw_cc_ua_ops = {
+	.info = cc_info,
 	.reoffer = cc_reoffer,
 	.incoming = cc_incoming,
 	.progress = cc_progress,

@@ -433,6 +433,30 @@ int gw_media_rtp_hold(struct gw_media *m, unsigned ts, bool hold)
 	return r.rc;
 }
 
+struct digit_req {
+	struct gm_chan *c;
+	char digit;
+	unsigned ms;
+	int rc;
+};
+
+static void digit_fn(void *arg)
+{
+	struct digit_req *r = arg;
+
+	r->rc = r->c->dtx && r->c->mode == GM_RTP ? dsp_dtmf_tx_put(r->c->dtx, r->digit, r->ms) : -ENOENT;
+}
+
+int gw_media_digit(struct gw_media *m, unsigned ts, char digit, unsigned ms)
+{
+	struct digit_req r = {.c = &m->ch[ts], .digit = digit, .ms = ms};
+
+	if (ts == 0 || ts > m->nts)
+		return -EINVAL;
+	in_worker(m, digit_fn, &r);
+	return r.rc;
+}
+
 /* ---- test lines -------------------------------------------------------------- */
 
 static void on_line_digit(void *arg, char digit, bool start, unsigned duration_ms)

@@ -73,6 +73,8 @@ int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *
 /* Hold (we send no RTP; what the peer sends, music perhaps, still goes to
  * the line) or resume. */
 int gw_media_rtp_hold(struct gw_media *m, unsigned ts, bool hold);
+/* Play a DTMF digit on the line of an RTP call (a SIP INFO's), ms long. */
+int gw_media_digit(struct gw_media *m, unsigned ts, char digit, unsigned ms);
 /* A test line on timeslot ts. */
 int gw_media_testline(struct gw_media *m, unsigned ts, enum dp_testline kind);
 /* Stop whatever runs on ts; its figures go to st (may be NULL). */

@@ -1816,6 +1816,11 @@ static void rx_in_dialog(struct sip_ua *ua, const struct sip_rx *rx, const struc
 	} else if (sv_eq_cstr(m->method, "INFO") || sv_eq_cstr(m->method, "OPTIONS") ||
 		   sv_eq_cstr(m->method, "NOTIFY")) {
 		tsx_respond(x, 200, NULL, SV_NULL);
+		if (sv_eq_cstr(m->method, "INFO") && ua->ops->info && m->body.len) {
+			const struct sip_hdr *ct = sip_msg_hdr_find(m, SIP_HDR_CONTENT_TYPE, NULL);
+
+			ua->ops->info(ua->arg, c, ct ? ct->value : SV_NULL, m->body);
+		}
 	} else {
 		snprintf(extra, sizeof(extra), "Allow: " ALLOW "\r\n");
 		tsx_respond(x, 405, extra, SV_NULL);

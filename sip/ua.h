@@ -101,6 +101,10 @@ struct sip_ua_ops {
 	 * cancelled, 408 on timeout), or 0 when it ended by BYE; why says who
 	 * ended it.  The call is released after this returns. */
 	void (*ended)(void *arg, struct sip_call *c, int status, const char *why);
+	/* An INFO in the dialog (RFC 6086), answered 200 already: its
+	 * Content-Type and body (DTMF as application/dtmf-relay, say).
+	 * Optional. */
+	void (*info)(void *arg, struct sip_call *c, struct sv content_type, struct sv body);
 	/* A registration changed state (sip_ua_register) */
 	void (*registration)(void *arg, const char *aor, enum sip_reg_state state, int status);
 };

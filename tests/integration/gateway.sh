@@ -11,7 +11,7 @@
 # cable ending the call, the ladder and the call records.
 . "$top_srcdir/tests/integration/lib.sh"
 UA="$top_builddir/sipgw-ua"
-plan 22
+plan 23
 port=$("$SOCKUTIL" free-port)
 sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
 	-e "s#^state_dir = .*#state_dir = $SCRATCH\ncdr = $SCRATCH/cdr.csv#" \
@@ -67,6 +67,19 @@ check "hold: a re-INVITE sendonly is answered recvonly, the call goes on on its 
 call 9981234 --expect 302
 check "redirect server: 302 with Contact sip:9981234@192.0.2.10" sh -c \
 	"grep -q 'ended 302 .*: ok' '$SCRATCH/call.out' && $SIPGWCTL -s $SCRATCH/ctl.sock show call \$($SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -r '.calls[0].id') | grep -q '302 Contact sip:9981234@192.0.2.10'"
+
+# DTMF by SIP INFO (sipp sends 2, 5, 8 as application/dtmf-relay): played on
+# the line, where the DTMF readback test line hears them
+if command -v sipp >/dev/null 2>&1; then
+	sipp -sf "$top_srcdir/tests/sipp/uac_info.xml" -s 9991005 -i 127.0.0.1 -p 0 "127.0.0.1:$port" -m 1 \
+		-timeout 20s -timeout_error -nostdin > "$SCRATCH/sipp.out" 2>&1 < /dev/null
+	rc=$?
+	wait_for 50 sh -c "$SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '.calls[] | select(.direction == \"isdn-to-test\" and .digits_heard == \"258\")' >/dev/null"
+	check "SIP INFO DTMF 2 5 8 (sipp, exit $rc): tones on the line, heard by the readback test line" sh -c \
+		"[ $rc = 0 ] && $SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '.calls[] | select(.direction == \"isdn-to-test\" and .digits_heard == \"258\")' >/dev/null"
+else
+	skip "sipp is not installed"
+fi
 
 call 9991017 --expect 486
 check "busy test line: 486 to the caller" grep -q 'ended 486 .*: ok' "$SCRATCH/call.out"
