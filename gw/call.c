@@ -22,6 +22,7 @@
 #include "lib/mem.h"
 #include "sip/hdr.h"
 #include "sip/msg.h"
+#include "sip/number.h"
 #include "sip/sdp.h"
 #include "sip/sdp_oa.h"
 #include "sip/uri.h"
@@ -522,7 +523,34 @@ static void addr_text(const struct sockaddr_storage *ss, char *buf, size_t size)
 /* ---- numbers ------------------------------------------------------------------------ */
 
 /* The digits of a SIP/tel URI's user part: "+4930123" is international. */
-static void uri_number(const struct sip_uri *u, char *out, size_t size, int *ton)
+static void uri_digits(const struct sip_uri *u, char *out, size_t size, int *ton);
+
+/* A SIP/tel URI's number as the dial plan sees it: with a numbering
+ * context, in the form one dials from here ("+49301234" and "0301234" are
+ * both "0301234" in Germany's context, TON left unknown); without one, its
+ * digits with '+' as TON international. */
+static void uri_number(const struct gw_cc *cc, const struct sip_uri *u, char *out, size_t size, int *ton)
+{
+	struct number nb;
+	char text[40], err[80];
+
+	uri_digits(u, out, size, ton);
+	if (!cc->cfg.numctx || !out[0])
+		return;
+	snprintf(text, sizeof(text), "%s%s", *ton == ISDN_TON_INTERNATIONAL ? "+" : "", out);
+	if (number_normalise(cc->cfg.numctx, sv_cstr(text), &nb, err, sizeof(err)) < 0)
+		return;
+	if (nb.ton == NUMBER_TON_INTERNATIONAL) { /* our own country's: national */
+		struct number nat;
+
+		if (number_convert(cc->cfg.numctx, &nb, NUMBER_TON_NATIONAL, &nat) == 0)
+			nb = nat;
+	}
+	if (number_format(cc->cfg.numctx, &nb, NUMBER_FORM_DIALABLE, out, size) > 0)
+		*ton = ISDN_TON_UNKNOWN;
+}
+
+static void uri_digits(const struct sip_uri *u, char *out, size_t size, int *ton)
 {
 	struct sv v = u->scheme == SIP_URI_TEL ? u->number : u->user;
 	size_t n = 0;
@@ -750,6 +778,24 @@ static void refuse_sip(struct gw_call *c, int status, int cause, const char *why
 	sip_call_reject(c->sip, status, reason);
 }
 
+/* A dialled number (TON unknown) as the type of number a span wants
+ * ([span] dialplan: national turns 0301234 into 301234 TON national);
+ * unknown (or none) sends it as dialled. */
+static void line_number(const struct gw_cc *cc, struct isdn_number *n, int want)
+{
+	struct number nb, conv;
+	char err[80];
+
+	if (want <= 0 || !n->digits[0] || n->ton != ISDN_TON_UNKNOWN || /* unknown: as dialled */
+	    number_normalise(cc->cfg.numctx, sv_cstr(n->digits), &nb, err, sizeof(err)) < 0 || nb.npi != NUMBER_NPI_E164)
+		return;
+	if (number_convert(cc->cfg.numctx, &nb, (enum number_ton)want, &conv) < 0)
+		return; /* it has no such form (a foreign number as national): as dialled */
+	nb = conv;
+	snprintf(n->digits, sizeof(n->digits), "%s", nb.digits);
+	n->ton = (enum isdn_ton)nb.ton;
+}
+
 static void route_to_isdn(struct gw_call *c, const struct dp_result *res, struct sv offer)
 {
 	struct gw_cc *cc = c->cc;
@@ -782,6 +828,15 @@ static void route_to_isdn(struct gw_call *c, const struct dp_result *res, struct
 	su.redirecting.npi = ISDN_NPI_E164;
 	su.bearer = ISDN_BEARER_SPEECH;
 	su.complete = true;
+	if (cc->cfg.numctx && g->nspans) {
+		/* the span's dialling plan: the type of number it wants sent */
+		const struct cc_span *sp = span_of(cc, g->spans[0]);
+
+		if (sp) {
+			line_number(cc, &su.called, sp->pri->opts.dialplan);
+			line_number(cc, &su.calling, sp->pri->opts.localdialplan);
+		}
+	}
 	rc = isdn_group_place(g, &su, c, &c->isdn);
 	if (rc < 0) {
 		int cause = rc == -EBUSY ? Q850_NO_CIRCUIT_AVAILABLE : Q850_NETWORK_OUT_OF_ORDER;
@@ -839,22 +894,22 @@ static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, 
 		snprintf(c->trunk, sizeof(c->trunk), "%s", t->name);
 		c->dtmf_inband = t->dtmf_inband;
 	}
-	uri_number(&m->ruri, c->called, sizeof(c->called), &called_ton);
+	uri_number(cc, &m->ruri, c->called, sizeof(c->called), &called_ton);
 	if (from && sip_name_addr_parse(from->value, &na) == 0)
-		uri_number(&na.uri, c->calling, sizeof(c->calling), &calling_ton);
+		uri_number(cc, &na.uri, c->calling, sizeof(c->calling), &calling_ton);
 	/* a trusted trunk's P-Asserted-Identity is the caller (RFC 3325 §9.1) */
 	if (t && t->trusted) {
 		const struct sip_hdr *pai = sip_msg_hdr_find(m, SIP_HDR_P_ASSERTED_IDENTITY, NULL);
 
 		if (pai && sip_name_addr_parse(pai->value, &na) == 0)
-			uri_number(&na.uri, c->calling, sizeof(c->calling), &calling_ton);
+			uri_number(cc, &na.uri, c->calling, sizeof(c->calling), &calling_ton);
 	}
 	{
 		const struct sip_hdr *dh = sip_msg_hdr_find(m, SIP_HDR_DIVERSION, NULL);
 		struct sip_diversion dv;
 
 		if (dh && sip_diversion_parse(dh->value, &dv) == 0)
-			uri_number(&dv.na.uri, c->redirecting, sizeof(c->redirecting), &c->redirecting_ton);
+			uri_number(cc, &dv.na.uri, c->redirecting, sizeof(c->redirecting), &c->redirecting_ton);
 	}
 	c->restricted = privacy_id(m);
 	ladder(c, "sip", "<- INVITE %s from %s (%s)", c->called, c->calling[0] ? c->calling : "-", addr);
@@ -1078,7 +1133,37 @@ static void start_testline(struct gw_call *c, enum dp_testline tl)
 }
 
 /* "sip:+4930123@host:port;user=phone" (or sips:) for a number toward a trunk */
-static void number_uri(const struct sip_uri *u, const char *digits, int ton, char *out, size_t size)
+static void number_uri_raw(const struct sip_uri *u, const char *digits, int ton, char *out, size_t size);
+
+/* An ISDN number and its type of number toward SIP: with a numbering
+ * context, a global number (+E.164) whenever it can be one, else a local
+ * one with phone-context=+CC (RFC 3966 §5.1.5); without a context, '+'
+ * for TON international. */
+static void number_uri(const struct gw_cc *cc, const struct sip_uri *u, const char *digits, int ton, char *out,
+		       size_t size)
+{
+	const struct number_ctx *ctx = cc->cfg.numctx;
+	struct number nb = {.ton = (enum number_ton)ton, .npi = NUMBER_NPI_E164};
+	char e164[40], err[80], local[80];
+
+	if (!ctx || !digits[0]) {
+		number_uri_raw(u, digits, ton, out, size);
+		return;
+	}
+	snprintf(nb.digits, sizeof(nb.digits), "%.31s", digits);
+	if (ton == ISDN_TON_UNKNOWN && number_normalise(ctx, sv_cstr(digits), &nb, err, sizeof(err)) < 0) {
+		number_uri_raw(u, digits, ton, out, size);
+		return;
+	}
+	if (number_format(ctx, &nb, NUMBER_FORM_E164, e164, sizeof(e164)) > 0) {
+		number_uri_raw(u, e164 + 1, ISDN_TON_INTERNATIONAL, out, size);
+		return;
+	}
+	snprintf(local, sizeof(local), "%s;phone-context=+%s", digits, ctx->country_code);
+	number_uri_raw(u, local, ISDN_TON_UNKNOWN, out, size);
+}
+
+static void number_uri_raw(const struct sip_uri *u, const char *digits, int ton, char *out, size_t size)
 {
 	int n = snprintf(out, size, "%s:%s%s@%s%.*s%s", u->scheme == SIP_URI_SIPS ? "sips" : "sip",
 			 ton == ISDN_TON_INTERNATIONAL ? "+" : "", digits, u->host_ipv6 ? "[" : "", (int)u->host.len,
@@ -1141,7 +1226,7 @@ static void route_to_sip(struct gw_call *c)
 		}
 		snprintf(c->trunk, sizeof(c->trunk), "%s", t->name);
 		c->dtmf_inband = t->dtmf_inband;
-		number_uri(&u, c->out.called, c->out.called_ton, to, sizeof(to));
+		number_uri(cc, &u, c->out.called, c->out.called_ton, to, sizeof(to));
 		hdrs[0] = 0;
 		if (c->out.calling[0]) {
 			struct sip_uri me = u;
@@ -1149,7 +1234,7 @@ static void route_to_sip(struct gw_call *c)
 			me.host = sv_cstr(cc->cfg.sip_host);
 			me.host_ipv6 = strchr(cc->cfg.sip_host, ':') != NULL;
 			me.port = 0;
-			number_uri(&me, c->out.calling, c->out.calling_ton, pai, sizeof(pai));
+			number_uri(cc, &me, c->out.calling, c->out.calling_ton, pai, sizeof(pai));
 			/* the identity goes to trusted trunks only (RFC 3325 §5) */
 			if (t->trusted)
 				n += (size_t)snprintf(hdrs + n, sizeof(hdrs) - n, "P-Asserted-Identity: <%s>\r\n", pai);
@@ -1166,7 +1251,7 @@ static void route_to_sip(struct gw_call *c)
 			me.host = sv_cstr(cc->cfg.sip_host);
 			me.host_ipv6 = strchr(cc->cfg.sip_host, ':') != NULL;
 			me.port = 0;
-			number_uri(&me, c->redirecting, c->redirecting_ton, div, sizeof(div));
+			number_uri(cc, &me, c->redirecting, c->redirecting_ton, div, sizeof(div));
 			snprintf(hdrs + n, sizeof(hdrs) - n, "Diversion: <%s>;reason=unknown;counter=1\r\n", div);
 		}
 		if (!c->sdp_len && (rc = make_offer(c)) < 0) {
@@ -1781,6 +1866,15 @@ void gw_cc_cmd_originate(const struct ctl_request *req, struct ctl_out *out, voi
 	snprintf(su.called.digits, sizeof(su.called.digits), "%s", req->argv[1]);
 	su.bearer = ISDN_BEARER_SPEECH;
 	su.complete = true;
+	if (cc->cfg.numctx && g->nspans) {
+		/* the span's dialling plan: the type of number it wants sent */
+		const struct cc_span *sp = span_of(cc, g->spans[0]);
+
+		if (sp) {
+			line_number(cc, &su.called, sp->pri->opts.dialplan);
+			line_number(cc, &su.calling, sp->pri->opts.localdialplan);
+		}
+	}
 	rc = isdn_group_place(g, &su, c, &c->isdn);
 	if (rc < 0) {
 		c->isdn = NULL;

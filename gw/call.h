@@ -41,6 +41,7 @@ struct gw_pri;
 struct gw_media;
 struct gw_cdr_writer;
 struct gw_cause_map;
+struct number_ctx;
 struct ctl_request;
 struct ctl_out;
 
@@ -65,6 +66,7 @@ struct gw_cc_config {
 	unsigned overlap_timeout_ms; /* overlap receiving: inter-digit timer, 0: 5 s */
 	unsigned rtp_timeout_ms;     /* no RTP this long (not held): the call ends; 0: never */
 	const struct gw_cause_map *causes; /* overrides of RFC 3398; NULL: none */
+	const struct number_ctx *numctx;   /* numbering context ([general] country_code...); NULL: none */
 };
 
 int gw_cc_new(struct loop *loop, const struct gw_cc_config *cfg, struct gw_cc **out);

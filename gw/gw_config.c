@@ -45,6 +45,14 @@ static const struct conf_key general_keys[] = {
 	 "call records: a .csv file, or an SQLite database when it ends in .db"},
 	{"zone", CONF_STRING, KEY(gw_general, zone), "us", 0, 8, NULL, false,
 	 "country of the call progress tones: de uk us fr nl it at ch au jp"},
+	{"country_code", CONF_STRING, KEY(gw_general, country_code), NULL, 0, 3, NULL, false,
+	 "where the gateway stands, for numbers (49): +E.164 toward SIP, dialled form to the dial plan"},
+	{"trunk_prefix", CONF_STRING, KEY(gw_general, trunk_prefix), "0", 0, 3, NULL, false,
+	 "the national (trunk) prefix: 0 in most of Europe, 1 in North America"},
+	{"intl_prefix", CONF_STRING, KEY(gw_general, intl_prefix), "00", 0, 5, NULL, false,
+	 "the international prefix: 00, 011 in North America"},
+	{"area_code", CONF_STRING, KEY(gw_general, area_code), NULL, 0, 7, NULL, false,
+	 "the local area code (30 for Berlin), for subscriber numbers"},
 };
 
 static void general_validate(struct conf_parse *p, const struct conf_section *s)
@@ -54,6 +62,14 @@ static void general_validate(struct conf_parse *p, const struct conf_section *s)
 	if (g->zone && !dsp_tone_find(g->zone, DSP_TONE_BUSY))
 		conf_error_at(p, conf_key_line(s, "zone"), "zone: no tones for '%s' (de uk us fr nl it at ch au jp)",
 			      g->zone);
+	{
+		const char *const fields[] = {g->country_code, g->trunk_prefix, g->intl_prefix, g->area_code};
+		const char *const names[] = {"country_code", "trunk_prefix", "intl_prefix", "area_code"};
+
+		for (int i = 0; i < 4; i++)
+			if (fields[i] && strspn(fields[i], "0123456789") != strlen(fields[i]))
+				conf_error_at(p, conf_key_line(s, names[i]), "%s: '%s' is not digits", names[i], fields[i]);
+	}
 	if (g->cdr && g->cdr[0] != '/')
 		conf_error_at(p, conf_key_line(s, "cdr"), "cdr: '%s' must be an absolute path", g->cdr);
 

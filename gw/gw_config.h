@@ -15,6 +15,9 @@ struct gw_general {
 	char *state_dir; /* where the daemon keeps state */
 	char *cdr;	 /* call records: a .csv file or an SQLite database (.db); NULL: none */
 	char *zone;	 /* country of the call progress tones ("de", "us", ...) */
+	/* the numbering context: country code (unset: none), trunk and
+	 * international prefixes, area code */
+	char *country_code, *trunk_prefix, *intl_prefix, *area_code;
 };
 
 struct gw_log {

@@ -28,6 +28,7 @@
 #ifdef HAVE_DAHDI
 #include "tdm/dahdi.h"
 #endif
+#include "sip/number.h"
 #include "sip/uri.h"
 
 #include <errno.h>
@@ -79,6 +80,7 @@ struct gwd {
 	size_t cc_ntrunks;
 	struct gw_cdr_writer *cdr;
 	struct gw_cause_map causes;
+	struct number_ctx numctx;
 	/* TDM: the [span] sections opened */
 	struct gwd_span {
 		int num;
@@ -263,6 +265,16 @@ static int cc_configure(struct gwd *d, struct gw_cc_config *c)
 		if (d->cfg->causes->sip_to_q850)
 			gw_cause_map_parse(&d->causes, d->cfg->causes->sip_to_q850, false, err, sizeof(err));
 		c->causes = &d->causes;
+	}
+	if (d->cfg->general->country_code) {
+		const struct gw_general *g = d->cfg->general;
+
+		memset(&d->numctx, 0, sizeof(d->numctx));
+		snprintf(d->numctx.country_code, sizeof(d->numctx.country_code), "%s", g->country_code);
+		snprintf(d->numctx.trunk_prefix, sizeof(d->numctx.trunk_prefix), "%s", g->trunk_prefix ? g->trunk_prefix : "");
+		snprintf(d->numctx.intl_prefix, sizeof(d->numctx.intl_prefix), "%s", g->intl_prefix ? g->intl_prefix : "");
+		snprintf(d->numctx.area_code, sizeof(d->numctx.area_code), "%s", g->area_code ? g->area_code : "");
+		c->numctx = &d->numctx;
 	}
 	c->cdr = d->cdr;
 	c->trunks = d->cc_trunks;

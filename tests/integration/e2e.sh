@@ -16,7 +16,7 @@ if ! command -v sipp >/dev/null 2>&1; then
 	echo "1..0 # SKIP sipp is not installed (scripts/setup installs sip-tester)"
 	exit 0
 fi
-plan 15
+plan 16
 port=$("$SOCKUTIL" free-port)
 far=$("$SOCKUTIL" free-port)
 far2=$("$SOCKUTIL" free-port)
@@ -32,6 +32,8 @@ rtp_port_max = 24999
 CONF
 }
 write_config "$SCRATCH/gw.conf"
+# numbers as in Berlin: +E.164 toward SIP, the dialled form in the dial plan
+sed -i "s#^\[general\]#[general]\ncountry_code = 49\narea_code = 30#" "$SCRATCH/gw.conf"
 sip_conf >> "$SCRATCH/gw.conf"
 cat >> "$SCRATCH/gw.conf" <<CONF
 
@@ -170,7 +172,18 @@ check "CLIR: Privacy: id -> presentation restricted -> From anonymous, Privacy: 
 	"grep -q '^From: <sip:anonymous@anonymous.invalid>' '$SCRATCH/uas_msg.log' && grep -q '^Privacy: id' '$SCRATCH/uas_msg.log' && grep -q '^P-Asserted-Identity: <sip:+4930123456@' '$SCRATCH/uas_msg.log'"
 # (span 2's call ends a moment after the phone's, when RELEASE has crossed the cable)
 check "ladder: the SETUP carried the calling number restricted" wait_for 50 sh -c \
-	"$SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -r '[.calls[] | select(.called == \"5551007\" and .direction == \"isdn-to-sip\")][0].id' | xargs $SIPGWCTL -s $SCRATCH/ctl.sock show call | grep -q 'SETUP span 2 .*calling 4930123456 (restricted)'"
+	"$SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -r '[.calls[] | select(.called == \"5551007\" and .direction == \"isdn-to-sip\")][0].id' | xargs $SIPGWCTL -s $SCRATCH/ctl.sock show call | grep -q 'SETUP span 2 .*calling 030123456 (restricted)'"
+
+# numbering context (country 49, area 30): the dialled 5551011 crosses the
+# line as dialled and reaches the far end as +49305551011 (tel: global form)
+sipp -sn uas -i 127.0.0.3 -p "$far" -m 1 -timeout 20s -nostdin -trace_msg -message_file "$SCRATCH/uas_msg2.log" \
+	> "$SCRATCH/sipp_uas.out" 2>&1 < /dev/null &
+uas=$!
+sleep 0.3
+phone 5551011 --hold 300
+wait "$uas"
+check "a subscriber number dialled (5551011) reaches the trunk as sip:+49305551011;user=phone" \
+	grep -q '^INVITE sip:+49305551011@127.0.0.3:[0-9]*;user=phone SIP/2.0' "$SCRATCH/uas_msg2.log"
 
 # failover: the first trunk answers 503, the route tries the next one
 start_uas refusing -l "udp:127.0.0.3:$far2" --count 1 --timeout 20 --status 503 --expect 503
@@ -241,7 +254,8 @@ CONF
 a=$!
 "$SIPGWD" -f -c "$SCRATCH/b.conf" 2>>"$SCRATCH/b.log" &
 b=$!
-wait_for 300 sh -c "[ \"\$($SIPGWCTL -s $SCRATCH/a.sock show span 1 --json | jq -r .dchan_state)\" = up ]"
+wait_for 300 sh -c "[ \"\$($SIPGWCTL -s $SCRATCH/a.sock show span 1 --json | jq -r .dchan_state),\$($SIPGWCTL -s $SCRATCH/b.sock show span 1 --json | jq -r .dchan_state)\" = up,up ]"
+sleep 1 # the RESTARTs both ends send when their D-channel comes up
 phone 9991004 --hold 2000 --probe milliwatt
 diag "$(cat "$SCRATCH/phone.out")"
 lvl=$(sed -n 's/.*milliwatt level \([-0-9.]*\) dBm0.*/\1/p' "$SCRATCH/phone.out")
