@@ -86,6 +86,7 @@ struct gw_call {
 	int ts;
 	int cause;
 	bool media_on, held;
+	int fax; /* the fax/modem tone heard (enum dsp_fax_tone), 0: none */
 	bool dtmf_inband; /* the trunk wants line digits in the audio, not as RFC 4733 */
 	uint16_t rtp_port;
 	/* test line */
@@ -450,6 +451,24 @@ static void on_media_timeout(void *arg, struct gw_media *m, unsigned ts, uint16_
 	}
 }
 
+/* A fax or modem on a call: its channel is in pass-through now. */
+static void on_media_fax(void *arg, struct gw_media *m, unsigned ts, uint16_t port, int tone)
+{
+	static const char *const names[] = {"?", "CNG", "CED", "ANS with phase reversals", "V.21 preamble"};
+	struct gw_cc *cc = arg;
+
+	for (struct gw_call *c = cc->calls; c; c = c->next) {
+		if (!c->media_on || !c->span || c->span->media != m || (unsigned)c->ts != ts || c->rtp_port != port)
+			continue;
+		c->fax = tone;
+		ladder(c, "dsp", "fax/modem %s heard: pass-through (EC off, jitter buffer fixed)",
+		       names[tone >= 0 && tone <= 4 ? tone : 0]);
+		LOGP(LOGC_GW, LOGL_INFO, "call C%u: fax/modem tone %s, pass-through", c->id,
+		     names[tone >= 0 && tone <= 4 ? tone : 0]);
+		return;
+	}
+}
+
 int gw_cc_add_span(struct gw_cc *cc, int num, struct gw_pri *pri, struct gw_media *media,
 		   const char *group, enum isdn_hunt hunt)
 {
@@ -468,8 +487,10 @@ int gw_cc_add_span(struct gw_cc *cc, int num, struct gw_pri *pri, struct gw_medi
 	if (pri->isdn && isdn_group_add(&cc->groups[g], pri->isdn) < 0)
 		return -ENOSPC;
 	s = &cc->spans[cc->nspans++];
-	if (media)
+	if (media) {
 		gw_media_set_listener(media, on_media_timeout, cc);
+		gw_media_set_fax_listener(media, on_media_fax, cc);
+	}
 	s->num = num;
 	s->pri = pri;
 	s->media = media;
@@ -599,7 +620,8 @@ static struct sdp_local local_sdp(const struct gw_call *c, uint16_t port)
 static int start_rtp(struct gw_call *c, uint16_t *port)
 {
 	struct gw_media_rtp mr = {.port_min = c->cc->cfg.rtp_port_min, .port_max = c->cc->cfg.rtp_port_max,
-				  .pt = 8, .dtmf_pt = 101, .timeout_ms = c->cc->cfg.rtp_timeout_ms};
+				  .pt = 8, .dtmf_pt = 101, .timeout_ms = c->cc->cfg.rtp_timeout_ms,
+				  .line_calls = !c->sip_in};
 	const char *a = c->cc->cfg.media_addr;
 	int rc;
 
@@ -1677,6 +1699,7 @@ static void call_json(struct ctl_out *out, const struct gw_call *c)
 	ctl_str(out, "direction", c->direction);
 	ctl_str(out, "state", state_names[c->state]);
 	ctl_bool(out, "held", c->held);
+	ctl_int(out, "fax_tone", c->fax);
 	ctl_str(out, "calling", c->calling);
 	ctl_str(out, "called", c->called);
 	ctl_str(out, "called_out", c->called_out);

@@ -16,7 +16,7 @@
 #include <string.h>
 
 const char *const dp_action_names[] = {"route", "reject", "redirect", "testline", NULL};
-const char *const dp_testline_names[] = {"echo", "milliwatt", "dtmf", "busy", "congestion", "hybrid",
+const char *const dp_testline_names[] = {"echo", "milliwatt", "dtmf", "busy", "congestion", "hybrid", "fax",
 					 NULL};
 static const char *const source_names[] = {"any", "span-group", "trunk", "address", NULL};
 static const char *const ton_names[] = {"keep", "unknown", "international", "national",
@@ -87,7 +87,7 @@ static const struct conf_key route_keys[] = {
 	{"redirect", CONF_STRING, K(redirect), NULL, 0, 120, NULL, false,
 	 "redirect: the Contact URI of the 302"},
 	{"testline", CONF_ENUM, K(testline), NULL, 0, 0, dp_testline_names, false,
-	 "testline: echo, milliwatt, dtmf, busy, congestion or hybrid (echo 10 dB down, a 2-wire line's)"},
+	 "testline: echo, milliwatt, dtmf, busy, congestion, hybrid (echo 10 dB down) or fax (an answer tone)"},
 };
 
 /* ---- patterns --------------------------------------------------------------- */

@@ -22,7 +22,7 @@
 #define READBACK_QUIET_MS 700 /* the caller stopped dialling: play the digits back */
 #define READBACK_DIGIT_MS 120
 
-enum gm_mode { GM_IDLE, GM_RTP, GM_ECHO, GM_HYBRID, GM_MILLIWATT, GM_DTMF, GM_TONE };
+enum gm_mode { GM_IDLE, GM_RTP, GM_ECHO, GM_HYBRID, GM_MILLIWATT, GM_DTMF, GM_TONE, GM_FAX };
 
 struct gm_chan {
 	struct gw_media *m;
@@ -53,6 +53,13 @@ struct gm_chan {
 	char evq[16];
 	unsigned evq_n;
 	unsigned evq_ms[16];
+	/* fax/modem tones: the detector, who called, what was heard; the fax
+	 * test line's answer tone (phase, samples to the next reversal) */
+	struct dsp_faxdet *fd;
+	bool line_calls;
+	int fax_tone;
+	double ans_phase;
+	unsigned ans_left;
 	/* the echo canceller: what went to the line the tick before (rin) */
 	struct ec *ec;
 	int16_t last_out[FRAME];
@@ -71,12 +78,20 @@ struct gw_media {
 	unsigned active;
 	unsigned ec_taps; /* 0: no echo canceller */
 	gw_media_timeout_fn on_timeout; /* signalling thread */
+	gw_media_fax_fn on_fax;
+	void *on_fax_arg;
 	void *on_timeout_arg;
 };
 
 void gw_media_set_echo_canceller(struct gw_media *m, unsigned taps)
 {
 	m->ec_taps = taps >= EC_MIN_TAPS && taps <= EC_MAX_TAPS ? taps - taps % 32 : 0;
+}
+
+void gw_media_set_fax_listener(struct gw_media *m, gw_media_fax_fn fn, void *arg)
+{
+	m->on_fax = fn;
+	m->on_fax_arg = arg;
 }
 
 void gw_media_set_listener(struct gw_media *m, gw_media_timeout_fn fn, void *arg)
@@ -137,6 +152,7 @@ static void chan_clear(struct gm_chan *c)
 	dsp_dtmf_rx_free(c->drx);
 	dsp_dtmf_tx_free(c->dtx);
 	ec_free(c->ec);
+	dsp_faxdet_free(c->fd);
 	if (c->mode != GM_IDLE)
 		__atomic_sub_fetch(&c->m->active, 1, __ATOMIC_RELAXED);
 	*c = (struct gm_chan){.m = c->m};
@@ -257,6 +273,47 @@ static void on_rtp_timeout(void *arg)
 		mem_free(r);
 }
 
+struct fax_report {
+	struct gw_media *m;
+	unsigned ts;
+	uint16_t port;
+	int tone;
+};
+
+static void fax_report_fn(void *arg)
+{
+	struct fax_report *r = arg;
+
+	if (r->m->on_fax)
+		r->m->on_fax(r->m->on_fax_arg, r->m, r->ts, r->port, r->tone);
+	mem_free(r);
+}
+
+/* in the worker: a fax or modem is on the call: pass-through (no echo
+ * canceller, a fixed jitter buffer: no sample added or dropped), and call
+ * control hears of it */
+static void on_fax_tone(void *arg, enum dsp_fax_tone tone)
+{
+	struct gm_chan *c = arg;
+	struct fax_report *r;
+	struct jb_config fixed = {.rate = 8000, .frame_ms = 20, .fixed = true, .fixed_ms = 60};
+
+	if (c->fax_tone || !c->rtp)
+		return;
+	c->fax_tone = (int)tone;
+	if (c->ec)
+		ec_enable(c->ec, false);
+	jb_init(rtp_session_jb(c->rtp), &fixed);
+	if (!c->m->w || !(r = mem_zalloc(sizeof(*r))))
+		return;
+	r->m = c->m;
+	r->ts = (unsigned)(c - c->m->ch);
+	r->port = rtp_session_port(c->rtp);
+	r->tone = (int)tone;
+	if (media_worker_report(c->m->w, fax_report_fn, r) < 0)
+		mem_free(r);
+}
+
 static const struct rtp_session_ops chan_rtp_ops = {.digit = on_rtp_digit, .timeout = on_rtp_timeout};
 
 struct rtp_req {
@@ -288,6 +345,8 @@ static void rtp_start_fn(void *arg)
 	}
 	c->po_ready = true;
 	c->dtx = dsp_dtmf_tx_new(-10, 2);
+	c->line_calls = r->cfg->line_calls;
+	c->fd = dsp_faxdet_new(on_fax_tone, c);
 	if (m->ec_taps && !(c->ec = ec_new(m->ec_taps)))
 		LOGP(LOGC_DSP, LOGL_ERROR, "timeslot %u: no memory for the echo canceller", (unsigned)(c - m->ch));
 	c->pt_alaw = r->cfg->pt == 8;
@@ -494,6 +553,10 @@ static void test_fn(void *arg)
 	case DP_TEST_HYBRID:
 		c->mode = GM_HYBRID;
 		break;
+	case DP_TEST_FAX:
+		c->mode = GM_FAX;
+		c->ans_left = 3600;
+		break;
 	case DP_TEST_MILLIWATT:
 		c->mode = GM_MILLIWATT;
 		dsp_tonegen_init(&c->tg, &dsp_tone_milliwatt);
@@ -587,7 +650,7 @@ static void chan_tick(struct gm_chan *c, struct tdm_span *s, unsigned ts)
 {
 	struct gw_media *m = c->m;
 	uint8_t in[FRAME], out[FRAME];
-	int16_t pcm[FRAME], gen[FRAME];
+	int16_t pcm[FRAME], gen[FRAME], raw[FRAME];
 	unsigned n = m->block > FRAME ? FRAME : m->block;
 
 	if (tdm_chan_read(s, ts, in, n) < 0)
@@ -599,6 +662,8 @@ static void chan_tick(struct gm_chan *c, struct tdm_span *s, unsigned ts)
 	c->samples += n;
 	switch (c->mode) {
 	case GM_RTP:
+		if (c->fd && !c->fax_tone)
+			memcpy(raw, pcm, n * sizeof(int16_t));
 		if (c->ec) {
 			/* the line's echo of what we sent it, out of what it sends */
 			ec_process(c->ec, c->last_out, pcm, pcm, n);
@@ -617,6 +682,23 @@ static void chan_tick(struct gm_chan *c, struct tdm_span *s, unsigned ts)
 		if (c->ec)
 			for (unsigned i = 0; i < n; i++)
 				c->last_out[i] = dec(m->alaw, out[i]);
+		if (c->fd && !c->fax_tone) {
+			int16_t toward[FRAME];
+
+			for (unsigned i = 0; i < n; i++)
+				toward[i] = dec(m->alaw, out[i]);
+			dsp_faxdet_process(c->fd, c->line_calls ? raw : toward, c->line_calls ? toward : raw, n);
+		}
+		break;
+	case GM_FAX: /* ANSam-like: 2100 Hz at -12 dBm0, the phase turned every 450 ms */
+		for (unsigned i = 0; i < n; i++) {
+			if (--c->ans_left == 0) {
+				c->ans_left = 3600;
+				c->ans_phase += M_PI;
+			}
+			c->ans_phase += 2 * M_PI * 2100.0 / 8000.0;
+			out[i] = enc(m->alaw, (int16_t)(DBM0_RMS * 1.4142 * 0.2512 * sin(c->ans_phase)));
+		}
 		break;
 	case GM_ECHO:
 		memcpy(out, in, n);

@@ -57,11 +57,18 @@ struct gw_media_rtp {
 	uint16_t port_min, port_max;
 	uint8_t pt, dtmf_pt;
 	unsigned timeout_ms; /* no RTP for this long (not on hold): the listener hears it; 0 never */
+	bool line_calls;     /* the call came from the line (its fax sends CNG toward SIP) */
 };
 /* Who hears of RTP timeouts, in the signalling thread: the timeslot and the
  * session's port (a channel may carry a new call by then: compare). */
 typedef void (*gw_media_timeout_fn)(void *arg, struct gw_media *m, unsigned ts, uint16_t port);
 void gw_media_set_listener(struct gw_media *m, gw_media_timeout_fn fn, void *arg);
+/* A fax or modem tone on an RTP call (enum dsp_fax_tone: CNG from the
+ * calling side, CED/ANS or V.21 from the answering one): the channel has
+ * gone to pass-through (echo canceller off, jitter buffer fixed at 60 ms)
+ * when the listener hears it, in the signalling thread. */
+typedef void (*gw_media_fax_fn)(void *arg, struct gw_media *m, unsigned ts, uint16_t port, int tone);
+void gw_media_set_fax_listener(struct gw_media *m, gw_media_fax_fn fn, void *arg);
 int gw_media_rtp_start(struct gw_media *m, unsigned ts, const struct gw_media_rtp *cfg,
 		       uint16_t *port);
 /* Where the peer's RTP goes (from its SDP), the payload type it chose and

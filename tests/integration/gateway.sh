@@ -11,7 +11,7 @@
 # cable ending the call, the ladder and the call records.
 . "$top_srcdir/tests/integration/lib.sh"
 UA="$top_builddir/sipgw-ua"
-plan 23
+plan 24
 port=$("$SOCKUTIL" free-port)
 sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
 	-e "s#^state_dir = .*#state_dir = $SCRATCH\ncdr = $SCRATCH/cdr.csv#" \
@@ -21,6 +21,9 @@ sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
 # and a redirect server rule
 printf '%s\n' '[route moved]' 'source = address' 'from = 127.0.0.1' 'called = _998XXXX' \
 	'action = redirect' 'redirect = sip:${called}@192.0.2.10' >> "$SCRATCH/gw.conf"
+# a fax machine's answer tone on the exchange side
+printf '%s\n' '[route test-fax]' 'source = span-group' 'from = exchange' 'called = 9991029' \
+	'action = testline' 'testline = fax' >> "$SCRATCH/gw.conf"
 # the operator maps cause 34 to 480 instead of RFC 3398's 503
 printf '%s\n' '[causes]' 'q850_to_sip = 34:480' >> "$SCRATCH/gw.conf"
 # calls from the exchange side (originate) answered by an echo on span 1
@@ -80,6 +83,14 @@ if command -v sipp >/dev/null 2>&1; then
 else
 	skip "sipp is not installed"
 fi
+
+call 9991029 --hold 2000
+sleep 0.3
+fid=$($SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -r '[.calls[] | select(.direction == "sip-to-isdn")][0].id')
+ctl show call "$fid" > "$SCRATCH/fax.ladder" 2>&1
+diag "$(grep fax "$SCRATCH/fax.ladder")"
+check "a fax answer tone from the line (2100 Hz): the call goes to pass-through, call control hears CED" sh -c \
+	"grep -q 'fax/modem CED heard: pass-through' '$SCRATCH/fax.ladder' && $SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '.calls[] | select(.id == \"$fid\" and .fax_tone == 2)' >/dev/null"
 
 call 9991017 --expect 486
 check "busy test line: 486 to the caller" grep -q 'ended 486 .*: ok' "$SCRATCH/call.out"
