@@ -64,7 +64,7 @@ check "DTMF both ways: RFC 4733 -> tones on the line, read back, tones -> RFC 47
 	grep -q 'dtmf sent 1234\*#09, read back 1234\*#09 (RFC 4733 events 1234\*#09, in-band tones -)$' "$SCRATCH/call.out"
 
 call 9991000 --reinvite 500 --hold 1000
-check "hold: a re-INVITE sendonly is answered recvonly, the call goes on on its B-channel" sh -c \
+check "hold: a re-INVITE sendonly is answered recvonly, the call goes on on its B-channel" wait_for 50 sh -c \
 	"grep -q 're-INVITE 200 (peer holds: recvonly)' '$SCRATCH/call.out' && grep -q 'calls: 1 ok' '$SCRATCH/call.out' && $SIPGWCTL -s $SCRATCH/ctl.sock show call \$($SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -r '[.calls[] | select(.direction == \"sip-to-isdn\")][0].id') | grep -q 're-INVITE (hold)'"
 
 call 9981234 --expect 302
@@ -85,8 +85,8 @@ else
 fi
 
 call 9991029 --hold 2000
-sleep 0.3
-fid=$($SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -r '[.calls[] | select(.direction == "sip-to-isdn")][0].id')
+wait_for 50 sh -c "$SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '.calls[] | select(.called == \"9991029\" and .direction == \"sip-to-isdn\")' >/dev/null"
+fid=$($SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -r '[.calls[] | select(.called == "9991029" and .direction == "sip-to-isdn")][0].id')
 ctl show call "$fid" > "$SCRATCH/fax.ladder" 2>&1
 diag "$(grep fax "$SCRATCH/fax.ladder")"
 check "a fax answer tone from the line (2100 Hz): the call goes to pass-through, call control hears CED" sh -c \
@@ -122,7 +122,8 @@ check "hangup $id: the caller gets a BYE" grep -q 'ended 0 (hung up by the peer)
 
 # a phone that sends no RTP (gone without a BYE): ended after rtp_timeout (6 s)
 "$UA" -l udp:127.0.0.1:0 --timeout 30 --hold 25000 "sip:9991000@127.0.0.1:$port" > "$SCRATCH/long.out" 2>&1
-check "no RTP for 6 s: the gateway ends the call (BYE to the phone, cause 41 on the line)" sh -c \
+# (the call is recorded once the line's RELEASE has crossed the cable too)
+check "no RTP for 6 s: the gateway ends the call (BYE to the phone, cause 41 on the line)" wait_for 50 sh -c \
 	"grep -q 'ended 0 (hung up by the peer)' '$SCRATCH/long.out' && $SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '[.calls[] | select(.why | startswith(\"no RTP\"))] | length == 1' >/dev/null"
 
 # originate: the exchange's milliwatt calls 7771000 (an echo on span 1)
