@@ -818,6 +818,20 @@ static void line_number(const struct gw_cc *cc, struct isdn_number *n, int want)
 	n->ton = (enum isdn_ton)nb.ton;
 }
 
+/* SETUP on a span of g, the numbers in the type of number its spans want. */
+static int place_on_group(struct gw_cc *cc, struct isdn_group *g, struct isdn_setup *su, struct gw_call *c)
+{
+	if (cc->cfg.numctx && g->nspans) {
+		const struct cc_span *sp = span_of(cc, g->spans[0]);
+
+		if (sp) {
+			line_number(cc, &su->called, sp->pri->opts.dialplan);
+			line_number(cc, &su->calling, sp->pri->opts.localdialplan);
+		}
+	}
+	return isdn_group_place(g, su, c, &c->isdn);
+}
+
 static void route_to_isdn(struct gw_call *c, const struct dp_result *res, struct sv offer)
 {
 	struct gw_cc *cc = c->cc;
@@ -850,16 +864,7 @@ static void route_to_isdn(struct gw_call *c, const struct dp_result *res, struct
 	su.redirecting.npi = ISDN_NPI_E164;
 	su.bearer = ISDN_BEARER_SPEECH;
 	su.complete = true;
-	if (cc->cfg.numctx && g->nspans) {
-		/* the span's dialling plan: the type of number it wants sent */
-		const struct cc_span *sp = span_of(cc, g->spans[0]);
-
-		if (sp) {
-			line_number(cc, &su.called, sp->pri->opts.dialplan);
-			line_number(cc, &su.calling, sp->pri->opts.localdialplan);
-		}
-	}
-	rc = isdn_group_place(g, &su, c, &c->isdn);
+	rc = place_on_group(cc, g, &su, c);
 	if (rc < 0) {
 		int cause = rc == -EBUSY ? Q850_NO_CIRCUIT_AVAILABLE : Q850_NETWORK_OUT_OF_ORDER;
 
@@ -1889,16 +1894,7 @@ void gw_cc_cmd_originate(const struct ctl_request *req, struct ctl_out *out, voi
 	snprintf(su.called.digits, sizeof(su.called.digits), "%s", req->argv[1]);
 	su.bearer = ISDN_BEARER_SPEECH;
 	su.complete = true;
-	if (cc->cfg.numctx && g->nspans) {
-		/* the span's dialling plan: the type of number it wants sent */
-		const struct cc_span *sp = span_of(cc, g->spans[0]);
-
-		if (sp) {
-			line_number(cc, &su.called, sp->pri->opts.dialplan);
-			line_number(cc, &su.calling, sp->pri->opts.localdialplan);
-		}
-	}
-	rc = isdn_group_place(g, &su, c, &c->isdn);
+	rc = place_on_group(cc, g, &su, c);
 	if (rc < 0) {
 		c->isdn = NULL;
 		set_why(c, "gateway", rc == -EBUSY ? "all channels busy" : "no span up in the group");
