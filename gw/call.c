@@ -112,6 +112,8 @@ struct gw_call {
 	bool overlap, setup_ack_sent;
 	int called_ton, calling_ton;
 	struct timer overlap_timer;
+	/* a failure announced in-band (PROGRESS with a cause): how long it plays */
+	struct timer announce_timer;
 	char released_by[16];
 	struct gw_media_stats media;
 	struct ladder_entry ladder[LADDER_MAX];
@@ -196,6 +198,7 @@ static void ladder(struct gw_call *c, const char *side, const char *fmt, ...)
 }
 
 static void on_overlap_timeout(struct timer *t, void *arg);
+static void on_announce_timeout(struct timer *t, void *arg);
 
 static struct gw_call *call_new(struct gw_cc *cc, const char *direction)
 {
@@ -209,6 +212,7 @@ static struct gw_call *call_new(struct gw_cc *cc, const char *direction)
 	c->start_us = mono_us();
 	c->sdp_version = 1;
 	timer_setup(&c->overlap_timer, on_overlap_timeout, c);
+	timer_setup(&c->announce_timer, on_announce_timeout, c);
 	snprintf(c->direction, sizeof(c->direction), "%s", direction);
 	c->next = cc->calls;
 	cc->calls = c;
@@ -269,6 +273,7 @@ static void maybe_finish(struct gw_call *c)
 	if (c->hold || c->sip || c->isdn)
 		return;
 	clock_timer_stop(loop_clock(cc->loop), &c->overlap_timer);
+	clock_timer_stop(loop_clock(cc->loop), &c->announce_timer);
 	media_stop(c);
 	c->state = CS_ENDED;
 	c->end_ms = wall_ms();
@@ -1014,6 +1019,54 @@ static void isdn_to_sip_progress(struct gw_call *c, int status, bool with_sdp)
 	sip_call_ring(c->sip, status, with_sdp ? sv_make(c->sdp, (size_t)c->sdp_len) : SV_NULL);
 }
 
+/* The network says our call failed and tells why in-band (a PROGRESS
+ * with a cause, or a DISCONNECT with in-band info that libpri reports so):
+ * the SIP caller hears the announcement as early media (183) and gets the
+ * final response when the network clears, or after the span's
+ * inband_disconnect time, when we clear. */
+static void isdn_failed_inband(struct gw_call *c, const struct isdn_event *ev)
+{
+	unsigned ms = c->span->pri->opts.inband_disconnect_ms;
+
+	if (!c->cause)
+		c->cause = ev->cause;
+	set_why(c, "callee", "ISDN cause %d (%s)%s", ev->cause, q850_cause_name(ev->cause),
+		ev->inband && ms ? ", announced in-band" : "");
+	if (!ev->inband || !ms || !c->sip || c->sip_answered) {
+		c->state = CS_RELEASING;
+		ladder(c, "isdn", "-> DISCONNECT cause %d", ev->cause);
+		isdn_call_hangup(c->isdn, ev->cause);
+		sip_end(c, ev->cause);
+		return;
+	}
+	c->state = CS_EARLY;
+	isdn_to_sip_progress(c, 183, true);
+	clock_timer_start_ms(loop_clock(c->cc->loop), &c->announce_timer, ms);
+}
+
+/* The announcement has played long enough: a call toward ISDN is cleared
+ * (the SIP caller gets the cause as the final response); a test line that
+ * announces a failure disconnects. */
+static void on_announce_timeout(struct timer *t, void *arg)
+{
+	struct gw_call *c = arg;
+
+	(void)t;
+	if (!c->isdn || c->state == CS_RELEASING)
+		return;
+	hold(c);
+	ladder(c, "isdn", "announcement over");
+	if (c->testline) {
+		isdn_end(c, c->cause);
+	} else {
+		c->state = CS_RELEASING;
+		ladder(c, "isdn", "-> DISCONNECT cause %d", c->cause);
+		isdn_call_hangup(c->isdn, c->cause);
+		sip_end(c, c->cause);
+	}
+	release(c);
+}
+
 /* An ISDN event on a call we placed toward ISDN from SIP. */
 static void outgoing_event(struct gw_call *c, const struct isdn_event *ev)
 {
@@ -1027,6 +1080,11 @@ static void outgoing_event(struct gw_call *c, const struct isdn_event *ev)
 		isdn_to_sip_progress(c, ev->inband ? 183 : 180, ev->inband);
 		break;
 	case ISDN_EV_PROGRESS:
+		if (ev->cause) {
+			ladder(c, "isdn", "<- PROGRESS cause %d%s", ev->cause, ev->inband ? " (in-band)" : "");
+			isdn_failed_inband(c, ev);
+			break;
+		}
 		ladder(c, "isdn", "<- PROGRESS%s", ev->inband ? " (in-band)" : "");
 		if (ev->inband) {
 			c->state = CS_EARLY;
@@ -1144,6 +1202,20 @@ static void start_testline(struct gw_call *c, enum dp_testline tl)
 
 		set_why(c, "callee", "test line %s", dp_testline_names[tl]);
 		isdn_end(c, cause);
+		return;
+	}
+	if (tl == DP_TEST_BUSYTONE || tl == DP_TEST_CONGESTIONTONE) {
+		/* as an exchange does it: the cause now, the tone in-band for 4 s,
+		 * then DISCONNECT */
+		int cause = tl == DP_TEST_BUSYTONE ? Q850_USER_BUSY : Q850_NO_CIRCUIT_AVAILABLE;
+
+		set_why(c, "callee", "test line %s", dp_testline_names[tl]);
+		c->cause = cause;
+		if (gw_media_testline(c->span->media, (unsigned)c->ts, tl) == 0)
+			c->media_on = true;
+		ladder(c, "isdn", "-> PROGRESS cause %d, in-band (test line %s)", cause, dp_testline_names[tl]);
+		isdn_call_progress_cause(c->isdn, cause);
+		clock_timer_start_ms(loop_clock(c->cc->loop), &c->announce_timer, 4000);
 		return;
 	}
 	if (gw_media_testline(c->span->media, (unsigned)c->ts, tl) < 0) {

@@ -16,7 +16,8 @@
 #include <string.h>
 
 const char *const dp_action_names[] = {"route", "reject", "redirect", "testline", NULL};
-const char *const dp_testline_names[] = {"echo", "milliwatt", "dtmf", "busy", "congestion", "hybrid", "fax",
+const char *const dp_testline_names[] = {"echo",   "milliwatt", "dtmf",	   "busy",
+					 "congestion", "hybrid", "fax", "busytone", "congestiontone",
 					 NULL};
 static const char *const source_names[] = {"any", "span-group", "trunk", "address", NULL};
 static const char *const ton_names[] = {"keep", "unknown", "international", "national",

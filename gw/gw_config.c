@@ -386,6 +386,9 @@ static const struct conf_key span_keys[] = {
 	 "type of number for calling numbers that call control left unknown"},
 	{"inband_progress", CONF_BOOL, KEY(gw_span, inband_progress), "no", 0, 0, NULL, false,
 	 "every ALERTING/PROGRESS we send says in-band information is available"},
+	{"inband_disconnect", CONF_DURATION, KEY(gw_span, inband_disconnect), "30s", 0, 300000, NULL, false,
+	 "a DISCONNECT with in-band info before answer: the SIP caller hears the announcement (183) "
+	 "this long at most before the final response; 0: the final response at once"},
 	{"channel_selection", CONF_ENUM, KEY(gw_span, channel_selection), "exclusive", 0, 0,
 	 chansel_names, false, "exclusive or preferred B-channel in our SETUPs"},
 	{"facility", CONF_BOOL, KEY(gw_span, facility), "no", 0, 0, NULL, false,

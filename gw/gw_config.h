@@ -89,6 +89,7 @@ struct gw_span {
 	bool overlap;	       /* overlap dialling */
 	int dialplan, localdialplan; /* index into the type-of-number names */
 	bool inband_progress;
+	int64_t inband_disconnect; /* ms; 0: off */
 	int channel_selection; /* 0 exclusive, 1 preferred */
 	bool facility, service_messages;
 	int64_t reset_interval; /* ms; 0: never */

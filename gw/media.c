@@ -573,9 +573,12 @@ static void test_fn(void *arg)
 		break;
 	case DP_TEST_BUSY:
 	case DP_TEST_CONGESTION:
+	case DP_TEST_BUSYTONE:
+	case DP_TEST_CONGESTIONTONE:
 		c->mode = GM_TONE;
-		dsp_tonegen_init(&c->tg, dsp_tone_find(m->zone, r->kind == DP_TEST_BUSY ? DSP_TONE_BUSY
-										: DSP_TONE_CONGESTION));
+		dsp_tonegen_init(&c->tg, dsp_tone_find(m->zone, r->kind == DP_TEST_BUSY || r->kind == DP_TEST_BUSYTONE
+									? DSP_TONE_BUSY
+									: DSP_TONE_CONGESTION));
 		break;
 	}
 	__atomic_add_fetch(&m->active, 1, __ATOMIC_RELAXED);

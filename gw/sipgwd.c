@@ -1264,6 +1264,7 @@ static void span_pri_init(struct gwd *d, struct gwd_span *g, const struct conf_s
 	o->dialplan = gw_span_ton[gs->dialplan];
 	o->localdialplan = gw_span_ton[gs->localdialplan];
 	o->inband_progress = gs->inband_progress;
+	o->inband_disconnect_ms = (unsigned)gs->inband_disconnect;
 	o->preferred = gs->channel_selection == 1;
 	o->facility = gs->facility;
 	o->service_messages = gs->service_messages;

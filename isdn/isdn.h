@@ -75,7 +75,8 @@ extern const char *const isdn_event_names[ISDN_EV_COUNT];
 
 struct isdn_event {
 	enum isdn_event_kind kind;
-	int cause;	    /* DISCONNECT, RELEASED */
+	int cause;	    /* DISCONNECT, RELEASED; PROGRESS: a cause with in-band info (the
+			     * network announces why the call failed), else 0 */
 	bool inband;	    /* ALERTING/PROGRESS/DISCONNECT with in-band information */
 	const char *digits; /* DIGITS */
 	const struct isdn_setup *setup; /* INCOMING */
@@ -102,6 +103,11 @@ struct isdn_span_opts {
 	 * numbers we send whose type call control left unknown; -1: leave */
 	int dialplan, localdialplan;
 	bool inband_progress; /* every ALERTING/PROGRESS we send says in-band info (PI #8) */
+	/* A DISCONNECT with in-band info (PI #8) before answer is reported as
+	 * PROGRESS with its cause, and the call stays until the network releases
+	 * it (or we hang up): the caller hears the announcement.  Call control
+	 * hangs up itself after this long; 0: off (DISCONNECT reported at once) */
+	unsigned inband_disconnect_ms;
 	bool preferred;	      /* channel identification "preferred" (else exclusive) */
 	bool facility;	      /* FACILITY messages (supplementary services) enabled */
 	bool service_messages; /* SERVICE/SERVICE ACK maintenance (NI2, 4ESS, 5ESS) */
@@ -143,6 +149,9 @@ int isdn_call_setup_ack(struct isdn_call *call);
 int isdn_call_proceeding(struct isdn_call *call);
 int isdn_call_alerting(struct isdn_call *call, bool inband);
 int isdn_call_progress(struct isdn_call *call, bool inband);
+/* PROGRESS with a cause and in-band info: the call failed and the line
+ * carries the announcement (tone) that says why; DISCONNECT follows. */
+int isdn_call_progress_cause(struct isdn_call *call, int cause);
 int isdn_call_answer(struct isdn_call *call);
 int isdn_call_digits(struct isdn_call *call, const char *digits);
 /* Clear with a Q.850 cause; RELEASED follows. */

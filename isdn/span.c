@@ -391,8 +391,10 @@ static void handle_event(struct isdn_span *span, pri_event *e)
 			     NULL);
 		break;
 	case PRI_EVENT_PROGRESS:
+		/* with a cause: a PROGRESS carrying one, or (inband_disconnect) a
+		 * DISCONNECT with in-band info before answer */
 		if ((c = call_by_q(span, e->proceeding.call)))
-			emit(c, ISDN_EV_PROGRESS, 0,
+			emit(c, ISDN_EV_PROGRESS, e->proceeding.cause > 0 ? e->proceeding.cause : 0,
 			     (e->proceeding.progressmask & PRI_PROG_INBAND_AVAILABLE) != 0, NULL,
 			     NULL);
 		break;
@@ -510,6 +512,7 @@ int isdn_span_new(struct loop *loop, const struct isdn_span_opts *opts,
 		return -ENOMEM;
 	}
 	pri_set_overlapdial(span->pri, opts->overlap);
+	pri_set_inbanddisconnect(span->pri, opts->inband_disconnect_ms > 0);
 	if (opts->facility)
 		pri_facility_enable(span->pri);
 	if (opts->service_messages)
@@ -749,6 +752,18 @@ int isdn_call_progress(struct isdn_call *c, bool inband)
 		return -EINVAL;
 	c->acked = true;
 	rc = pri_progress(c->span->pri, c->q, c->ts, inband || c->span->opts.inband_progress);
+	reschedule(c->span);
+	return rc ? -EIO : 0;
+}
+
+int isdn_call_progress_cause(struct isdn_call *c, int cause)
+{
+	int rc;
+
+	if (!c->q || c->hungup || cause <= 0 || cause > 127)
+		return -EINVAL;
+	c->acked = true;
+	rc = pri_progress_with_cause(c->span->pri, c->q, c->ts, 1, cause);
 	reschedule(c->span);
 	return rc ? -EIO : 0;
 }

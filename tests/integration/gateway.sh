@@ -6,12 +6,13 @@
 # it crosses the virtual cable to span 2 (network side), whose dial plan
 # answers it with a test line.  What a user would notice is checked: the
 # milliwatt's level, frequency and SNR, the echo's round trip, DTMF read
-# back, busy/congestion/unallocated numbers as SIP statuses, a stranger
+# back, busy/congestion/unallocated numbers as SIP statuses (busy also said
+# in-band: 183 and the tone before 486), a stranger
 # refused with 403, the live call list, hang-up by the operator, a pulled
 # cable ending the call, the ladder and the call records.
 . "$top_srcdir/tests/integration/lib.sh"
 UA="$top_builddir/sipgw-ua"
-plan 24
+plan 25
 port=$("$SOCKUTIL" free-port)
 sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
 	-e "s#^state_dir = .*#state_dir = $SCRATCH\ncdr = $SCRATCH/cdr.csv#" \
@@ -94,6 +95,11 @@ check "a fax answer tone from the line (2100 Hz): the call goes to pass-through,
 
 call 9991017 --expect 486
 check "busy test line: 486 to the caller" grep -q 'ended 486 .*: ok' "$SCRATCH/call.out"
+call 9991018 --expect 486 --probe listen
+diag "$(grep -E ': 183|ended|audio: level' "$SCRATCH/call.out")"
+check "busy said in-band (PROGRESS cause 17 + busy tone): 183, the tone heard as early media, then 486" sh -c \
+	"grep -q 'call 1: 183' '$SCRATCH/call.out' && grep -q 'ended 486 .*after [4-9][0-9][0-9][0-9] ms: ok' '$SCRATCH/call.out' && \
+	 awk '/audio: level/ { exit !(\$3 > -20.0) }' '$SCRATCH/call.out'"
 call 9991034 --expect 480
 check "congestion test line: cause 34, 480 to the caller as [causes] q850_to_sip = 34:480 says" \
 	grep -q 'ended 480 .*: ok' "$SCRATCH/call.out"

@@ -6,7 +6,8 @@
  * redirecting number, bearer, in-band progress; overlap dialling; all
  * channels busy and cause 34; glare; unplugging the cable failing every
  * call and the D-channel coming back after replug; RESTART; the periodic
- * RESTART of idle channels; hunting over span groups.  Every wait is
+ * RESTART of idle channels; hunting over span groups; an exchange's
+ * DISCONNECT with in-band information (the caller hears why).  Every wait is
  * bounded by a deadline. */
 #include "config.h"
 
@@ -33,6 +34,7 @@ struct side {
 	bool up;
 	int nev[ISDN_EV_COUNT];
 	int last_cause;
+	int progress_cause; /* a PROGRESS with a cause (an in-band DISCONNECT) */
 	bool alert_inband;
 	struct isdn_setup setup;
 	struct isdn_call *call;
@@ -75,6 +77,10 @@ static void call_event(void *arg, struct gw_pri *p, struct isdn_call *c, const s
 		break;
 	case ISDN_EV_ALERTING:
 		s->alert_inband = ev->inband;
+		break;
+	case ISDN_EV_PROGRESS:
+		if (ev->cause && ev->inband)
+			s->progress_cause = ev->cause;
 		break;
 	case ISDN_EV_DIGITS:
 		strncat(s->digits, ev->digits, sizeof(s->digits) - strlen(s->digits) - 1);
@@ -538,6 +544,145 @@ static void group_hunting(void **state)
 	pairs_down();
 }
 
+/* ---- an exchange's DISCONNECT with in-band information ----------------------
+ * libpri never puts a progress indicator in a DISCONNECT, exchanges do (the
+ * announcement "the number is busy" plays while the caller listens).  Two
+ * ISDN spans joined frame by frame: the NET side's DISCONNECT gets progress
+ * indicator 8 added on the way, as an exchange would send it. */
+
+#define PIPE_FRAMES 16
+#define PIPE_FRAME_MAX 300
+
+struct pipe_end {
+	struct side *side;
+	struct pipe_end *peer;
+	uint8_t q[PIPE_FRAMES][PIPE_FRAME_MAX];
+	size_t len[PIPE_FRAMES], n;
+	struct timer t;
+	bool add_pi; /* DISCONNECTs we send get progress indicator 8 */
+};
+
+static struct pipe_end PA, PB;
+
+static int pipe_tx(void *arg, const void *frame, size_t len)
+{
+	struct pipe_end *e = arg;
+	uint8_t *f;
+
+	if (e->n == PIPE_FRAMES || len + 4 > PIPE_FRAME_MAX)
+		return -ENOBUFS;
+	f = e->q[e->n];
+	memcpy(f, frame, len);
+	/* a Q.921 I-frame (4 octets), then Q.931: discriminator 8, a 2-octet
+	 * call reference, message type 0x45 DISCONNECT; the frame ends with
+	 * the 2-octet FCS slot */
+	if (e->add_pi && len > 11 && !(f[2] & 1) && f[4] == 0x08 && f[5] == 0x02 && f[8] == 0x45) {
+		static const uint8_t pi[4] = {0x1e, 0x02, 0x82, 0x88}; /* public net, in-band info */
+
+		memmove(f + len - 2 + 4, f + len - 2, 2);
+		memcpy(f + len - 2, pi, 4);
+		e->len[e->n++] = len + 4;
+	} else {
+		e->len[e->n++] = len;
+	}
+	loop_timer_start_ms(loop, &e->t, 0);
+	return (int)len;
+}
+
+static void pipe_flush(struct timer *t, void *arg)
+{
+	struct pipe_end *e = arg;
+	uint8_t q[PIPE_FRAMES][PIPE_FRAME_MAX];
+	size_t len[PIPE_FRAMES], n = e->n;
+
+	(void)t;
+	memcpy(q, e->q, sizeof(q));
+	memcpy(len, e->len, sizeof(len));
+	e->n = 0;
+	for (size_t i = 0; i < n; i++)
+		isdn_span_rx(e->peer->side->span, q[i], len[i]);
+}
+
+static void pipe_dchan(void *arg, bool up)
+{
+	((struct pipe_end *)arg)->side->up = up;
+}
+
+static void pipe_event(void *arg, struct isdn_call *c, const struct isdn_event *ev)
+{
+	call_event(((struct pipe_end *)arg)->side, NULL, c, ev);
+}
+
+static const struct isdn_span_ops pipe_ops = {pipe_tx, pipe_dchan, pipe_event};
+
+static void pipe_up(unsigned inband_disconnect_ms)
+{
+	struct isdn_span_opts cpe = {.number = 1, .switchtype = ISDN_SWITCH_EUROISDN,
+				     .inband_disconnect_ms = inband_disconnect_ms};
+	struct isdn_span_opts net = cpe;
+
+	net.number = 2;
+	net.network = true;
+	memset(&A, 0, sizeof(A));
+	memset(&B, 0, sizeof(B));
+	memset(&PA, 0, sizeof(PA));
+	memset(&PB, 0, sizeof(PB));
+	PA.side = &A;
+	PB.side = &B;
+	PA.peer = &PB;
+	PB.peer = &PA;
+	PB.add_pi = true;
+	timer_setup(&PA.t, pipe_flush, &PA);
+	timer_setup(&PB.t, pipe_flush, &PB);
+	assert_int_equal(loop_new(&loop), 0);
+	assert_int_equal(isdn_span_new(loop, &cpe, &pipe_ops, &PA, &A.span), 0);
+	assert_int_equal(isdn_span_new(loop, &net, &pipe_ops, &PB, &B.span), 0);
+	PUMP_UNTIL(A.up && B.up);
+}
+
+static void pipe_down(void)
+{
+	loop_timer_stop(loop, &PA.t);
+	loop_timer_stop(loop, &PB.t);
+	isdn_span_free(A.span);
+	isdn_span_free(B.span);
+	loop_free(loop);
+}
+
+static void disconnect_with_inband_info(void **state)
+{
+	struct isdn_setup s = national_call("301234567", "201");
+	struct isdn_call *c;
+
+	/* inband_disconnect on: reported as PROGRESS with the cause, the call
+	 * stays (the caller listens) until we clear it */
+	pipe_up(30000);
+	B.policy = RING_ONLY;
+	assert_int_equal(isdn_call_place(A.span, &s, NULL, &c), 0);
+	PUMP_UNTIL(A.nev[ISDN_EV_ALERTING] == 1);
+	isdn_call_hangup(B.call, 17);
+	PUMP_UNTIL(A.progress_cause == 17);
+	assert_int_equal(A.nev[ISDN_EV_DISCONNECT], 0);
+	assert_int_equal(A.released, 0);
+	isdn_call_hangup(c, 17);
+	PUMP_UNTIL(A.released == 1 && B.released == 1);
+	assert_int_equal(isdn_span_busy(A.span), 0);
+	assert_int_equal(isdn_span_busy(B.span), 0);
+	pipe_down();
+
+	/* off: the same DISCONNECT is a DISCONNECT */
+	pipe_up(0);
+	B.policy = RING_ONLY;
+	assert_int_equal(isdn_call_place(A.span, &s, NULL, &c), 0);
+	PUMP_UNTIL(A.nev[ISDN_EV_ALERTING] == 1);
+	isdn_call_hangup(B.call, 17);
+	PUMP_UNTIL(A.released == 1 && B.released == 1);
+	assert_int_equal(A.nev[ISDN_EV_DISCONNECT], 1);
+	assert_int_equal(A.progress_cause, 0);
+	assert_int_equal(A.last_cause, 17);
+	pipe_down();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -553,6 +698,7 @@ int main(void)
 		SGW_TEST(span_dialplan_types_numbers),
 		SGW_TEST(periodic_restart_spares_calls),
 		SGW_TEST(group_hunting),
+		SGW_TEST(disconnect_with_inband_info),
 	};
 	return cmocka_run_group_tests_name("isdn/calls", tests, NULL, NULL);
 }
