@@ -88,6 +88,7 @@ struct gw_call {
 	bool media_on, held;
 	int fax; /* the fax/modem tone heard (enum dsp_fax_tone), 0: none */
 	bool dtmf_inband; /* the trunk wants line digits in the audio, not as RFC 4733 */
+	bool dtmf_info;	  /* ... or as SIP INFO */
 	uint16_t rtp_port;
 	/* test line */
 	bool testline;
@@ -456,6 +457,29 @@ static void on_media_timeout(void *arg, struct gw_media *m, unsigned ts, uint16_
 	}
 }
 
+/* A digit heard on the line of a call whose trunk wants DTMF as SIP INFO
+ * (RFC 6086 with application/dtmf-relay, as most gateways send it). */
+static void on_media_digit(void *arg, struct gw_media *m, unsigned ts, uint16_t port, char digit,
+			   unsigned ms)
+{
+	struct gw_cc *cc = arg;
+	char body[64];
+	int n;
+
+	for (struct gw_call *c = cc->calls; c; c = c->next) {
+		if (!c->media_on || !c->span || c->span->media != m || (unsigned)c->ts != ts || c->rtp_port != port)
+			continue;
+		if (!c->sip || c->sip_ending)
+			return;
+		n = snprintf(body, sizeof(body), "Signal=%c\r\nDuration=%u\r\n", digit, ms);
+		ladder(c, "sip", "-> INFO Signal=%c Duration=%u", digit, ms);
+		if (sip_call_info(c->sip, "application/dtmf-relay", sv_make(body, (size_t)n)) < 0)
+			LOGP(LOGC_GW, LOGL_NOTICE, "call C%u: DTMF %c not sent as INFO (the dialog is not confirmed)",
+			     c->id, digit);
+		return;
+	}
+}
+
 /* A fax or modem on a call: its channel is in pass-through now. */
 static void on_media_fax(void *arg, struct gw_media *m, unsigned ts, uint16_t port, int tone)
 {
@@ -495,6 +519,7 @@ int gw_cc_add_span(struct gw_cc *cc, int num, struct gw_pri *pri, struct gw_medi
 	if (media) {
 		gw_media_set_listener(media, on_media_timeout, cc);
 		gw_media_set_fax_listener(media, on_media_fax, cc);
+		gw_media_set_digit_listener(media, on_media_digit, cc);
 	}
 	s->num = num;
 	s->pri = pri;
@@ -674,7 +699,10 @@ static int apply_neg(struct gw_call *c, const struct sdp_negotiated *neg)
 	}
 	snprintf(c->codec, sizeof(c->codec), "%s", neg->codec->name);
 	return gw_media_rtp_remote(c->span->media, (unsigned)c->ts, (struct sockaddr *)&ss, len,
-				   (uint8_t)neg->pt, neg->te_pt, !c->dtmf_inband);
+				   (uint8_t)neg->pt, neg->te_pt,
+				   c->dtmf_inband ? GM_DIGITS_AUDIO
+				   : c->dtmf_info ? GM_DIGITS_REPORT
+						  : GM_DIGITS_EVENTS);
 }
 
 /* UAS: answer the INVITE's offer (kept in c->sdp) now that RTP is up. */
@@ -925,6 +953,7 @@ static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, 
 	if (t) {
 		snprintf(c->trunk, sizeof(c->trunk), "%s", t->name);
 		c->dtmf_inband = t->dtmf_inband;
+		c->dtmf_info = t->dtmf_info;
 	}
 	uri_number(cc, &m->ruri, c->called, sizeof(c->called), &called_ton);
 	if (from && sip_name_addr_parse(from->value, &na) == 0)
@@ -1325,6 +1354,7 @@ static void route_to_sip(struct gw_call *c)
 		}
 		snprintf(c->trunk, sizeof(c->trunk), "%s", t->name);
 		c->dtmf_inband = t->dtmf_inband;
+		c->dtmf_info = t->dtmf_info;
 		number_uri(cc, &u, c->out.called, c->out.called_ton, to, sizeof(to));
 		hdrs[0] = 0;
 		if (c->out.calling[0]) {
@@ -1646,36 +1676,13 @@ static int cc_reoffer(void *arg, struct sip_call *s, struct sv offer, char *ans,
 static void cc_info(void *arg, struct sip_call *s, struct sv ct, struct sv body)
 {
 	struct gw_call *c = sip_call_of(s);
-	char digit = 0;
-	unsigned ms = 100;
+	char digit;
+	unsigned ms;
 
 	(void)arg;
 	if (!c || !c->media_on || !c->span)
 		return;
-	if (ct.len >= 22 && !strncasecmp(ct.p, "application/dtmf-relay", 22)) {
-		for (size_t i = 0; i + 7 <= body.len; i++) {
-			if (!strncasecmp(body.p + i, "Signal=", 7)) {
-				size_t k = i + 7;
-
-				while (k < body.len && body.p[k] == ' ')
-					k++;
-				if (k < body.len)
-					digit = body.p[k];
-			} else if (body.len - i >= 9 && !strncasecmp(body.p + i, "Duration=", 9)) {
-				unsigned d = 0;
-
-				for (size_t k = i + 9; k < body.len && k < i + 14 && body.p[k] >= '0' && body.p[k] <= '9'; k++)
-					d = d * 10 + (unsigned)(body.p[k] - '0');
-				if (d >= 40 && d <= 5000)
-					ms = d;
-			}
-		}
-	} else if (ct.len >= 16 && !strncasecmp(ct.p, "application/dtmf", 16) && body.len) {
-		digit = body.p[0];
-	}
-	if (digit >= 'a' && digit <= 'd')
-		digit = (char)(digit - 'a' + 'A');
-	if (!digit || !strchr("0123456789*#ABCD", digit))
+	if (sip_info_dtmf_parse(ct, body, &digit, &ms) < 0)
 		return;
 	hold(c);
 	ladder(c, "sip", "<- INFO DTMF %c (%u ms): tone on the line", digit, ms);

@@ -52,6 +52,7 @@ struct gw_cc_trunk {
 	bool trusted;		/* P-Asserted-Identity taken from it and sent to it */
 	unsigned max_calls, max_cps; /* 0: no limit */
 	bool dtmf_inband;	/* line digits stay in the audio (else RFC 4733 when agreed) */
+	bool dtmf_info;		/* line digits go as SIP INFO (application/dtmf-relay) */
 };
 
 struct gw_cc_config {

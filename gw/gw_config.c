@@ -251,7 +251,7 @@ static void sip_validate(struct conf_parse *p, const struct conf_section *s)
 }
 
 /* ---- [trunk NAME] ---------------------------------------------------------- */
-static const char *const dtmf_names[] = {"rfc4733", "inband", NULL};
+static const char *const dtmf_names[] = {"rfc4733", "inband", "info", NULL};
 static const struct conf_key trunk_keys[] = {
 	{"uri", CONF_STRING, KEY(gw_trunk, uri), NULL, 0, 200, NULL, true,
 	 "the trunk: sip:HOST[:PORT][;transport=tcp] or sips:HOST[:PORT]"},
@@ -281,7 +281,8 @@ static const struct conf_key trunk_keys[] = {
 	{"max_cps", CONF_INT, KEY(gw_trunk, max_cps), "0", 0, 10000, NULL, false,
 	 "new calls per second to and from the trunk (0: no limit); beyond it 503"},
 	{"dtmf", CONF_ENUM, KEY(gw_trunk, dtmf), "rfc4733", 0, 0, dtmf_names, false,
-	 "digits heard on the line: rfc4733 (events, cut from the audio, when agreed) or inband"},
+	 "digits heard on the line: rfc4733 (events, cut from the audio, when agreed), inband or info "
+	 "(SIP INFO application/dtmf-relay)"},
 };
 
 static void trunk_validate(struct conf_parse *p, const struct conf_section *s)

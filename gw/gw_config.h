@@ -66,7 +66,7 @@ struct gw_trunk {
 	bool trusted;	  /* P-Asserted-Identity is believed from it and sent to it (RFC 3325) */
 	int64_t max_calls; /* concurrent calls to and from it; 0: no limit */
 	int64_t max_cps;   /* new calls per second to and from it; 0: no limit */
-	int dtmf;	   /* 0 rfc4733 (when agreed), 1 inband */
+	int dtmf;	   /* 0 rfc4733 (when agreed), 1 inband, 2 SIP INFO */
 };
 
 /* [span N]: an E1/T1 span. */

@@ -50,6 +50,7 @@ struct gm_chan {
 	int16_t dly[FRAME];
 	unsigned dpos;
 	bool digit_began;
+	bool report_digits; /* line digits go to the digit listener, not as events */
 	char evq[16];
 	unsigned evq_n;
 	unsigned evq_ms[16];
@@ -80,6 +81,8 @@ struct gw_media {
 	gw_media_timeout_fn on_timeout; /* signalling thread */
 	gw_media_fax_fn on_fax;
 	void *on_fax_arg;
+	gw_media_digit_fn on_digit;
+	void *on_digit_arg;
 	void *on_timeout_arg;
 };
 
@@ -92,6 +95,12 @@ void gw_media_set_fax_listener(struct gw_media *m, gw_media_fax_fn fn, void *arg
 {
 	m->on_fax = fn;
 	m->on_fax_arg = arg;
+}
+
+void gw_media_set_digit_listener(struct gw_media *m, gw_media_digit_fn fn, void *arg)
+{
+	m->on_digit = fn;
+	m->on_digit_arg = arg;
 }
 
 void gw_media_set_listener(struct gw_media *m, gw_media_timeout_fn fn, void *arg)
@@ -375,9 +384,40 @@ struct remote_req {
 	socklen_t len;
 	uint8_t pt;
 	int te_pt;
-	bool events;
+	enum gw_media_digits digits;
 	int rc;
 };
+
+struct digit_report {
+	struct gw_media *m;
+	unsigned ts;
+	uint16_t port;
+	char digit;
+	unsigned ms;
+};
+
+static void digit_report_fn(void *arg)
+{
+	struct digit_report *r = arg;
+
+	if (r->m->on_digit)
+		r->m->on_digit(r->m->on_digit_arg, r->m, r->ts, r->port, r->digit, r->ms);
+	mem_free(r);
+}
+
+/* in the worker: a line digit for the signalling thread (SIP INFO) */
+static void report_digit(struct gm_chan *c, char digit, unsigned ms)
+{
+	struct digit_report *r = mem_zalloc(sizeof(*r));
+
+	if (!r)
+		return;
+	*r = (struct digit_report){c->m, (unsigned)(c - c->m->ch), rtp_session_port(c->rtp), digit, ms};
+	if (!c->m->w)
+		digit_report_fn(r);
+	else if (media_worker_report(c->m->w, digit_report_fn, r) < 0)
+		mem_free(r);
+}
 
 /* A digit heard on the line, in RTP mode: one RFC 4733 event when it ends,
  * with its duration (the tone itself was cut from the audio). */
@@ -393,7 +433,9 @@ static void on_line_digit_rtp(void *arg, char digit, bool start, unsigned durati
 	}
 	if (c->nheard < sizeof(c->heard) - 1)
 		c->heard[c->nheard++] = digit;
-	if (c->evq_n < sizeof(c->evq)) {
+	if (c->report_digits)
+		report_digit(c, digit, duration_ms < 40 ? 40 : duration_ms);
+	else if (c->evq_n < sizeof(c->evq)) {
 		c->evq[c->evq_n] = digit;
 		c->evq_ms[c->evq_n++] = duration_ms < 40 ? 40 : duration_ms;
 	}
@@ -432,6 +474,7 @@ static void cut_digits(struct gm_chan *c, int16_t *pcm, unsigned n)
 static void remote_fn(void *arg)
 {
 	struct remote_req *r = arg;
+	bool cut = r->digits == GM_DIGITS_REPORT || (r->digits == GM_DIGITS_EVENTS && r->te_pt > 0);
 
 	if (!r->c->rtp) {
 		r->rc = -ENOENT;
@@ -441,20 +484,22 @@ static void remote_fn(void *arg)
 	rtp_session_set_pt(r->c->rtp, r->pt);
 	r->c->pt_alaw = r->pt == 8;
 	rtp_session_set_dtmf_pt(r->c->rtp, r->te_pt > 0 && r->te_pt < 128 ? (uint8_t)r->te_pt : 0);
-	if (r->events && r->te_pt > 0 && !r->c->drx) {
+
+	r->c->report_digits = r->digits == GM_DIGITS_REPORT;
+	if (cut && !r->c->drx) {
 		r->c->drx = dsp_dtmf_rx_new(on_line_digit_rtp, r->c);
 		if (r->c->drx)
 			dsp_dtmf_rx_set_strip(r->c->drx, true);
-	} else if (!(r->events && r->te_pt > 0) && r->c->drx) {
+	} else if (!cut && r->c->drx) {
 		dsp_dtmf_rx_free(r->c->drx);
 		r->c->drx = NULL;
 	}
 }
 
 int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *addr,
-			socklen_t len, uint8_t pt, int te_pt, bool events)
+			socklen_t len, uint8_t pt, int te_pt, enum gw_media_digits digits)
 {
-	struct remote_req r = {.c = &m->ch[ts], .len = len, .pt = pt, .te_pt = te_pt, .events = events};
+	struct remote_req r = {.c = &m->ch[ts], .len = len, .pt = pt, .te_pt = te_pt, .digits = digits};
 
 	if (ts == 0 || ts > m->nts || len > sizeof(r.ss))
 		return -EINVAL;

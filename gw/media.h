@@ -69,14 +69,22 @@ void gw_media_set_listener(struct gw_media *m, gw_media_timeout_fn fn, void *arg
  * when the listener hears it, in the signalling thread. */
 typedef void (*gw_media_fax_fn)(void *arg, struct gw_media *m, unsigned ts, uint16_t port, int tone);
 void gw_media_set_fax_listener(struct gw_media *m, gw_media_fax_fn fn, void *arg);
+/* A DTMF digit heard on the line of a call in GM_DIGITS_REPORT mode, when
+ * it ended, with its duration; in the signalling thread. */
+typedef void (*gw_media_digit_fn)(void *arg, struct gw_media *m, unsigned ts, uint16_t port, char digit,
+				  unsigned duration_ms);
+void gw_media_set_digit_listener(struct gw_media *m, gw_media_digit_fn fn, void *arg);
 int gw_media_rtp_start(struct gw_media *m, unsigned ts, const struct gw_media_rtp *cfg,
 		       uint16_t *port);
+/* What becomes of DTMF heard on the line of an RTP call: it stays in the
+ * audio (in-band); it goes as RFC 4733 events (when the peer agreed to
+ * telephone-event; else in-band); it goes to the digit listener (for SIP
+ * INFO).  Events and reports cut the digit from the audio: never both. */
+enum gw_media_digits { GM_DIGITS_AUDIO, GM_DIGITS_EVENTS, GM_DIGITS_REPORT };
 /* Where the peer's RTP goes (from its SDP), the payload type it chose and
- * its telephone-event type (-1: none).  events: DTMF heard on the line goes
- * to the peer as RFC 4733 events and is cut from the audio (never both);
- * else it stays in the audio (in-band). */
+ * its telephone-event type (-1: none). */
 int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *addr,
-			socklen_t len, uint8_t pt, int te_pt, bool events);
+			socklen_t len, uint8_t pt, int te_pt, enum gw_media_digits digits);
 /* Hold (we send no RTP; what the peer sends, music perhaps, still goes to
  * the line) or resume. */
 int gw_media_rtp_hold(struct gw_media *m, unsigned ts, bool hold);

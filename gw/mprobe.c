@@ -54,6 +54,8 @@ struct mprobe {
 	char events[32]; /* RFC 4733 events received */
 	uint32_t rng;
 	unsigned nevents;
+	char info[32]; /* digits by SIP INFO */
+	unsigned ninfo;
 };
 
 static void on_event(void *arg, char digit, bool start, uint32_t duration_ms)
@@ -66,6 +68,12 @@ static void on_event(void *arg, char digit, bool start, uint32_t duration_ms)
 }
 
 static const struct rtp_session_ops probe_rtp_ops = {.digit = on_event};
+
+void mprobe_info_digit(struct mprobe *p, char digit)
+{
+	if (p->ninfo < sizeof(p->info) - 1)
+		p->info[p->ninfo++] = digit;
+}
 
 static void on_digit_heard(void *arg, char digit, bool start, unsigned duration_ms)
 {
@@ -313,6 +321,7 @@ void mprobe_result(const struct mprobe *p, struct mprobe_result *r)
 	snprintf(r->digits_sent, sizeof(r->digits_sent), "%.*s", (int)p->next_digit, p->digits);
 	memcpy(r->digits_heard, p->heard, p->nheard);
 	memcpy(r->digits_events, p->events, p->nevents);
+	memcpy(r->digits_info, p->info, p->ninfo);
 	if (p->kind == MPROBE_MILLIWATT && n) {
 		/* SNR: the median of 250 ms windows (a single jitter buffer
 		 * adjustment, a skipped or repeated frame, spoils one window) */
@@ -396,10 +405,15 @@ void mprobe_report(const struct mprobe *p, char *buf, size_t size)
 			snprintf(buf + n, size - (size_t)n, "audio: echo never came back\n");
 		break;
 	case MPROBE_DTMF:
-		snprintf(buf + n, size - (size_t)n, "audio: dtmf sent %s, read back %s (RFC 4733 events %s, in-band tones %s)\n",
+		snprintf(buf + n, size - (size_t)n,
+			 "audio: dtmf sent %s, read back %s (RFC 4733 events %s, in-band tones %s%s%s)\n",
 			 r.digits_sent[0] ? r.digits_sent : "-",
-			 r.digits_events[0] ? r.digits_events : r.digits_heard[0] ? r.digits_heard : "-",
-			 r.digits_events[0] ? r.digits_events : "-", r.digits_heard[0] ? r.digits_heard : "-");
+			 r.digits_events[0] ? r.digits_events
+			 : r.digits_info[0] ? r.digits_info
+			 : r.digits_heard[0] ? r.digits_heard
+					     : "-",
+			 r.digits_events[0] ? r.digits_events : "-", r.digits_heard[0] ? r.digits_heard : "-",
+			 r.digits_info[0] ? ", SIP INFO " : "", r.digits_info);
 		break;
 	case MPROBE_TALK:
 		snprintf(buf + n, size - (size_t)n, "audio: talk sent -15.0 dBm0, back at %.1f dBm0 while talking (return loss %.1f dB)\n",

@@ -40,6 +40,7 @@ struct mprobe_result {
 	unsigned bursts_back;	/* echo: how many of the bursts sent came back */
 	char digits_sent[32], digits_heard[32]; /* heard: as tones in the audio */
 	char digits_events[32];			/* received as RFC 4733 events */
+	char digits_info[32];			/* received as SIP INFO */
 	uint64_t sent, received, concealed; /* RTP packets, frames concealed */
 	double seconds;		/* of audio received */
 	double talk_back_dbm0;	/* talk: the level back while talking (second half) */
@@ -53,6 +54,8 @@ void mprobe_free(struct mprobe *p);
 uint16_t mprobe_port(const struct mprobe *p);
 /* The peer's SDP (answer or offer): where to send; starts the 20 ms clock. */
 int mprobe_start(struct mprobe *p, struct sv sdp);
+/* A digit the peer sent by SIP INFO (a dtmf probe reports them). */
+void mprobe_info_digit(struct mprobe *p, char digit);
 /* Analyse what came so far. */
 void mprobe_result(const struct mprobe *p, struct mprobe_result *r);
 /* The result as text lines ("audio: ..."), written into buf. */

@@ -247,6 +247,7 @@ static int cc_configure(struct gwd *d, struct gw_cc_config *c)
 		d->cc_trunks[n].max_calls = (unsigned)t->max_calls;
 		d->cc_trunks[n].max_cps = (unsigned)t->max_cps;
 		d->cc_trunks[n].dtmf_inband = t->dtmf == 1;
+		d->cc_trunks[n].dtmf_info = t->dtmf == 2;
 		n++;
 	}
 	d->cc_ntrunks = n;

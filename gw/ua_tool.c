@@ -21,6 +21,7 @@
 #include "lib/loop.h"
 #include "lib/mem.h"
 #include "lib/timer.h"
+#include "sip/hdr.h"
 #include "sip/msg.h"
 #include "sip/sdp.h"
 #include "sip/sdp_oa.h"
@@ -383,7 +384,23 @@ static void ua_registration(void *arg, const char *aor, enum sip_reg_state state
 	maybe_finish(t);
 }
 
+/* DTMF by SIP INFO: the probe counts it among the digits read back */
+static void ua_info(void *arg, struct sip_call *c, struct sv ct, struct sv body)
+{
+	struct call_ctx *cc = sip_call_user(c);
+	char digit;
+	unsigned ms;
+
+	(void)arg;
+	if (!cc || sip_info_dtmf_parse(ct, body, &digit, &ms) < 0)
+		return;
+	say(cc->tool, "call %ld: INFO DTMF %c (%u ms)\n", cc->n, digit, ms);
+	if (cc->mp)
+		mprobe_info_digit(cc->mp, digit);
+}
+
 static const struct sip_ua_ops ua_ops = {
+	.info = ua_info,
 	.incoming = ua_incoming,
 	.progress = ua_progress,
 	.answered = ua_answered,

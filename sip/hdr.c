@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 static bool is_lws(char c)
 {
@@ -866,4 +867,42 @@ int sip_multipart_find(struct sv body, struct sv boundary, const char *type, con
 			return 1;
 	}
 	return rc;
+}
+
+int sip_info_dtmf_parse(struct sv ct, struct sv body, char *digit_out, unsigned *ms_out)
+{
+	char digit = 0;
+	unsigned ms = 100;
+
+	if (ct.len >= 22 && !strncasecmp(ct.p, "application/dtmf-relay", 22)) {
+		for (size_t i = 0; i + 7 <= body.len; i++) {
+			if (!strncasecmp(body.p + i, "Signal=", 7)) {
+				size_t k = i + 7;
+
+				while (k < body.len && body.p[k] == ' ')
+					k++;
+				if (k < body.len)
+					digit = body.p[k];
+			} else if (body.len - i >= 9 && !strncasecmp(body.p + i, "Duration=", 9)) {
+				unsigned d = 0;
+				size_t k = i + 9, end;
+
+				while (k < body.len && body.p[k] == ' ')
+					k++;
+				for (end = k + 5; k < body.len && k < end && body.p[k] >= '0' && body.p[k] <= '9'; k++)
+					d = d * 10 + (unsigned)(body.p[k] - '0');
+				if (d >= 40 && d <= 5000)
+					ms = d;
+			}
+		}
+	} else if (ct.len >= 16 && !strncasecmp(ct.p, "application/dtmf", 16) && body.len) {
+		digit = body.p[0];
+	}
+	if (digit >= 'a' && digit <= 'd')
+		digit = (char)(digit - 'a' + 'A');
+	if (!digit || !strchr("0123456789*#ABCD", digit))
+		return -EINVAL;
+	*digit_out = digit;
+	*ms_out = ms;
+	return 0;
 }

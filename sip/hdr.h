@@ -68,6 +68,11 @@ struct sv sip_auth_param(const struct sip_auth *a, const char *name, bool *found
  * Forwards, RSeq, the number of Retry-After (its comment and parameters
  * after it are allowed and ignored). */
 int sip_hdr_uint(struct sv value, uint32_t *out);
+/* A DTMF digit in an INFO body (RFC 6086 usage as gateways send it):
+ * application/dtmf-relay "Signal=5\r\nDuration=160", or application/dtmf
+ * "5".  The digit (0-9 * # A-D) and its length (100 ms when not given or
+ * outside 40-5000); -EINVAL when the body says no digit. */
+int sip_info_dtmf_parse(struct sv content_type, struct sv body, char *digit, unsigned *ms);
 
 /* RAck (RFC 3262 §7.2): response-num CSeq-num Method */
 struct sip_rack {

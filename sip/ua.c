@@ -49,7 +49,7 @@ struct ua_dest {
 };
 
 enum req_kind { RQ_INVITE, RQ_REINVITE, RQ_ACK, RQ_BYE, RQ_CANCEL, RQ_PRACK, RQ_UPDATE,
-		RQ_REGISTER, RQ_OTHER };
+		RQ_REGISTER, RQ_OTHER, RQ_INFO };
 
 struct ua_tsx {
 	struct sip_tsx t;
@@ -119,6 +119,10 @@ struct sip_call {
 	/* glare (RFC 3261 §14.1) */
 	struct timer tglare;
 	struct buf glare_sdp;
+	/* INFO (RFC 6086): one at a time; the bodies waiting, each NUL-ended */
+	struct ua_tsx *info_tsx;
+	struct buf info_q;
+	char info_ct[48];
 	bool glare_update;
 	/* auth */
 	struct sip_digest_client dc;
@@ -270,7 +274,7 @@ static struct sip_call *call_new(struct sip_ua *ua, bool uac)
 	c->uac = uac;
 	c->refs = 1; /* the TU's, dropped when the call has ended */
 	c->resp2xx = c->ack2xx = c->rel1xx = c->queued_sdp = c->local_sdp = c->glare_sdp = BUF_INIT;
-	c->pend_body = c->pend_extra = BUF_INIT;
+	c->pend_body = c->pend_extra = c->info_q = BUF_INIT;
 	timer_setup(&c->t2xx, on_t2xx, c);
 	timer_setup(&c->tack, on_tack, c);
 	timer_setup(&c->trel, on_trel, c);
@@ -317,6 +321,7 @@ static void call_free(struct sip_call *c)
 	buf_release(&c->queued_sdp);
 	buf_release(&c->local_sdp);
 	buf_release(&c->glare_sdp);
+	buf_release(&c->info_q);
 	buf_release(&c->pend_body);
 	buf_release(&c->pend_extra);
 	if (c->dnsq)
@@ -434,7 +439,7 @@ static void contact_uri(struct sip_ua *ua, enum sip_proto proto, int family, cha
 static const char *kind_method(enum req_kind k)
 {
 	static const char *const names[] = {"INVITE", "INVITE", "ACK", "BYE", "CANCEL",
-					    "PRACK", "UPDATE", "REGISTER", "OPTIONS"};
+					    "PRACK", "UPDATE", "REGISTER", "OPTIONS", "INFO"};
 	return names[k];
 }
 
@@ -520,7 +525,8 @@ static int build_request(struct sip_call *c, const char *method, const char *rur
 	}
 	sip_build_hdrf(&b, "User-Agent", "%s", ua->opts.user_agent);
 	build_raw(&b, extra);
-	return sip_build_finish(&b, body.len ? "application/sdp" : NULL, body);
+	return sip_build_finish(&b, !body.len ? NULL : !strcmp(method, "INFO") ? c->info_ct : "application/sdp",
+				body);
 }
 
 /* ---- client transactions ------------------------------------------------------------ */
@@ -562,6 +568,8 @@ static void tsx_free(struct ua_tsx *x)
 			x->call->invite_tsx = NULL;
 		if (x->call->reoffer_tsx == x)
 			x->call->reoffer_tsx = NULL;
+		if (x->call->info_tsx == x)
+			x->call->info_tsx = NULL;
 		call_unref(x->call);
 	}
 	mem_free(x);
@@ -898,7 +906,9 @@ static int resend_with_auth(struct ua_tsx *old, const struct sip_msg *m)
 		 m->status == 407 ? "Proxy-Authorization" : "Authorization", value);
 	rc = send_request(c, old->kind, sv_make(old->body.p, old->body.len), extra, true,
 			  old->kind == RQ_INVITE ? &c->invite_tsx
-			  : old->kind == RQ_REINVITE || old->kind == RQ_UPDATE ? &c->reoffer_tsx : NULL);
+			  : old->kind == RQ_REINVITE || old->kind == RQ_UPDATE ? &c->reoffer_tsx
+			  : old->kind == RQ_INFO				 ? &c->info_tsx
+										 : NULL);
 	return rc;
 }
 
@@ -1028,6 +1038,7 @@ static void client_provisional(struct ua_tsx *x, int status, const struct sip_ms
 }
 
 static void reg_final(struct sip_call *c, struct ua_tsx *x, int status, const struct sip_msg *m);
+static void info_next(struct sip_call *c);
 
 static void client_final(struct ua_tsx *x, int status, const struct sip_msg *m)
 {
@@ -1148,6 +1159,17 @@ static void client_final(struct ua_tsx *x, int status, const struct sip_msg *m)
 		break;
 	case RQ_BYE:
 		call_end(c, 0, "hung up by us");
+		break;
+	case RQ_INFO:
+		if (c->info_tsx == x)
+			c->info_tsx = NULL;
+		if (status == 481 || status == 408) { /* the dialog is gone (RFC 5057) */
+			call_end(c, status, "dialog lost");
+			break;
+		}
+		if (status >= 300)
+			LOGP(LOGC_SIP, LOGL_NOTICE, "call %s: INFO refused (%d)", c->call_id, status);
+		info_next(c);
 		break;
 	default:
 		break;
@@ -2324,6 +2346,36 @@ int sip_call_reinvite(struct sip_call *c, struct sv sdp)
 int sip_call_update(struct sip_call *c, struct sv sdp)
 {
 	return send_reoffer(c, RQ_UPDATE, sdp);
+}
+
+/* The first INFO waiting, once none is in progress (RFC 6086 §4.2.2). */
+static void info_next(struct sip_call *c)
+{
+	size_t n;
+
+	if (c->info_tsx || !c->info_q.len || c->state != CS_CONFIRMED)
+		return;
+	n = strlen(c->info_q.p);
+	if (send_request(c, RQ_INFO, sv_make(c->info_q.p, n), NULL, false, &c->info_tsx) < 0)
+		LOGP(LOGC_SIP, LOGL_ERROR, "call %s: INFO not sent", c->call_id);
+	buf_consume(&c->info_q, n + 1);
+}
+
+int sip_call_info(struct sip_call *c, const char *content_type, struct sv body)
+{
+	if (c->state != CS_CONFIRMED)
+		return -EINVAL;
+	if (!body.len || memchr(body.p, 0, body.len) || strlen(content_type) >= sizeof(c->info_ct))
+		return -EINVAL;
+	if (c->info_q.len + body.len + 1 > 4096)
+		return -ENOBUFS;
+	snprintf(c->info_ct, sizeof(c->info_ct), "%s", content_type);
+	buf_put(&c->info_q, body.p, body.len);
+	buf_put(&c->info_q, "", 1);
+	if (c->info_q.oom)
+		return -ENOMEM;
+	info_next(c);
+	return 0;
 }
 
 void sip_call_set_user(struct sip_call *c, void *user)

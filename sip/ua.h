@@ -160,6 +160,9 @@ int sip_call_hangup(struct sip_call *c, const char *reason);
 /* A new offer in the dialog: re-INVITE, or UPDATE (RFC 3311). */
 int sip_call_reinvite(struct sip_call *c, struct sv sdp);
 int sip_call_update(struct sip_call *c, struct sv sdp);
+/* INFO in a confirmed dialog (RFC 6086), e.g. application/dtmf-relay: sent
+ * in order, one transaction at a time; a 481 or 408 ends the call. */
+int sip_call_info(struct sip_call *c, const char *content_type, struct sv body);
 
 void sip_call_set_user(struct sip_call *c, void *user);
 void *sip_call_user(const struct sip_call *c);

@@ -12,7 +12,7 @@
 # cable ending the call, the ladder and the call records.
 . "$top_srcdir/tests/integration/lib.sh"
 UA="$top_builddir/sipgw-ua"
-plan 25
+plan 26
 port=$("$SOCKUTIL" free-port)
 sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
 	-e "s#^state_dir = .*#state_dir = $SCRATCH\ncdr = $SCRATCH/cdr.csv#" \
@@ -30,6 +30,9 @@ printf '%s\n' '[causes]' 'q850_to_sip = 34:480' >> "$SCRATCH/gw.conf"
 # calls from the exchange side (originate) answered by an echo on span 1
 printf '%s\n' '[route pstn-echo]' 'source = span-group' 'from = pstn' 'called = _777XXXX' \
 	'action = testline' 'testline = echo' >> "$SCRATCH/gw.conf"
+# a trunk (127.0.0.3) that wants line digits as SIP INFO
+printf '%s\n' '[trunk info-phone]' 'uri = sip:127.0.0.3:5999' 'dtmf = info' '[route info-out]' \
+	'source = trunk' 'from = info-phone' 'called = _999XXXX' 'action = route' 'span_group = pstn' >> "$SCRATCH/gw.conf"
 start_daemon "$SCRATCH/gw.conf"
 up() { [ "$(ctl show span 1 --json | jq -r .dchan_state),$(ctl show span 2 --json | jq -r .dchan_state)" = up,up ]; }
 wait_for 100 up
@@ -63,6 +66,13 @@ call 9991005 --hold 6500 --probe dtmf --digits '1234*#09'
 diag "$(grep audio: "$SCRATCH/call.out")"
 check "DTMF both ways: RFC 4733 -> tones on the line, read back, tones -> RFC 4733 events, none left in the audio" \
 	grep -q 'dtmf sent 1234\*#09, read back 1234\*#09 (RFC 4733 events 1234\*#09, in-band tones -)$' "$SCRATCH/call.out"
+
+# the same readback toward a trunk with dtmf = info: the digits come as INFO,
+# neither as events nor left in the audio
+"$UA" -l udp:127.0.0.3:0 --timeout 20 --hold 6000 --probe dtmf --digits 2580 "sip:9991005@127.0.0.1:$port" > "$SCRATCH/call.out" 2>&1
+diag "$(grep -E 'INFO|audio: dtmf' "$SCRATCH/call.out")"
+check "DTMF as SIP INFO (trunk dtmf = info): 2580 read back as INFO Signal=, none as events or tones" \
+	grep -q 'dtmf sent 2580, read back 2580 (RFC 4733 events -, in-band tones -, SIP INFO 2580)$' "$SCRATCH/call.out"
 
 call 9991000 --reinvite 500 --hold 1000
 check "hold: a re-INVITE sendonly is answered recvonly, the call goes on on its B-channel" wait_for 50 sh -c \

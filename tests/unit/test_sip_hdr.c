@@ -370,6 +370,38 @@ static void multipart_body(void **state)
 	assert_int_equal(part.content_type.len, 0);
 }
 
+/* DTMF in INFO bodies, the two forms gateways send */
+static void info_dtmf_bodies(void **state)
+{
+	char d;
+	unsigned ms;
+
+	(void)state;
+	assert_int_equal(sip_info_dtmf_parse(sv_cstr("application/dtmf-relay"),
+					     sv_cstr("Signal= 5\r\nDuration= 160\r\n"), &d, &ms),
+			 0);
+	assert_int_equal(d, '5');
+	assert_int_equal(ms, 160);
+	assert_int_equal(sip_info_dtmf_parse(sv_cstr("Application/DTMF-Relay"), sv_cstr("signal=#\r\nduration=250"),
+					     &d, &ms),
+			 0);
+	assert_int_equal(d, '#');
+	assert_int_equal(ms, 250);
+	assert_int_equal(sip_info_dtmf_parse(sv_cstr("application/dtmf"), sv_cstr("b"), &d, &ms), 0);
+	assert_int_equal(d, 'B');
+	assert_int_equal(ms, 100); /* not given */
+	assert_int_equal(sip_info_dtmf_parse(sv_cstr("application/dtmf-relay"), sv_cstr("Signal=1\nDuration=9"), &d,
+					     &ms),
+			 0);
+	assert_int_equal(ms, 100); /* out of 40-5000 */
+	/* no digit, a letter that is none, another body */
+	assert_int_equal(sip_info_dtmf_parse(sv_cstr("application/dtmf-relay"), sv_cstr("Duration=100"), &d, &ms),
+			 -EINVAL);
+	assert_int_equal(sip_info_dtmf_parse(sv_cstr("application/dtmf-relay"), sv_cstr("Signal=x"), &d, &ms),
+			 -EINVAL);
+	assert_int_equal(sip_info_dtmf_parse(sv_cstr("application/sdp"), sv_cstr("v=0"), &d, &ms), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +413,7 @@ int main(void)
 		SGW_TEST(redirection_headers),
 		SGW_TEST(transfer_and_retry_headers),
 		SGW_TEST(multipart_body),
+		SGW_TEST(info_dtmf_bodies),
 	};
 	return cmocka_run_group_tests_name("sip/hdr", tests, NULL, NULL);
 }
