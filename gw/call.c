@@ -50,7 +50,7 @@ static const char *const state_names[] = {"routing", "proceeding", "alerting", "
 
 struct ladder_entry {
 	uint64_t ms; /* monotonic, since the controller started */
-	char side[8];
+	char side[10];
 	char text[80];
 };
 
@@ -61,7 +61,49 @@ struct cc_span {
 	int group;
 };
 
+/* One RTP endpoint of a call: a session on a span's B-channel or on a
+ * bridge channel, with what was negotiated for it. */
+struct rtp_leg {
+	struct gw_media *gm; /* where it runs; NULL: nothing started */
+	int ts;		     /* its channel there */
+	bool on, held;
+	uint16_t port;
+	char sdp[SDP_MAX]; /* our offer or answer */
+	int sdp_len;
+	uint64_t sdp_version;
+	char codec[16];
+	bool dtmf_inband; /* the trunk wants line digits in the audio, not as RFC 4733 */
+	bool dtmf_info;	  /* ... or as SIP INFO */
+	struct gw_media_stats st;
+};
+
+/* What a leg's SIP dialog or ISDN call points back to: the call, and
+ * whether it is the call's second leg (struct gw_leg2). */
+struct gw_ref {
+	struct gw_call *c;
+	bool second;
+};
+
+/* The second leg of a call between two SIP dialogs or two ISDN calls. */
+struct gw_leg2 {
+	struct gw_ref ref;
+	/* SIP to SIP: the caller's dialog (the call's own SIP leg goes to the trunk) */
+	struct sip_call *sip;
+	bool answered, ending;
+	int status;
+	/* ISDN to ISDN: the call placed (the call's own ISDN leg came in) */
+	struct isdn_call *isdn;
+	struct cc_span *span;
+	int ts;
+	/* the caller's RTP on the bridge (SIP to SIP); the placed call's
+	 * hairpin (ISDN to ISDN) */
+	struct rtp_leg rl;
+	unsigned pair; /* SIP to SIP: the bridge pair (1-based), 0: none */
+};
+
 struct gw_call {
+	struct gw_ref ref;
+	struct gw_leg2 *x; /* SIP to SIP, ISDN to ISDN */
 	struct gw_cc *cc;
 	struct gw_call *next;
 	unsigned id;
@@ -74,10 +116,7 @@ struct gw_call {
 	struct sip_call *sip;
 	bool sip_in, sip_answered, sip_ending;
 	int sip_status;
-	char sdp[SDP_MAX]; /* our offer or answer */
-	int sdp_len;
-	uint64_t sdp_version;
-	char codec[16];
+	struct rtp_leg rl; /* its RTP (or, ISDN to ISDN, the hairpin of the ISDN leg) */
 	char trunk[64];
 	char source[64];
 	/* ISDN leg */
@@ -85,11 +124,7 @@ struct gw_call {
 	struct cc_span *span;
 	int ts;
 	int cause;
-	bool media_on, held;
 	int fax; /* the fax/modem tone heard (enum dsp_fax_tone), 0: none */
-	bool dtmf_inband; /* the trunk wants line digits in the audio, not as RFC 4733 */
-	bool dtmf_info;	  /* ... or as SIP INFO */
-	uint16_t rtp_port;
 	/* test line */
 	bool testline;
 	enum dp_testline tl;
@@ -105,7 +140,7 @@ struct gw_call {
 	int failover[DP_MAX_FAILOVER];
 	size_t nfailover;
 	struct dp_result out;
-	int last_cause;
+	int last_cause, last_status;
 	bool proceeding_sent;
 	char redirecting[DP_NUMBER_MAX];
 	int redirecting_ton;
@@ -116,7 +151,6 @@ struct gw_call {
 	/* a failure announced in-band (PROGRESS with a cause): how long it plays */
 	struct timer announce_timer;
 	char released_by[16];
-	struct gw_media_stats media;
 	struct ladder_entry ladder[LADDER_MAX];
 	unsigned nladder;
 };
@@ -147,6 +181,10 @@ struct gw_cc {
 	/* post-dial delay added, INVITE in to SETUP out, 10 us buckets up to 50 ms */
 	uint32_t pdd_hist[PDD_BUCKETS];
 	uint64_t pdd_n, pdd_max_us;
+	/* SIP to SIP calls: the bridge, and which of its pairs are taken */
+	struct gw_media *bridge;
+	bool *bridge_used;
+	unsigned bridge_pairs;
 	/* per trunk (index in cfg.trunks): call-rate token buckets */
 	double tokens[MAX_TRUNKS];
 	uint64_t token_ms[MAX_TRUNKS];
@@ -208,10 +246,11 @@ static struct gw_call *call_new(struct gw_cc *cc, const char *direction)
 	if (!c)
 		return NULL;
 	c->cc = cc;
+	c->ref.c = c;
 	c->id = ++cc->next_id;
 	c->start_ms = wall_ms();
 	c->start_us = mono_us();
-	c->sdp_version = 1;
+	c->rl.sdp_version = 1;
 	timer_setup(&c->overlap_timer, on_overlap_timeout, c);
 	timer_setup(&c->announce_timer, on_announce_timeout, c);
 	snprintf(c->direction, sizeof(c->direction), "%s", direction);
@@ -222,12 +261,32 @@ static struct gw_call *call_new(struct gw_cc *cc, const char *direction)
 	return c;
 }
 
+/* A test line's audio on the ISDN leg's B-channel. */
+static int testline_media(struct gw_call *c, enum dp_testline tl)
+{
+	int rc;
+
+	c->rl.gm = c->span->media;
+	c->rl.ts = c->ts;
+	rc = gw_media_testline(c->rl.gm, (unsigned)c->rl.ts, tl);
+	if (rc == 0)
+		c->rl.on = true;
+	return rc;
+}
+
+static void leg_media_stop(struct rtp_leg *l)
+{
+	if (!l->on)
+		return;
+	gw_media_stop(l->gm, (unsigned)l->ts, &l->st);
+	l->on = false;
+}
+
 static void media_stop(struct gw_call *c)
 {
-	if (!c->media_on)
-		return;
-	gw_media_stop(c->span->media, (unsigned)c->ts, &c->media);
-	c->media_on = false;
+	leg_media_stop(&c->rl);
+	if (c->x)
+		leg_media_stop(&c->x->rl);
 }
 
 static void write_cdr(struct gw_call *c)
@@ -250,16 +309,16 @@ static void write_cdr(struct gw_call *c)
 	r.span = c->span ? c->span->num : 0;
 	r.channel = c->ts;
 	snprintf(r.trunk, sizeof(r.trunk), "%s", c->trunk);
-	snprintf(r.codec, sizeof(r.codec), "%s", c->codec);
+	snprintf(r.codec, sizeof(r.codec), "%s", c->rl.codec);
 	r.q850_cause = c->cause;
 	r.sip_status = c->sip_status;
 	snprintf(r.released_by, sizeof(r.released_by), "%s", c->released_by);
-	r.loss_pct = c->media.rtp_received + (uint64_t)(c->media.lost > 0 ? c->media.lost : 0)
-			     ? 100.0 * (c->media.lost > 0 ? c->media.lost : 0) /
-				       (double)(c->media.rtp_received + (uint64_t)(c->media.lost > 0 ? c->media.lost : 0))
+	r.loss_pct = c->rl.st.rtp_received + (uint64_t)(c->rl.st.lost > 0 ? c->rl.st.lost : 0)
+			     ? 100.0 * (c->rl.st.lost > 0 ? c->rl.st.lost : 0) /
+				       (double)(c->rl.st.rtp_received + (uint64_t)(c->rl.st.lost > 0 ? c->rl.st.lost : 0))
 			     : 0;
-	r.jitter_ms = c->media.jitter_ms;
-	r.mos = c->media.mos;
+	r.jitter_ms = c->rl.st.jitter_ms;
+	r.mos = c->rl.st.mos;
 	snprintf(r.route, sizeof(r.route), "%s", c->route);
 	if (gw_cdr_write(c->cc->cfg.cdr, &r) < 0)
 		LOGP(LOGC_GW, LOGL_ERROR, "call C%u: the call record could not be written", c->id);
@@ -271,11 +330,17 @@ static void maybe_finish(struct gw_call *c)
 	struct gw_cc *cc = c->cc;
 	struct gw_call **pp;
 
-	if (c->hold || c->sip || c->isdn)
+	if (c->hold || c->sip || c->isdn || (c->x && (c->x->sip || c->x->isdn)))
 		return;
 	clock_timer_stop(loop_clock(cc->loop), &c->overlap_timer);
 	clock_timer_stop(loop_clock(cc->loop), &c->announce_timer);
 	media_stop(c);
+	if (c->x) {
+		if (c->x->pair && c->x->pair <= cc->bridge_pairs)
+			cc->bridge_used[c->x->pair - 1] = false;
+		mem_free(c->x);
+		c->x = NULL;
+	}
 	c->state = CS_ENDED;
 	c->end_ms = wall_ms();
 	for (pp = &cc->calls; *pp && *pp != c; pp = &(*pp)->next)
@@ -435,26 +500,44 @@ static bool net_match(const struct allow_net *n, const struct sockaddr_storage *
 
 static void isdn_end(struct gw_call *c, int cause);
 static void sip_end(struct gw_call *c, int cause);
+static void end_all(struct gw_call *c, int cause);
+
+/* The call whose RTP leg runs on channel ts of m with that port (a channel
+ * may carry a new call by the time a report arrives: the port tells). */
+static struct gw_call *call_of_media(struct gw_cc *cc, struct gw_media *m, unsigned ts, uint16_t port,
+				     struct rtp_leg **leg)
+{
+	for (struct gw_call *c = cc->calls; c; c = c->next) {
+		struct rtp_leg *l = &c->rl;
+
+		for (int i = 0; i < 2; i++, l = c->x ? &c->x->rl : NULL) {
+			if (!l)
+				break;
+			if (l->on && l->gm == m && (unsigned)l->ts == ts && l->port == port) {
+				*leg = l;
+				return c;
+			}
+		}
+	}
+	return NULL;
+}
 
 /* No RTP for [sip] rtp_timeout on a call not on hold: the peer is gone
  * without a BYE; end both legs (cause 41 toward ISDN, BYE with it). */
 static void on_media_timeout(void *arg, struct gw_media *m, unsigned ts, uint16_t port)
 {
 	struct gw_cc *cc = arg;
+	struct rtp_leg *l;
+	struct gw_call *c = call_of_media(cc, m, ts, port, &l);
 
-	for (struct gw_call *c = cc->calls; c; c = c->next) {
-		if (!c->media_on || !c->span || c->span->media != m || (unsigned)c->ts != ts || c->rtp_port != port)
-			continue;
-		hold(c);
-		ladder(c, "rtp", "no RTP for %u ms", cc->cfg.rtp_timeout_ms);
-		set_why(c, "gateway", "no RTP for %u ms", cc->cfg.rtp_timeout_ms);
-		LOGP(LOGC_GW, LOGL_NOTICE, "call C%u: no RTP for %u ms, ending it", c->id, cc->cfg.rtp_timeout_ms);
-		isdn_end(c, Q850_TEMPORARY_FAILURE);
-		c->state = CS_RELEASING;
-		sip_end(c, Q850_TEMPORARY_FAILURE);
-		release(c);
+	if (!c)
 		return;
-	}
+	hold(c);
+	ladder(c, "rtp", "no RTP for %u ms", cc->cfg.rtp_timeout_ms);
+	set_why(c, "gateway", "no RTP for %u ms", cc->cfg.rtp_timeout_ms);
+	LOGP(LOGC_GW, LOGL_NOTICE, "call C%u: no RTP for %u ms, ending it", c->id, cc->cfg.rtp_timeout_ms);
+	end_all(c, Q850_TEMPORARY_FAILURE);
+	release(c);
 }
 
 /* A digit heard on the line of a call whose trunk wants DTMF as SIP INFO
@@ -463,21 +546,23 @@ static void on_media_digit(void *arg, struct gw_media *m, unsigned ts, uint16_t 
 			   unsigned ms)
 {
 	struct gw_cc *cc = arg;
+	struct rtp_leg *l;
+	struct gw_call *c = call_of_media(cc, m, ts, port, &l);
+	struct sip_call *s;
 	char body[64];
 	int n;
 
-	for (struct gw_call *c = cc->calls; c; c = c->next) {
-		if (!c->media_on || !c->span || c->span->media != m || (unsigned)c->ts != ts || c->rtp_port != port)
-			continue;
-		if (!c->sip || c->sip_ending)
-			return;
-		n = snprintf(body, sizeof(body), "Signal=%c\r\nDuration=%u\r\n", digit, ms);
-		ladder(c, "sip", "-> INFO Signal=%c Duration=%u", digit, ms);
-		if (sip_call_info(c->sip, "application/dtmf-relay", sv_make(body, (size_t)n)) < 0)
-			LOGP(LOGC_GW, LOGL_NOTICE, "call C%u: DTMF %c not sent as INFO (the dialog is not confirmed)",
-			     c->id, digit);
+	if (!c)
 		return;
-	}
+	/* the digit goes to the dialog whose RTP leg heard it */
+	s = l == &c->rl ? (c->sip_ending ? NULL : c->sip) : (c->x->ending ? NULL : c->x->sip);
+	if (!s)
+		return;
+	n = snprintf(body, sizeof(body), "Signal=%c\r\nDuration=%u\r\n", digit, ms);
+	ladder(c, l == &c->rl ? "sip" : "sip-in", "-> INFO Signal=%c Duration=%u", digit, ms);
+	if (sip_call_info(s, "application/dtmf-relay", sv_make(body, (size_t)n)) < 0)
+		LOGP(LOGC_GW, LOGL_NOTICE, "call C%u: DTMF %c not sent as INFO (the dialog is not confirmed)", c->id,
+		     digit);
 }
 
 /* A fax or modem on a call: its channel is in pass-through now. */
@@ -485,17 +570,38 @@ static void on_media_fax(void *arg, struct gw_media *m, unsigned ts, uint16_t po
 {
 	static const char *const names[] = {"?", "CNG", "CED", "ANS with phase reversals", "V.21 preamble"};
 	struct gw_cc *cc = arg;
+	struct rtp_leg *l;
+	struct gw_call *c = call_of_media(cc, m, ts, port, &l);
 
-	for (struct gw_call *c = cc->calls; c; c = c->next) {
-		if (!c->media_on || !c->span || c->span->media != m || (unsigned)c->ts != ts || c->rtp_port != port)
-			continue;
-		c->fax = tone;
-		ladder(c, "dsp", "fax/modem %s heard: pass-through (EC off, jitter buffer fixed)",
-		       names[tone >= 0 && tone <= 4 ? tone : 0]);
-		LOGP(LOGC_GW, LOGL_INFO, "call C%u: fax/modem tone %s, pass-through", c->id,
-		     names[tone >= 0 && tone <= 4 ? tone : 0]);
+	if (!c)
 		return;
-	}
+	c->fax = tone;
+	ladder(c, "dsp", "fax/modem %s heard: pass-through (EC off, jitter buffer fixed)",
+	       names[tone >= 0 && tone <= 4 ? tone : 0]);
+	LOGP(LOGC_GW, LOGL_INFO, "call C%u: fax/modem tone %s, pass-through", c->id,
+	     names[tone >= 0 && tone <= 4 ? tone : 0]);
+}
+
+static void listen_media(struct gw_cc *cc, struct gw_media *media)
+{
+	gw_media_set_listener(media, on_media_timeout, cc);
+	gw_media_set_fax_listener(media, on_media_fax, cc);
+	gw_media_set_digit_listener(media, on_media_digit, cc);
+}
+
+int gw_cc_set_bridge(struct gw_cc *cc, struct gw_media *bridge, unsigned pairs)
+{
+	bool *used = pairs ? mem_zalloc(sizeof(bool) * pairs) : NULL;
+
+	if (pairs && !used)
+		return -ENOMEM;
+	mem_free(cc->bridge_used);
+	cc->bridge = bridge;
+	cc->bridge_used = used;
+	cc->bridge_pairs = bridge ? pairs : 0;
+	if (bridge)
+		listen_media(cc, bridge);
+	return 0;
 }
 
 int gw_cc_add_span(struct gw_cc *cc, int num, struct gw_pri *pri, struct gw_media *media,
@@ -516,11 +622,8 @@ int gw_cc_add_span(struct gw_cc *cc, int num, struct gw_pri *pri, struct gw_medi
 	if (pri->isdn && isdn_group_add(&cc->groups[g], pri->isdn) < 0)
 		return -ENOSPC;
 	s = &cc->spans[cc->nspans++];
-	if (media) {
-		gw_media_set_listener(media, on_media_timeout, cc);
-		gw_media_set_fax_listener(media, on_media_fax, cc);
-		gw_media_set_digit_listener(media, on_media_digit, cc);
-	}
+	if (media)
+		listen_media(cc, media);
 	s->num = num;
 	s->pri = pri;
 	s->media = media;
@@ -636,46 +739,69 @@ static bool privacy_id(const struct sip_msg *m)
 
 /* ---- SDP and media --------------------------------------------------------------------- */
 
-static struct sdp_local local_sdp(const struct gw_call *c, uint16_t port)
+static struct sdp_local local_sdp(const struct gw_call *c, const struct rtp_leg *l, uint16_t port)
 {
 	bool alaw = !c->span || !c->span->pri->tdm || c->span->pri->tdm->cfg.law == TDM_LAW_ALAW;
-	struct sdp_local l = {.user = "sipgw", .sess_id = 4000 + c->id, .sess_version = 1,
-			      .addrtype = strchr(c->cc->cfg.media_addr, ':') ? "IP6" : "IP4",
-			      .addr = c->cc->cfg.media_addr, .audio_port = port,
-			      .codecs = alaw ? alaw_first : ulaw_first, .ncodecs = 2,
-			      .telephone_event = true, .ptime = 20};
-	return l;
+	struct sdp_local sl = {.user = "sipgw", .sess_id = 4000 + c->id, .sess_version = 1,
+			       .addrtype = strchr(c->cc->cfg.media_addr, ':') ? "IP6" : "IP4",
+			       .addr = c->cc->cfg.media_addr, .audio_port = port,
+			       .codecs = alaw || l != &c->rl ? alaw_first : ulaw_first, .ncodecs = 2,
+			       .telephone_event = true, .ptime = 20};
+	return sl;
 }
 
-static int start_rtp(struct gw_call *c, uint16_t *port)
+static void sockaddr_of(const char *a, uint16_t port, struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (strchr(a, ':')) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		inet_pton(AF_INET6, a, &s6->sin6_addr);
+		*len = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		inet_pton(AF_INET, a, &s4->sin_addr);
+		*len = sizeof(*s4);
+	}
+}
+
+/* RTP for leg l, on its channel (the ISDN leg's B-channel unless a bridge
+ * channel was given), bound to addr. */
+static int start_rtp_at(struct gw_call *c, struct rtp_leg *l, const char *addr, uint16_t *port)
 {
 	struct gw_media_rtp mr = {.port_min = c->cc->cfg.rtp_port_min, .port_max = c->cc->cfg.rtp_port_max,
 				  .pt = 8, .dtmf_pt = 101, .timeout_ms = c->cc->cfg.rtp_timeout_ms,
 				  .line_calls = !c->sip_in};
-	const char *a = c->cc->cfg.media_addr;
+	socklen_t len;
 	int rc;
 
-	if (strchr(a, ':')) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&mr.local;
-
-		s6->sin6_family = AF_INET6;
-		inet_pton(AF_INET6, a, &s6->sin6_addr);
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&mr.local;
-
-		s4->sin_family = AF_INET;
-		inet_pton(AF_INET, a, &s4->sin_addr);
+	if (!l->gm && c->span) {
+		l->gm = c->span->media;
+		l->ts = c->ts;
 	}
-	rc = gw_media_rtp_start(c->span->media, (unsigned)c->ts, &mr, port);
+	if (!l->gm)
+		return -ENOENT;
+	sockaddr_of(addr, 0, &mr.local, &len);
+	rc = gw_media_rtp_start(l->gm, (unsigned)l->ts, &mr, port);
 	if (rc == 0) {
-		c->media_on = true;
-		c->rtp_port = *port;
+		l->on = true;
+		l->port = *port;
 	}
 	return rc;
 }
 
+static int start_rtp(struct gw_call *c, struct rtp_leg *l, uint16_t *port)
+{
+	return start_rtp_at(c, l, c->cc->cfg.media_addr, port);
+}
+
 /* Where the negotiated stream goes, to the media worker. */
-static int apply_neg(struct gw_call *c, const struct sdp_negotiated *neg)
+static int apply_neg(struct rtp_leg *l, const struct sdp_negotiated *neg)
 {
 	struct sockaddr_storage ss;
 	char host[64];
@@ -685,86 +811,77 @@ static int apply_neg(struct gw_call *c, const struct sdp_negotiated *neg)
 		return -EPROTO;
 	memcpy(host, neg->remote_addr.p, neg->remote_addr.len);
 	host[neg->remote_addr.len] = 0;
-	memset(&ss, 0, sizeof(ss));
-	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
-		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
-		((struct sockaddr_in *)&ss)->sin_port = htons(neg->remote_port);
-		len = sizeof(struct sockaddr_in);
-	} else if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
-		((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(neg->remote_port);
-		len = sizeof(struct sockaddr_in6);
-	} else {
+	if (!inet_pton(AF_INET, host, &(struct in_addr){0}) && !inet_pton(AF_INET6, host, &(struct in6_addr){{{0}}}))
 		return -EPROTO;
-	}
-	snprintf(c->codec, sizeof(c->codec), "%s", neg->codec->name);
-	return gw_media_rtp_remote(c->span->media, (unsigned)c->ts, (struct sockaddr *)&ss, len,
-				   (uint8_t)neg->pt, neg->te_pt,
-				   c->dtmf_inband ? GM_DIGITS_AUDIO
-				   : c->dtmf_info ? GM_DIGITS_REPORT
+	sockaddr_of(host, neg->remote_port, &ss, &len);
+	snprintf(l->codec, sizeof(l->codec), "%s", neg->codec->name);
+	return gw_media_rtp_remote(l->gm, (unsigned)l->ts, (struct sockaddr *)&ss, len, (uint8_t)neg->pt,
+				   neg->te_pt,
+				   l->dtmf_inband ? GM_DIGITS_AUDIO
+				   : l->dtmf_info ? GM_DIGITS_REPORT
 						  : GM_DIGITS_EVENTS);
 }
 
-/* UAS: answer the INVITE's offer (kept in c->sdp) now that RTP is up. */
-static int answer_offer(struct gw_call *c, struct sv offer)
+/* UAS: answer the INVITE's offer (kept in l->sdp) now that RTP is up. */
+static int answer_offer(struct gw_call *c, struct rtp_leg *l, struct sv offer)
 {
 	struct sdp_session o, a;
 	struct sdp_negotiated neg;
 	struct sdp_error e;
-	struct sdp_local l;
+	struct sdp_local sl;
 	char scratch[2048];
 	uint16_t port;
 	int n;
 
 	if (sdp_parse(&o, offer.p, offer.len, &e) < 0)
 		return -EPROTO;
-	if (start_rtp(c, &port) < 0)
+	if (start_rtp(c, l, &port) < 0)
 		return -EIO;
-	l = local_sdp(c, port);
-	if (sdp_answer_build(&o, &l, &a, scratch, sizeof(scratch), &neg, &e) < 0 || !neg.audio)
+	sl = local_sdp(c, l, port);
+	if (sdp_answer_build(&o, &sl, &a, scratch, sizeof(scratch), &neg, &e) < 0 || !neg.audio)
 		return -EPROTO;
-	if ((n = sdp_print(&a, c->sdp, sizeof(c->sdp))) < 0)
+	if ((n = sdp_print(&a, l->sdp, sizeof(l->sdp))) < 0)
 		return -EPROTO;
-	c->sdp_len = n;
-	return apply_neg(c, &neg);
+	l->sdp_len = n;
+	return apply_neg(l, &neg);
 }
 
 /* UAC: our offer for the INVITE toward a trunk. */
-static int make_offer(struct gw_call *c)
+static int make_offer(struct gw_call *c, struct rtp_leg *l)
 {
 	struct sdp_session s;
 	struct sdp_error e;
-	struct sdp_local l;
+	struct sdp_local sl;
 	char scratch[2048];
 	uint16_t port;
 	int n;
 
-	if (start_rtp(c, &port) < 0)
+	if (start_rtp(c, l, &port) < 0)
 		return -EIO;
-	l = local_sdp(c, port);
-	if (sdp_offer_build(&l, SDP_OFFER_AUDIO, SDP_DIR_SENDRECV, &s, scratch, sizeof(scratch), &e) < 0 ||
-	    (n = sdp_print(&s, c->sdp, sizeof(c->sdp))) < 0)
+	sl = local_sdp(c, l, port);
+	if (sdp_offer_build(&sl, SDP_OFFER_AUDIO, SDP_DIR_SENDRECV, &s, scratch, sizeof(scratch), &e) < 0 ||
+	    (n = sdp_print(&s, l->sdp, sizeof(l->sdp))) < 0)
 		return -EPROTO;
-	c->sdp_len = n;
+	l->sdp_len = n;
 	return 0;
 }
 
 /* UAC: the answer to our offer (in a 183 or the 2xx). */
-static int take_answer(struct gw_call *c, struct sv body)
+static int take_answer(struct gw_call *c, struct rtp_leg *l, struct sv body)
 {
 	struct sdp_session o, a;
 	struct sdp_negotiated neg;
 	struct sdp_error e;
-	struct sdp_local l;
+	struct sdp_local sl;
 
 	if (!body.len)
 		return -ENOENT;
-	if (sdp_parse(&o, c->sdp, (size_t)c->sdp_len, &e) < 0 || sdp_parse(&a, body.p, body.len, &e) < 0)
+	if (sdp_parse(&o, l->sdp, (size_t)l->sdp_len, &e) < 0 || sdp_parse(&a, body.p, body.len, &e) < 0)
 		return -EPROTO;
-	l = local_sdp(c, 0);
-	if (sdp_answer_process(&o, &a, &l, &neg, &e) < 0)
+	sl = local_sdp(c, l, 0);
+	if (sdp_answer_process(&o, &a, &sl, &neg, &e) < 0)
 		return -EPROTO;
-	return apply_neg(c, &neg);
+	return apply_neg(l, &neg);
 }
 
 /* ---- ending legs ------------------------------------------------------------------------ */
@@ -799,6 +916,117 @@ static void sip_end(struct gw_call *c, int cause)
 	}
 }
 
+/* The caller's dialog of a SIP to SIP call: a status that failed the call
+ * on the trunk side goes back as it came (else the cause's RFC 3398
+ * status), with Reason: Q.850 (RFC 6432); BYE once answered. */
+static void sip_in_end(struct gw_call *c, int cause, int status)
+{
+	struct gw_leg2 *x = c->x;
+	char reason[128];
+
+	if (!x || !x->sip || x->ending)
+		return;
+	x->ending = true;
+	gw_reason_format(cause, reason, sizeof(reason));
+	if (!x->answered) {
+		x->status = status >= 300 && status < 700 ? status : gw_cause_map_to_sip(c->cc->cfg.causes, cause);
+		if (!c->sip_status || c->sip_status < 300)
+			c->sip_status = x->status;
+		ladder(c, "sip-in", "-> %d (cause %d)", x->status, cause);
+		sip_call_reject(x->sip, x->status, reason);
+	} else {
+		ladder(c, "sip-in", "-> BYE (cause %d)", cause);
+		sip_call_hangup(x->sip, reason);
+	}
+}
+
+/* The placed call of an ISDN to ISDN call. */
+static void isdn_out_end(struct gw_call *c, int cause)
+{
+	if (!c->x || !c->x->isdn || c->x->ending)
+		return;
+	c->x->ending = true;
+	ladder(c, "isdn-out", "-> DISCONNECT cause %d", cause);
+	isdn_call_hangup(c->x->isdn, cause);
+}
+
+/* The caller's side (the leg the call came in on) for a call going out to
+ * SIP or ISDN: an ISDN call, or the caller's dialog of a SIP to SIP call. */
+static bool in_alive(const struct gw_call *c)
+{
+	return c->isdn || (c->x && c->x->sip && !c->x->ending);
+}
+
+static void in_proceeding(struct gw_call *c)
+{
+	if (c->proceeding_sent)
+		return;
+	c->proceeding_sent = true;
+	if (c->isdn) {
+		isdn_call_proceeding(c->isdn);
+		ladder(c, "isdn", "-> CALL PROCEEDING");
+	}
+}
+
+static void in_alerting(struct gw_call *c, bool inband)
+{
+	if (c->isdn) {
+		ladder(c, "isdn", "-> ALERTING%s", inband ? " (in-band)" : "");
+		isdn_call_alerting(c->isdn, inband);
+	} else if (c->x && c->x->sip) {
+		ladder(c, "sip-in", "-> 180");
+		sip_call_ring(c->x->sip, 180, SV_NULL);
+	}
+}
+
+/* early media from the far side: the caller hears it */
+static void in_progress(struct gw_call *c)
+{
+	if (c->isdn) {
+		ladder(c, "isdn", "-> PROGRESS (in-band)");
+		isdn_call_progress(c->isdn, true);
+	} else if (c->x && c->x->sip) {
+		ladder(c, "sip-in", "-> 183 with SDP");
+		sip_call_ring(c->x->sip, 183, sv_make(c->x->rl.sdp, (size_t)c->x->rl.sdp_len));
+	}
+}
+
+static void in_answer(struct gw_call *c)
+{
+	if (c->isdn) {
+		ladder(c, "isdn", "-> CONNECT");
+		isdn_call_answer(c->isdn);
+	} else if (c->x && c->x->sip) {
+		ladder(c, "sip-in", "-> 200 with SDP");
+		c->x->answered = true;
+		sip_call_answer(c->x->sip, sv_make(c->x->rl.sdp, (size_t)c->x->rl.sdp_len));
+	}
+}
+
+/* status: the SIP final response that ended the far side, if one did */
+static void in_end(struct gw_call *c, int cause, int status)
+{
+	if (c->isdn)
+		isdn_end(c, cause);
+	else
+		sip_in_end(c, cause, status);
+}
+
+/* The legs toward where the call goes (SIP trunk, placed ISDN call). */
+static void out_end(struct gw_call *c, int cause)
+{
+	sip_end(c, cause);
+	isdn_out_end(c, cause);
+}
+
+/* Every leg, with one cause (operator hang-up, RTP timeout). */
+static void end_all(struct gw_call *c, int cause)
+{
+	in_end(c, cause, 0);
+	c->state = CS_RELEASING;
+	out_end(c, cause);
+}
+
 /* The dial plan's rule for the call, its numbers rewritten; false: none. */
 static bool route(struct gw_call *c, struct dp_call *dc, struct dp_result *res)
 {
@@ -817,7 +1045,17 @@ static bool trunk_admit(struct gw_cc *cc, const struct gw_cc_trunk *t, const str
 
 static struct gw_call *sip_call_of(struct sip_call *s)
 {
-	return sip_call_user(s);
+	struct gw_ref *r = sip_call_user(s);
+
+	return r ? r->c : NULL;
+}
+
+/* Is s the caller's dialog of a SIP to SIP call? */
+static bool sip_second(struct sip_call *s)
+{
+	struct gw_ref *r = sip_call_user(s);
+
+	return r && r->second;
 }
 
 static void refuse_sip(struct gw_call *c, int status, int cause, const char *why)
@@ -852,7 +1090,8 @@ static void line_number(const struct gw_cc *cc, struct isdn_number *n, int want)
 }
 
 /* SETUP on a span of g, the numbers in the type of number its spans want. */
-static int place_on_group(struct gw_cc *cc, struct isdn_group *g, struct isdn_setup *su, struct gw_call *c)
+static int place_on_group(struct gw_cc *cc, struct isdn_group *g, struct isdn_setup *su, struct gw_ref *ref,
+			  struct isdn_call **out)
 {
 	if (cc->cfg.numctx && g->nspans) {
 		const struct cc_span *sp = span_of(cc, g->spans[0]);
@@ -862,19 +1101,52 @@ static int place_on_group(struct gw_cc *cc, struct isdn_group *g, struct isdn_se
 			line_number(cc, &su->calling, sp->pri->opts.localdialplan);
 		}
 	}
-	return isdn_group_place(g, su, c, &c->isdn);
+	return isdn_group_place(g, su, ref, out);
+}
+
+/* The SETUP for the route's numbers (as rewritten), the caller's
+ * presentation and redirecting number. */
+static void setup_of_route(const struct gw_call *c, const struct dp_result *res, struct isdn_setup *su)
+{
+	memset(su, 0, sizeof(*su));
+	snprintf(su->called.digits, sizeof(su->called.digits), "%.31s", res->called);
+	su->called.ton = res->called_ton >= 0 ? (enum isdn_ton)res->called_ton : ISDN_TON_UNKNOWN;
+	su->called.npi = ISDN_NPI_E164;
+	snprintf(su->calling.digits, sizeof(su->calling.digits), "%.31s", res->calling);
+	su->calling.ton = res->calling_ton >= 0 ? (enum isdn_ton)res->calling_ton : ISDN_TON_UNKNOWN;
+	su->calling.npi = ISDN_NPI_E164;
+	su->restricted = res->presentation == 1 || (res->presentation < 0 && c->restricted);
+	snprintf(su->redirecting.digits, sizeof(su->redirecting.digits), "%.31s", c->redirecting);
+	su->redirecting.ton = (enum isdn_ton)c->redirecting_ton;
+	su->redirecting.npi = ISDN_NPI_E164;
+	su->bearer = ISDN_BEARER_SPEECH;
+	su->complete = true;
+}
+
+static struct isdn_group *group_named(struct gw_cc *cc, const char *name)
+{
+	for (size_t i = 0; i < cc->ngroups; i++)
+		if (!strcmp(cc->groups[i].name, name))
+			return &cc->groups[i];
+	return NULL;
+}
+
+static struct gw_leg2 *leg2_new(struct gw_call *c)
+{
+	if (!c->x && (c->x = mem_zalloc(sizeof(*c->x)))) {
+		c->x->ref.c = c;
+		c->x->ref.second = true;
+	}
+	return c->x;
 }
 
 static void route_to_isdn(struct gw_call *c, const struct dp_result *res, struct sv offer)
 {
 	struct gw_cc *cc = c->cc;
 	struct isdn_setup su;
-	struct isdn_group *g = NULL;
+	struct isdn_group *g = group_named(cc, res->rule->span_group);
 	int rc;
 
-	for (size_t i = 0; i < cc->ngroups; i++)
-		if (!strcmp(cc->groups[i].name, res->rule->span_group))
-			g = &cc->groups[i];
 	if (!g) {
 		refuse_sip(c, 503, Q850_NO_ROUTE_DESTINATION, "no such span group");
 		return;
@@ -884,20 +1156,8 @@ static void route_to_isdn(struct gw_call *c, const struct dp_result *res, struct
 		refuse_sip(c, 488, Q850_BEARER_CAP_NOT_IMPLEMENTED, "INVITE without SDP offer");
 		return;
 	}
-	memset(&su, 0, sizeof(su));
-	snprintf(su.called.digits, sizeof(su.called.digits), "%.31s", res->called);
-	su.called.ton = res->called_ton >= 0 ? (enum isdn_ton)res->called_ton : ISDN_TON_UNKNOWN;
-	su.called.npi = ISDN_NPI_E164;
-	snprintf(su.calling.digits, sizeof(su.calling.digits), "%.31s", res->calling);
-	su.calling.ton = res->calling_ton >= 0 ? (enum isdn_ton)res->calling_ton : ISDN_TON_UNKNOWN;
-	su.calling.npi = ISDN_NPI_E164;
-	su.restricted = res->presentation == 1 || (res->presentation < 0 && c->restricted);
-	snprintf(su.redirecting.digits, sizeof(su.redirecting.digits), "%.31s", c->redirecting);
-	su.redirecting.ton = (enum isdn_ton)c->redirecting_ton;
-	su.redirecting.npi = ISDN_NPI_E164;
-	su.bearer = ISDN_BEARER_SPEECH;
-	su.complete = true;
-	rc = place_on_group(cc, g, &su, c);
+	setup_of_route(c, res, &su);
+	rc = place_on_group(cc, g, &su, &c->ref, &c->isdn);
 	if (rc < 0) {
 		int cause = rc == -EBUSY ? Q850_NO_CIRCUIT_AVAILABLE : Q850_NETWORK_OUT_OF_ORDER;
 
@@ -917,12 +1177,64 @@ static void route_to_isdn(struct gw_call *c, const struct dp_result *res, struct
 	}
 	ladder(c, "isdn", "-> SETUP span %d B%d called %s calling %s%s", c->span ? c->span->num : 0, c->ts,
 	       su.called.digits, su.calling.digits, su.restricted ? " (restricted)" : "");
-	if (!c->span || answer_offer(c, offer) < 0) {
+	if (!c->span || answer_offer(c, &c->rl, offer) < 0) {
 		isdn_end(c, Q850_BEARER_CAP_NOT_AVAIL);
 		refuse_sip(c, 488, Q850_BEARER_CAP_NOT_AVAIL, "no common codec");
 		return;
 	}
 	c->state = CS_PROCEEDING;
+}
+
+static void take_route(struct gw_call *c, const struct dp_result *res);
+static void route_to_sip(struct gw_call *c);
+
+/* SIP to SIP: the caller's dialog becomes the second leg, its RTP on one
+ * channel of a bridge pair; the call's own SIP leg goes to the route's
+ * trunks (with their failover) from the pair's other channel. */
+static void route_sip_to_sip(struct gw_call *c, const struct dp_result *res, struct sv offer)
+{
+	struct gw_cc *cc = c->cc;
+	struct gw_leg2 *x;
+	unsigned k;
+
+	if (!offer.len) {
+		refuse_sip(c, 488, Q850_BEARER_CAP_NOT_IMPLEMENTED, "INVITE without SDP offer");
+		return;
+	}
+	for (k = 0; k < cc->bridge_pairs && cc->bridge_used[k]; k++)
+		;
+	if (k == cc->bridge_pairs) {
+		refuse_sip(c, 503, Q850_NO_CIRCUIT_AVAILABLE,
+			   cc->bridge_pairs ? "every bridge channel busy" : "no bridge for SIP to SIP calls");
+		return;
+	}
+	if (!(x = leg2_new(c))) {
+		refuse_sip(c, 503, Q850_TEMPORARY_FAILURE, "no memory");
+		return;
+	}
+	cc->bridge_used[k] = true;
+	x->pair = k + 1;
+	x->sip = c->sip;
+	c->sip = NULL;
+	c->sip_in = false;
+	sip_call_set_user(x->sip, &x->ref);
+	snprintf(c->direction, sizeof(c->direction), "sip-to-sip");
+	/* the caller's DTMF settings are its trunk's; the far leg's come
+	 * from the trunk it goes to */
+	x->rl.dtmf_inband = c->rl.dtmf_inband;
+	x->rl.dtmf_info = c->rl.dtmf_info;
+	c->rl.dtmf_inband = c->rl.dtmf_info = false;
+	x->rl.gm = c->rl.gm = cc->bridge;
+	x->rl.ts = (int)(2 * k + 1);
+	c->rl.ts = (int)(2 * k + 2);
+	if (answer_offer(c, &x->rl, offer) < 0) {
+		sip_in_end(c, Q850_BEARER_CAP_NOT_AVAIL, 488);
+		set_why(c, "gateway", "no common codec");
+		return;
+	}
+	ladder(c, "sip-in", "bridge pair %u", x->pair);
+	take_route(c, res);
+	route_to_sip(c);
 }
 
 static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, struct sv body)
@@ -947,13 +1259,13 @@ static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, 
 	hold(c);
 	c->sip = s;
 	c->sip_in = true;
-	sip_call_set_user(s, c);
+	sip_call_set_user(s, &c->ref);
 	addr_text(&peer->ss, addr, sizeof(addr));
 	snprintf(c->source, sizeof(c->source), "%s", t ? t->name : addr);
 	if (t) {
 		snprintf(c->trunk, sizeof(c->trunk), "%s", t->name);
-		c->dtmf_inband = t->dtmf_inband;
-		c->dtmf_info = t->dtmf_info;
+		c->rl.dtmf_inband = t->dtmf_inband;
+		c->rl.dtmf_info = t->dtmf_info;
 	}
 	uri_number(cc, &m->ruri, c->called, sizeof(c->called), &called_ton);
 	if (from && sip_name_addr_parse(from->value, &na) == 0)
@@ -1012,7 +1324,7 @@ static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, 
 		if (res.rule->span_group[0])
 			route_to_isdn(c, &res, body);
 		else
-			refuse_sip(c, 501, Q850_SERVICE_NOT_IMPLEMENTED, "SIP to SIP routing is not supported");
+			route_sip_to_sip(c, &res, body);
 		break;
 	case DP_REDIRECT: {
 		/* a redirect server (RFC 3261 §8.3): 302 with where to call;
@@ -1045,7 +1357,7 @@ static void isdn_to_sip_progress(struct gw_call *c, int status, bool with_sdp)
 	if (!c->sip || c->sip_answered)
 		return;
 	ladder(c, "sip", "-> %d%s", status, with_sdp ? " with SDP" : "");
-	sip_call_ring(c->sip, status, with_sdp ? sv_make(c->sdp, (size_t)c->sdp_len) : SV_NULL);
+	sip_call_ring(c->sip, status, with_sdp ? sv_make(c->rl.sdp, (size_t)c->rl.sdp_len) : SV_NULL);
 }
 
 /* The network says our call failed and tells why in-band (a PROGRESS
@@ -1124,17 +1436,16 @@ static void outgoing_event(struct gw_call *c, const struct isdn_event *ev)
 		ladder(c, "isdn", "<- CONNECT");
 		c->state = CS_ANSWERED;
 		c->answer_ms = wall_ms();
-		if (c->testline && !c->media_on) {
+		if (c->testline && !c->rl.on) {
 			/* an originated call: the test line's audio on the channel */
-			if (gw_media_testline(c->span->media, (unsigned)c->ts, c->tl) == 0)
-				c->media_on = true;
+			testline_media(c, c->tl);
 			ladder(c, "isdn", "test line %s on B%d", dp_testline_names[c->tl], c->ts);
 		}
 		if (c->sip) {
 			ladder(c, "sip", "-> 200 with SDP");
 			c->sip_answered = true;
 			c->sip_status = 200;
-			sip_call_answer(c->sip, sv_make(c->sdp, (size_t)c->sdp_len));
+			sip_call_answer(c->sip, sv_make(c->rl.sdp, (size_t)c->rl.sdp_len));
 		}
 		break;
 	default:
@@ -1169,10 +1480,75 @@ static void incoming_event(struct gw_call *c, const struct isdn_event *ev)
 static void isdn_incoming(struct gw_cc *cc, struct cc_span *sp, struct isdn_call *call,
 			  const struct isdn_setup *su);
 
+/* An event of the call an ISDN to ISDN call placed: told to the caller's
+ * ISDN leg as it is. */
+static void isdn_out_event(struct gw_call *c, struct isdn_call *call, const struct isdn_event *ev)
+{
+	struct gw_leg2 *x = c->x;
+
+	switch (ev->kind) {
+	case ISDN_EV_PROCEEDING:
+		ladder(c, "isdn-out", "<- CALL PROCEEDING");
+		break;
+	case ISDN_EV_ALERTING:
+		ladder(c, "isdn-out", "<- ALERTING%s", ev->inband ? " (in-band)" : "");
+		c->state = ev->inband ? CS_EARLY : CS_ALERTING;
+		if (c->isdn)
+			in_alerting(c, ev->inband);
+		break;
+	case ISDN_EV_PROGRESS:
+		ladder(c, "isdn-out", "<- PROGRESS%s%s", ev->cause ? " with a cause" : "", ev->inband ? " (in-band)" : "");
+		if (!c->isdn)
+			break;
+		if (ev->cause) {
+			/* the far network announces a failure: so does ours */
+			c->cause = ev->cause;
+			ladder(c, "isdn", "-> PROGRESS cause %d (in-band)", ev->cause);
+			isdn_call_progress_cause(c->isdn, ev->cause);
+		} else if (ev->inband) {
+			c->state = CS_EARLY;
+			in_progress(c);
+		}
+		break;
+	case ISDN_EV_CONNECT:
+		ladder(c, "isdn-out", "<- CONNECT");
+		c->state = CS_ANSWERED;
+		c->answer_ms = wall_ms();
+		if (c->isdn)
+			in_answer(c);
+		break;
+	case ISDN_EV_DISCONNECT:
+		ladder(c, "isdn-out", "<- DISCONNECT cause %d", ev->cause);
+		if (!c->cause)
+			c->cause = ev->cause;
+		set_why(c, "callee", "ISDN cause %d (%s)", ev->cause, q850_cause_name(ev->cause));
+		x->ending = true;
+		isdn_call_hangup(call, ev->cause);
+		isdn_end(c, ev->cause);
+		c->state = CS_RELEASING;
+		break;
+	case ISDN_EV_RELEASED:
+		ladder(c, "isdn-out", "<- RELEASE cause %d", ev->cause);
+		if (!c->cause)
+			c->cause = ev->cause;
+		leg_media_stop(&x->rl);
+		x->isdn = NULL;
+		isdn_call_set_user(call, NULL);
+		if (c->state != CS_RELEASING)
+			set_why(c, "callee", "ISDN released, cause %d (%s)", ev->cause, q850_cause_name(ev->cause));
+		isdn_end(c, ev->cause ? ev->cause : Q850_NORMAL_CLEARING);
+		c->state = CS_RELEASING;
+		break;
+	default:
+		break;
+	}
+}
+
 void gw_cc_isdn_event(struct gw_cc *cc, struct gw_pri *pri, struct isdn_call *call,
 		      const struct isdn_event *ev)
 {
-	struct gw_call *c = isdn_call_user(call);
+	struct gw_ref *r = isdn_call_user(call);
+	struct gw_call *c = r ? r->c : NULL;
 	struct cc_span *sp = span_of(cc, pri->isdn);
 
 	if (ev->kind == ISDN_EV_INCOMING) {
@@ -1188,6 +1564,11 @@ void gw_cc_isdn_event(struct gw_cc *cc, struct gw_pri *pri, struct isdn_call *ca
 		return;
 	}
 	hold(c);
+	if (r->second) {
+		isdn_out_event(c, call, ev);
+		release(c);
+		return;
+	}
 	switch (ev->kind) {
 	case ISDN_EV_DISCONNECT:
 		ladder(c, "isdn", "<- DISCONNECT cause %d%s", ev->cause, ev->inband ? " (in-band)" : "");
@@ -1197,17 +1578,17 @@ void gw_cc_isdn_event(struct gw_cc *cc, struct gw_pri *pri, struct isdn_call *ca
 			q850_cause_name(ev->cause));
 		c->state = CS_RELEASING;
 		isdn_call_hangup(call, ev->cause);
-		sip_end(c, ev->cause);
+		out_end(c, ev->cause);
 		break;
 	case ISDN_EV_RELEASED:
 		ladder(c, "isdn", "<- RELEASE cause %d", ev->cause);
 		if (!c->cause)
 			c->cause = ev->cause;
 		set_why(c, "network", "ISDN released, cause %d (%s)", ev->cause, q850_cause_name(ev->cause));
-		media_stop(c);
+		leg_media_stop(&c->rl);
 		c->isdn = NULL;
 		isdn_call_set_user(call, NULL);
-		sip_end(c, ev->cause ? ev->cause : Q850_NORMAL_CLEARING);
+		out_end(c, ev->cause ? ev->cause : Q850_NORMAL_CLEARING);
 		break;
 	default:
 		if (isdn_call_outgoing(call))
@@ -1240,24 +1621,22 @@ static void start_testline(struct gw_call *c, enum dp_testline tl)
 
 		set_why(c, "callee", "test line %s", dp_testline_names[tl]);
 		c->cause = cause;
-		if (gw_media_testline(c->span->media, (unsigned)c->ts, tl) == 0)
-			c->media_on = true;
+		testline_media(c, tl);
 		ladder(c, "isdn", "-> PROGRESS cause %d, in-band (test line %s)", cause, dp_testline_names[tl]);
 		isdn_call_progress_cause(c->isdn, cause);
 		clock_timer_start_ms(loop_clock(c->cc->loop), &c->announce_timer, 4000);
 		return;
 	}
-	if (gw_media_testline(c->span->media, (unsigned)c->ts, tl) < 0) {
+	if (testline_media(c, tl) < 0) {
 		set_why(c, "gateway", "test line could not start");
 		isdn_end(c, Q850_RESOURCE_UNAVAILABLE);
 		return;
 	}
-	c->media_on = true;
 	ladder(c, "isdn", "-> CONNECT (test line %s)", dp_testline_names[tl]);
 	isdn_call_answer(c->isdn);
 	c->state = CS_ANSWERED;
 	c->answer_ms = wall_ms();
-	snprintf(c->codec, sizeof(c->codec), "%s", c->span->pri->tdm && c->span->pri->tdm->cfg.law == TDM_LAW_ULAW ? "PCMU" : "PCMA");
+	snprintf(c->rl.codec, sizeof(c->rl.codec), "%s", c->span->pri->tdm && c->span->pri->tdm->cfg.law == TDM_LAW_ULAW ? "PCMU" : "PCMA");
 }
 
 /* "sip:+4930123@host:port;user=phone" (or sips:) for a number toward a trunk */
@@ -1353,8 +1732,8 @@ static void route_to_sip(struct gw_call *c)
 			continue;
 		}
 		snprintf(c->trunk, sizeof(c->trunk), "%s", t->name);
-		c->dtmf_inband = t->dtmf_inband;
-		c->dtmf_info = t->dtmf_info;
+		c->rl.dtmf_inband = t->dtmf_inband;
+		c->rl.dtmf_info = t->dtmf_info;
 		number_uri(cc, &u, c->out.called, c->out.called_ton, to, sizeof(to));
 		hdrs[0] = 0;
 		if (c->out.calling[0]) {
@@ -1383,30 +1762,26 @@ static void route_to_sip(struct gw_call *c)
 			number_uri(cc, &me, c->redirecting, c->redirecting_ton, div, sizeof(div));
 			snprintf(hdrs + n, sizeof(hdrs) - n, "Diversion: <%s>;reason=unknown;counter=1\r\n", div);
 		}
-		if (!c->sdp_len && (rc = make_offer(c)) < 0) {
+		if (!c->rl.sdp_len && (rc = make_offer(c, &c->rl)) < 0) {
 			set_why(c, "gateway", "no RTP port");
-			isdn_end(c, Q850_RESOURCE_UNAVAILABLE);
+			in_end(c, Q850_RESOURCE_UNAVAILABLE, 0);
 			return;
 		}
 		ladder(c, "sip", "-> INVITE %s%s", to, anonymous ? " (Privacy: id)" : "");
-		rc = sip_call_invite_hdrs(cc->ua, to, from, sv_make(c->sdp, (size_t)c->sdp_len), NULL, hdrs, &c->sip);
+		rc = sip_call_invite_hdrs(cc->ua, to, from, sv_make(c->rl.sdp, (size_t)c->rl.sdp_len), NULL, hdrs, &c->sip);
 		if (rc < 0) {
 			c->sip = NULL;
 			c->last_cause = Q850_TEMPORARY_FAILURE;
 			continue;
 		}
 		c->sip_ending = false;
-		sip_call_set_user(c->sip, c);
-		if (!c->proceeding_sent) {
-			c->proceeding_sent = true;
-			isdn_call_proceeding(c->isdn);
-			ladder(c, "isdn", "-> CALL PROCEEDING");
-		}
+		sip_call_set_user(c->sip, &c->ref);
+		in_proceeding(c);
 		c->state = CS_PROCEEDING;
 		return;
 	}
 	set_why(c, "gateway", "no trunk of the route took the call");
-	isdn_end(c, c->last_cause ? c->last_cause : Q850_NO_ROUTE_DESTINATION);
+	in_end(c, c->last_cause ? c->last_cause : Q850_NO_ROUTE_DESTINATION, c->last_status);
 }
 
 /* Does the route fail over on this SIP status or Q.850 cause? */
@@ -1416,6 +1791,70 @@ static bool fails_over(const struct gw_call *c, int status, int cause)
 		if (c->failover[i] == status || c->failover[i] == cause)
 			return true;
 	return false;
+}
+
+/* The route's trunks and failover, kept in the call for route_to_sip. */
+static void take_route(struct gw_call *c, const struct dp_result *res)
+{
+	c->out = *res;
+	c->out.rule = NULL; /* a reload may free it */
+	for (size_t i = 0; i < res->rule->ntrunks; i++)
+		snprintf(c->trunk_list[i], sizeof(c->trunk_list[i]), "%s", res->rule->trunks[i]);
+	c->ntrunk_list = res->rule->ntrunks;
+	memcpy(c->failover, res->rule->failover, sizeof(int) * res->rule->nfailover);
+	c->nfailover = res->rule->nfailover;
+}
+
+/* ISDN to ISDN: a SETUP on the route's span group; the two B-channels hear
+ * each other through an RTP hairpin on 127.0.0.1 (each channel's media
+ * worker keeps its own clock; the jitter buffers take up the difference). */
+static void route_isdn_to_isdn(struct gw_call *c, const struct dp_result *res)
+{
+	struct gw_cc *cc = c->cc;
+	struct isdn_group *g = group_named(cc, res->rule->span_group);
+	struct gw_leg2 *x;
+	struct isdn_setup su;
+	struct sockaddr_storage ss;
+	socklen_t len;
+	uint16_t pa, pb;
+	int rc;
+
+	if (!g || !(x = leg2_new(c))) {
+		set_why(c, "gateway", g ? "no memory" : "no such span group");
+		isdn_end(c, g ? Q850_TEMPORARY_FAILURE : Q850_NO_ROUTE_DESTINATION);
+		return;
+	}
+	snprintf(c->direction, sizeof(c->direction), "isdn-to-isdn");
+	setup_of_route(c, res, &su);
+	rc = place_on_group(cc, g, &su, &x->ref, &x->isdn);
+	if (rc < 0) {
+		x->isdn = NULL;
+		set_why(c, "gateway", rc == -EBUSY ? "all channels busy" : "no span up in the group");
+		isdn_end(c, rc == -EBUSY ? Q850_NO_CIRCUIT_AVAILABLE : Q850_NETWORK_OUT_OF_ORDER);
+		return;
+	}
+	x->span = span_of(cc, isdn_call_span(x->isdn));
+	x->ts = isdn_call_channel(x->isdn);
+	ladder(c, "isdn-out", "-> SETUP span %d B%d called %s calling %s%s", x->span ? x->span->num : 0, x->ts,
+	       su.called.digits, su.calling.digits, su.restricted ? " (restricted)" : "");
+	if (x->span) {
+		x->rl.gm = x->span->media;
+		x->rl.ts = x->ts;
+	}
+	x->rl.dtmf_inband = c->rl.dtmf_inband = true; /* digits stay in the audio */
+	if (!x->span || start_rtp_at(c, &c->rl, "127.0.0.1", &pa) < 0 || start_rtp_at(c, &x->rl, "127.0.0.1", &pb) < 0) {
+		set_why(c, "gateway", "no RTP port for the hairpin");
+		isdn_out_end(c, Q850_RESOURCE_UNAVAILABLE);
+		isdn_end(c, Q850_RESOURCE_UNAVAILABLE);
+		return;
+	}
+	sockaddr_of("127.0.0.1", pb, &ss, &len);
+	gw_media_rtp_remote(c->rl.gm, (unsigned)c->rl.ts, (struct sockaddr *)&ss, len, 8, -1, GM_DIGITS_AUDIO);
+	sockaddr_of("127.0.0.1", pa, &ss, &len);
+	gw_media_rtp_remote(x->rl.gm, (unsigned)x->rl.ts, (struct sockaddr *)&ss, len, 8, -1, GM_DIGITS_AUDIO);
+	snprintf(c->rl.codec, sizeof(c->rl.codec), "PCMA");
+	in_proceeding(c);
+	c->state = CS_PROCEEDING;
 }
 
 /* The dial plan has decided an ISDN call: do what its rule says. */
@@ -1432,18 +1871,12 @@ static void isdn_dispatch(struct gw_call *c, const struct dp_result *res)
 		break;
 	case DP_ROUTE:
 		if (res->rule->ntrunks) {
-			c->out = *res;
-			c->out.rule = NULL; /* a reload may free it */
-			for (size_t i = 0; i < res->rule->ntrunks; i++)
-				snprintf(c->trunk_list[i], sizeof(c->trunk_list[i]), "%s", res->rule->trunks[i]);
-			c->ntrunk_list = res->rule->ntrunks;
-			memcpy(c->failover, res->rule->failover, sizeof(int) * res->rule->nfailover);
-			c->nfailover = res->rule->nfailover;
+			take_route(c, res);
 			route_to_sip(c);
-			break;
+		} else {
+			route_isdn_to_isdn(c, res);
 		}
-		/* ISDN to ISDN is not done */
-		__attribute__((fallthrough));
+		break;
 	case DP_REDIRECT:
 		set_why(c, "gateway", "the route's action is not supported for ISDN calls");
 		isdn_end(c, Q850_SERVICE_NOT_IMPLEMENTED);
@@ -1523,7 +1956,7 @@ static void isdn_incoming(struct gw_cc *cc, struct cc_span *sp, struct isdn_call
 	c->isdn = call;
 	c->span = sp;
 	c->ts = isdn_call_channel(call);
-	isdn_call_set_user(call, c);
+	isdn_call_set_user(call, &c->ref);
 	snprintf(c->called, sizeof(c->called), "%s", su->called.digits);
 	snprintf(c->calling, sizeof(c->calling), "%s", su->calling.digits);
 	c->restricted = su->restricted;
@@ -1546,17 +1979,15 @@ static void cc_progress(void *arg, struct sip_call *s, int status, struct sv bod
 	struct gw_call *c = sip_call_of(s);
 
 	(void)arg;
-	if (!c || !c->isdn)
+	if (!c || sip_second(s) || !in_alive(c))
 		return;
 	hold(c);
 	ladder(c, "sip", "<- %d%s", status, body.len ? " with SDP" : "");
-	if (body.len && take_answer(c, body) == 0) {
-		ladder(c, "isdn", "-> PROGRESS (in-band)");
-		isdn_call_progress(c->isdn, true);
+	if (body.len && take_answer(c, &c->rl, body) == 0) {
+		in_progress(c);
 		c->state = CS_EARLY;
 	} else if (status == 180 && c->state < CS_ALERTING) {
-		ladder(c, "isdn", "-> ALERTING");
-		isdn_call_alerting(c->isdn, false);
+		in_alerting(c, false);
 		c->state = CS_ALERTING;
 	}
 	release(c);
@@ -1570,19 +2001,18 @@ static void cc_answered(void *arg, struct sip_call *s, struct sv body)
 	if (!c)
 		return;
 	hold(c);
-	if (c->sip_in) {
-		ladder(c, "sip", "<- ACK");
+	if (c->sip_in || sip_second(s)) {
+		ladder(c, sip_second(s) ? "sip-in" : "sip", "<- ACK");
 	} else {
 		ladder(c, "sip", "<- 200%s", body.len ? " with SDP" : "");
 		c->sip_answered = true;
 		c->sip_status = 200;
-		if (take_answer(c, body) < 0 && c->state != CS_EARLY) {
+		if (take_answer(c, &c->rl, body) < 0 && c->state != CS_EARLY) {
 			set_why(c, "gateway", "the answer had no usable audio");
-			isdn_end(c, Q850_BEARER_CAP_NOT_AVAIL);
+			in_end(c, Q850_BEARER_CAP_NOT_AVAIL, 0);
 			sip_end(c, Q850_BEARER_CAP_NOT_AVAIL);
-		} else if (c->isdn) {
-			ladder(c, "isdn", "-> CONNECT");
-			isdn_call_answer(c->isdn);
+		} else if (in_alive(c)) {
+			in_answer(c);
 			c->state = CS_ANSWERED;
 			c->answer_ms = wall_ms();
 		}
@@ -1599,22 +2029,45 @@ static void cc_ended(void *arg, struct sip_call *s, int status, const char *why)
 	if (!c)
 		return;
 	hold(c);
+	cause = sip_call_q850(s) ? sip_call_q850(s) : status ? gw_cause_map_to_q850(c->cc->cfg.causes, status) : Q850_NORMAL_CLEARING;
+	if (sip_second(s)) {
+		/* the caller of a SIP to SIP call hung up or cancelled */
+		sip_call_set_user(s, NULL);
+		c->x->sip = NULL;
+		if (status == 487)
+			cause = Q850_NORMAL_CLEARING;
+		if (c->state != CS_RELEASING) {
+			if (status) {
+				ladder(c, "sip-in", "<- CANCEL (%d)", status);
+				set_why(c, "caller", "SIP %d (%s)", status, why ? why : "");
+			} else {
+				ladder(c, "sip-in", "<- BYE");
+				set_why(c, "caller", "SIP BYE (%s)", why ? why : "");
+			}
+			c->state = CS_RELEASING;
+			c->cause = cause;
+			media_stop(c);
+			sip_end(c, cause);
+		}
+		release(c);
+		return;
+	}
 	sip_call_set_user(s, NULL);
 	c->sip = NULL;
 	if (status && !c->sip_status)
 		c->sip_status = status;
-	cause = sip_call_q850(s) ? sip_call_q850(s) : status ? gw_cause_map_to_q850(c->cc->cfg.causes, status) : Q850_NORMAL_CLEARING;
 	if (status == 487 && c->sip_in)
 		cause = Q850_NORMAL_CLEARING; /* the caller cancelled */
-	if (!c->sip_in && status >= 300 && c->isdn && c->state < CS_ANSWERED && c->state != CS_RELEASING &&
+	if (!c->sip_in && status >= 300 && in_alive(c) && c->state < CS_ANSWERED && c->state != CS_RELEASING &&
 	    c->next_trunk < c->ntrunk_list && fails_over(c, status, cause)) {
 		ladder(c, "sip", "<- %d from %s: next trunk", status, c->trunk);
 		c->last_cause = cause;
+		c->last_status = status;
 		route_to_sip(c);
 		release(c);
 		return;
 	}
-	if (c->isdn && c->state != CS_RELEASING) {
+	if (in_alive(c) && c->state != CS_RELEASING) {
 		if (status)
 			ladder(c, "sip", "<- %s (%d)", c->sip_in ? "CANCEL" : "final response", status);
 		else
@@ -1626,8 +2079,12 @@ static void cc_ended(void *arg, struct sip_call *s, int status, const char *why)
 		c->state = CS_RELEASING;
 		media_stop(c);
 		c->cause = cause;
-		ladder(c, "isdn", "-> DISCONNECT cause %d", cause);
-		isdn_call_hangup(c->isdn, cause);
+		if (c->isdn) {
+			ladder(c, "isdn", "-> DISCONNECT cause %d", cause);
+			isdn_call_hangup(c->isdn, cause);
+		} else {
+			sip_in_end(c, cause, status);
+		}
 	}
 	if (c->sip_answered && !c->answer_ms)
 		c->answer_ms = wall_ms();
@@ -1648,25 +2105,30 @@ static int cc_reoffer(void *arg, struct sip_call *s, struct sv offer, char *ans,
 	bool held;
 	int n;
 
+	struct rtp_leg *rl;
+	const char *side;
+
 	(void)arg;
-	if (!c || !c->media_on || !c->span)
+	if (!c)
 		return -1;
-	if (sdp_parse(&o, offer.p, offer.len, &e) < 0)
+	rl = sip_second(s) ? &c->x->rl : &c->rl;
+	side = sip_second(s) ? "sip-in" : "sip";
+	if (!rl->on || sdp_parse(&o, offer.p, offer.len, &e) < 0)
 		return -1;
-	l = local_sdp(c, c->rtp_port);
-	l.sess_version = ++c->sdp_version;
+	l = local_sdp(c, rl, rl->port);
+	l.sess_version = ++rl->sdp_version;
 	if (sdp_answer_build(&o, &l, &a, scratch, sizeof(scratch), &neg, &e) < 0 || !neg.audio ||
 	    (n = sdp_print(&a, ans, size)) < 0)
 		return -1;
 	hold(c);
 	held = neg.dir == SDP_DIR_RECVONLY || neg.dir == SDP_DIR_INACTIVE;
-	ladder(c, "sip", "<- re-INVITE%s", held != c->held ? (held ? " (hold)" : " (resume)") : "");
-	apply_neg(c, &neg);
-	if (held != c->held) {
-		gw_media_rtp_hold(c->span->media, (unsigned)c->ts, held);
-		c->held = held;
+	ladder(c, side, "<- re-INVITE%s", held != rl->held ? (held ? " (hold)" : " (resume)") : "");
+	apply_neg(rl, &neg);
+	if (held != rl->held) {
+		gw_media_rtp_hold(rl->gm, (unsigned)rl->ts, held);
+		rl->held = held;
 	}
-	ladder(c, "sip", "-> 200 with SDP");
+	ladder(c, side, "-> 200 with SDP");
 	release(c);
 	return n;
 }
@@ -1679,14 +2141,17 @@ static void cc_info(void *arg, struct sip_call *s, struct sv ct, struct sv body)
 	char digit;
 	unsigned ms;
 
+	struct rtp_leg *l;
+
 	(void)arg;
-	if (!c || !c->media_on || !c->span)
+	if (!c)
 		return;
-	if (sip_info_dtmf_parse(ct, body, &digit, &ms) < 0)
+	l = sip_second(s) ? &c->x->rl : &c->rl;
+	if (!l->on || sip_info_dtmf_parse(ct, body, &digit, &ms) < 0)
 		return;
 	hold(c);
-	ladder(c, "sip", "<- INFO DTMF %c (%u ms): tone on the line", digit, ms);
-	gw_media_digit(c->span->media, (unsigned)c->ts, digit, ms);
+	ladder(c, sip_second(s) ? "sip-in" : "sip", "<- INFO DTMF %c (%u ms): tone on the line", digit, ms);
+	gw_media_digit(l->gm, (unsigned)l->ts, digit, ms);
 	release(c);
 }
 
@@ -1710,7 +2175,7 @@ void gw_cc_free(struct gw_cc *cc)
 		next = c->next;
 		hold(c);
 		set_why(c, "gateway", "gateway shutting down");
-		if (c->media_on)
+		if (c->rl.on)
 			media_stop(c);
 		if (c->sip) {
 			sip_call_set_user(c->sip, NULL);
@@ -1720,6 +2185,14 @@ void gw_cc_free(struct gw_cc *cc)
 			isdn_call_set_user(c->isdn, NULL);
 			c->isdn = NULL;
 		}
+		if (c->x && c->x->sip) {
+			sip_call_set_user(c->x->sip, NULL);
+			c->x->sip = NULL;
+		}
+		if (c->x && c->x->isdn) {
+			isdn_call_set_user(c->x->isdn, NULL);
+			c->x->isdn = NULL;
+		}
 		release(c);
 	}
 	while (cc->recent) {
@@ -1728,6 +2201,7 @@ void gw_cc_free(struct gw_cc *cc)
 		cc->recent = c->next;
 		mem_free(c);
 	}
+	mem_free(cc->bridge_used);
 	mem_free(cc);
 }
 
@@ -1782,7 +2256,7 @@ static void call_json(struct ctl_out *out, const struct gw_call *c)
 	}
 	ctl_str(out, "direction", c->direction);
 	ctl_str(out, "state", state_names[c->state]);
-	ctl_bool(out, "held", c->held);
+	ctl_bool(out, "held", c->rl.held);
 	ctl_int(out, "fax_tone", c->fax);
 	ctl_str(out, "calling", c->calling);
 	ctl_str(out, "called", c->called);
@@ -1792,18 +2266,18 @@ static void call_json(struct ctl_out *out, const struct gw_call *c)
 	ctl_str(out, "trunk", c->trunk);
 	ctl_int(out, "span", c->span ? c->span->num : 0);
 	ctl_int(out, "channel", c->ts);
-	ctl_str(out, "codec", c->codec);
+	ctl_str(out, "codec", c->rl.codec);
 	ctl_int(out, "duration_ms", (int64_t)(now - c->start_ms));
 	ctl_int(out, "talk_ms", c->answer_ms ? (int64_t)(now - c->answer_ms) : 0);
 	ctl_int(out, "q850_cause", c->cause);
 	ctl_int(out, "sip_status", c->sip_status);
 	ctl_str(out, "why", c->why);
 	ctl_str(out, "released_by", c->released_by);
-	ctl_int(out, "rtp_sent", (int64_t)c->media.rtp_sent);
-	ctl_int(out, "rtp_received", (int64_t)c->media.rtp_received);
-	ctl_int(out, "lost", c->media.lost);
-	ctl_int(out, "jitter_ms", c->media.jitter_ms);
-	ctl_str(out, "digits_heard", c->media.digits);
+	ctl_int(out, "rtp_sent", (int64_t)c->rl.st.rtp_sent);
+	ctl_int(out, "rtp_received", (int64_t)c->rl.st.rtp_received);
+	ctl_int(out, "lost", c->rl.st.lost);
+	ctl_int(out, "jitter_ms", c->rl.st.jitter_ms);
+	ctl_str(out, "digits_heard", c->rl.st.digits);
 	ctl_obj_end(out);
 }
 
@@ -1818,8 +2292,8 @@ static void call_line(struct ctl_out *out, const struct gw_call *c)
 	else
 		snprintf(leg, sizeof(leg), "-");
 	snprintf(line, sizeof(line), "%-6s %-12s %-11s %-16s %-16s %-12s %-14s %-5s %7.1f %s", id, c->direction,
-		 c->held && c->state == CS_ANSWERED ? "held" : state_names[c->state], c->calling[0] ? c->calling : "-", c->called[0] ? c->called : "-", leg,
-		 c->trunk[0] ? c->trunk : "-", c->codec[0] ? c->codec : "-",
+		 c->rl.held && c->state == CS_ANSWERED ? "held" : state_names[c->state], c->calling[0] ? c->calling : "-", c->called[0] ? c->called : "-", leg,
+		 c->trunk[0] ? c->trunk : "-", c->rl.codec[0] ? c->rl.codec : "-",
 		 (double)(now - c->start_ms) / 1000.0, c->why[0] ? c->why : "");
 	ctl_text(out, line);
 }
@@ -1973,7 +2447,7 @@ void gw_cc_cmd_originate(const struct ctl_request *req, struct ctl_out *out, voi
 	snprintf(su.called.digits, sizeof(su.called.digits), "%s", req->argv[1]);
 	su.bearer = ISDN_BEARER_SPEECH;
 	su.complete = true;
-	rc = place_on_group(cc, g, &su, c);
+	rc = place_on_group(cc, g, &su, &c->ref, &c->isdn);
 	if (rc < 0) {
 		c->isdn = NULL;
 		set_why(c, "gateway", rc == -EBUSY ? "all channels busy" : "no span up in the group");
@@ -2004,9 +2478,7 @@ void gw_cc_cmd_hangup(const struct ctl_request *req, struct ctl_out *out, void *
 	}
 	hold(c);
 	set_why(c, "operator", "hung up by the operator");
-	isdn_end(c, Q850_NORMAL_CLEARING);
-	c->state = CS_RELEASING;
-	sip_end(c, Q850_NORMAL_CLEARING);
+	end_all(c, Q850_NORMAL_CLEARING);
 	release(c);
 	ctl_str(out, "hungup", req->argv[0]);
 }

@@ -84,6 +84,9 @@ int gw_cc_allow(struct gw_cc *cc, const char *spec);
 /* Does spec parse as such a network?  0 or -EINVAL (for the validator). */
 int gw_net_check(const char *spec);
 /* A span whose calls this controls; group: its span group's name. */
+/* The bridge for SIP to SIP calls (gw_media_new_bridge): pairs calls at
+ * once; without one such routes are refused (503, cause 34). */
+int gw_cc_set_bridge(struct gw_cc *cc, struct gw_media *bridge, unsigned pairs);
 int gw_cc_add_span(struct gw_cc *cc, int num, struct gw_pri *pri, struct gw_media *media,
 		   const char *group, enum isdn_hunt hunt);
 

@@ -18,6 +18,7 @@ struct gw_general {
 	/* the numbering context: country code (unset: none), trunk and
 	 * international prefixes, area code */
 	char *country_code, *trunk_prefix, *intl_prefix, *area_code;
+	int64_t bridge_calls; /* SIP to SIP calls at once */
 };
 
 struct gw_log {

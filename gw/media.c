@@ -6,7 +6,9 @@
 #include "dsp/ec.h"
 #include "dsp/tones.h"
 #include "lib/log.h"
+#include "lib/loop.h"
 #include "lib/mem.h"
+#include "lib/timer.h"
 #include "rtp/playout.h"
 #include "rtp/session.h"
 #include "rtp/worker.h"
@@ -67,6 +69,9 @@ struct gm_chan {
 	/* level of what the line sent */
 	double energy;
 	uint64_t samples;
+	/* a bridge's channel: what it sent "to the line" in the last tick,
+	 * which its partner hears */
+	uint8_t xout[FRAME];
 };
 
 struct gw_media {
@@ -84,6 +89,11 @@ struct gw_media {
 	gw_media_digit_fn on_digit;
 	void *on_digit_arg;
 	void *on_timeout_arg;
+	/* a bridge: no line; channels 2k-1 and 2k hear each other, clocked by
+	 * a 20 ms timer in the worker */
+	bool bridge;
+	struct timer tick;
+	uint64_t next_ns;
 };
 
 void gw_media_set_echo_canceller(struct gw_media *m, unsigned taps)
@@ -151,6 +161,48 @@ struct gw_media *gw_media_new(struct media_worker *worker, struct loop *loop, un
 	return m;
 }
 
+static struct loop *media_loop(struct gw_media *m)
+{
+	return m->w ? media_worker_loop(m->w) : m->loop;
+}
+
+/* the bridge's clock: every 20 ms on average, late ticks caught up */
+static void on_bridge_tick(struct timer *t, void *arg)
+{
+	struct gw_media *m = arg;
+	uint64_t now = loop_now_ns();
+
+	(void)t;
+	gw_media_tick(m, NULL);
+	m->next_ns += 20000000;
+	if (m->next_ns + 100000000 < now || m->next_ns > now + 40000000)
+		m->next_ns = now + 20000000; /* far behind (or the clock jumped): start again */
+	loop_timer_start_ns(media_loop(m), &m->tick, m->next_ns > now ? m->next_ns - now : 0);
+}
+
+static void bridge_start_fn(void *arg)
+{
+	struct gw_media *m = arg;
+
+	m->next_ns = loop_now_ns() + 20000000;
+	loop_timer_start_ms(media_loop(m), &m->tick, 20);
+}
+
+struct gw_media *gw_media_new_bridge(struct media_worker *worker, struct loop *loop, unsigned pairs,
+				     const char *zone)
+{
+	struct gw_media *m = gw_media_new(worker, loop, 2 * pairs, true, 20, zone);
+
+	if (!m)
+		return NULL;
+	m->bridge = true;
+	for (unsigned i = 0; i <= m->nts; i++)
+		memset(m->ch[i].xout, 0xd5, FRAME); /* A-law silence */
+	timer_setup(&m->tick, on_bridge_tick, m);
+	in_worker(m, bridge_start_fn, m);
+	return m;
+}
+
 /* in the worker: release what a channel holds */
 static void chan_clear(struct gm_chan *c)
 {
@@ -165,6 +217,7 @@ static void chan_clear(struct gm_chan *c)
 	if (c->mode != GM_IDLE)
 		__atomic_sub_fetch(&c->m->active, 1, __ATOMIC_RELAXED);
 	*c = (struct gm_chan){.m = c->m};
+	memset(c->xout, 0xd5, FRAME);
 }
 
 struct stop_req {
@@ -221,6 +274,8 @@ static void free_fn(void *arg)
 {
 	struct gw_media *m = arg;
 
+	if (m->bridge)
+		loop_timer_stop(media_loop(m), &m->tick);
 	for (unsigned i = 1; i <= m->nts; i++)
 		chan_clear(&m->ch[i]);
 }
@@ -701,8 +756,16 @@ static void chan_tick(struct gm_chan *c, struct tdm_span *s, unsigned ts)
 	int16_t pcm[FRAME], gen[FRAME], raw[FRAME];
 	unsigned n = m->block > FRAME ? FRAME : m->block;
 
-	if (tdm_chan_read(s, ts, in, n) < 0)
+	if (m->bridge) {
+		const struct gm_chan *p = &m->ch[ts & 1 ? ts + 1 : ts - 1];
+
+		if (p->mode == GM_IDLE)
+			memset(in, 0xd5, n);
+		else
+			memcpy(in, p->xout, n);
+	} else if (tdm_chan_read(s, ts, in, n) < 0) {
 		return;
+	}
 	for (unsigned i = 0; i < n; i++) {
 		pcm[i] = dec(m->alaw, in[i]);
 		c->energy += (double)pcm[i] * pcm[i];
@@ -769,7 +832,10 @@ static void chan_tick(struct gm_chan *c, struct tdm_span *s, unsigned ts)
 	case GM_IDLE:
 		return;
 	}
-	tdm_chan_write(s, ts, out, n);
+	if (m->bridge)
+		memcpy(c->xout, out, n);
+	else
+		tdm_chan_write(s, ts, out, n);
 }
 
 void gw_media_tick(struct gw_media *m, struct tdm_span *s)

@@ -42,6 +42,12 @@ struct gw_media_stats {
  * zone: the country whose busy and congestion tones the test lines play. */
 struct gw_media *gw_media_new(struct media_worker *worker, struct loop *loop, unsigned timeslots,
 			      bool line_alaw, unsigned block_ms, const char *zone);
+/* A bridge for calls between two RTP legs (SIP to SIP, ISDN to ISDN):
+ * pairs of channels 2k-1 and 2k, each used like a B-channel (RTP, DTMF,
+ * fax detection), that hear each other instead of a line; clocked every
+ * 20 ms in the worker.  A-law between the two. */
+struct gw_media *gw_media_new_bridge(struct media_worker *worker, struct loop *loop, unsigned pairs,
+				     const char *zone);
 /* Cancel the line's echo on calls bridged to RTP (dsp/ec.c), with a tail of
  * taps samples (256-1024: 32-128 ms); 0: off.  For calls started after. */
 void gw_media_set_echo_canceller(struct gw_media *m, unsigned taps);

@@ -74,6 +74,8 @@ struct gwd {
 	size_t ntrunks;
 	/* the media workers: each clocks some spans (their B-channel audio) */
 	struct media_pool *media;
+	/* the bridge of SIP to SIP calls, in one of the workers */
+	struct gw_media *bridge;
 	/* call control, its view of the trunks, and the call records */
 	struct gw_cc *cc;
 	struct gw_cc_trunk *cc_trunks;
@@ -1533,6 +1535,17 @@ static int run(struct gwd *d, bool foreground)
 	if (rc < 0)
 		return rc;
 	calls_add_spans(d);
+	if (d->cfg->general->bridge_calls > 0) {
+		unsigned pairs = (unsigned)d->cfg->general->bridge_calls;
+		struct media_worker *w = media_pool_pick(d->media);
+
+		d->bridge = gw_media_new_bridge(w, NULL, pairs, d->cfg->general->zone);
+		if (!d->bridge || gw_cc_set_bridge(d->cc, d->bridge, pairs) < 0) {
+			LOGP(LOGC_MAIN, LOGL_ERROR, "no memory for the bridge of %u SIP to SIP calls", pairs);
+			return -ENOMEM;
+		}
+		media_worker_load(w, (int)(2 * pairs));
+	}
 	if (drop) {
 		rc = daemon_drop_privileges(uid, gid, err, sizeof(err));
 		if (rc < 0) {
@@ -1557,6 +1570,8 @@ static int run(struct gwd *d, bool foreground)
 	close_calls(d);
 	close_sip(d);
 	close_spans(d);
+	gw_media_free(d->bridge);
+	d->bridge = NULL;
 	media_pool_free(d->media);
 	d->media = NULL;
 	return rc;
@@ -1567,6 +1582,8 @@ static void gwd_release(struct gwd *d)
 	close_calls(d);
 	close_sip(d);
 	close_spans(d);
+	gw_media_free(d->bridge);
+	d->bridge = NULL;
 	media_pool_free(d->media);
 	d->media = NULL;
 	ctl_server_close(d->ctl);

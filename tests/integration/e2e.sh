@@ -8,15 +8,17 @@
 # conversions (an echo reflected by the far end comes back at its level),
 # ringing mapped both ways, busy (486 -> 17 -> 486), unallocated (404 -> 1
 # -> 404), no answer cancelled by the caller during alerting, early media
-# (183 with SDP -> PROGRESS -> 183 with SDP), all channels busy (503), and
-# two gateways back to back over the cross-process cable.
+# (183 with SDP -> PROGRESS -> 183 with SDP), all channels busy (503),
+# SIP to SIP calls through the bridge (audio, DTMF both ways, a status
+# passed through as it came, cancel), and two gateways back to back over
+# the cross-process cable.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/ua_lib.sh"
 if ! command -v sipp >/dev/null 2>&1; then
 	echo "1..0 # SKIP sipp is not installed (scripts/setup installs sip-tester)"
 	exit 0
 fi
-plan 16
+plan 21
 port=$("$SOCKUTIL" free-port)
 far=$("$SOCKUTIL" free-port)
 far2=$("$SOCKUTIL" free-port)
@@ -71,6 +73,13 @@ from = 127.0.0.1
 called = _999XXXX
 action = route
 span_group = pstn
+
+[route sip-to-sip]
+source = address
+from = 127.0.0.1
+called = _444XXXX
+action = route
+trunks = far
 
 [route exchange-failover]
 source = span-group
@@ -191,6 +200,28 @@ far
 phone 5552001 --hold 300
 wait_uas refusing
 both "failover: 503 from the first trunk, the second answers"
+
+# SIP to SIP: the phone's call goes straight to the trunk far, the media
+# through a bridge pair (each leg its own RTP session)
+far --probe reflect
+phone 4441001 --hold 2500 --probe echo
+both "SIP to SIP: answered end to end"
+diag "$(grep 'audio: echo' "$SCRATCH/phone.out")"
+lvl=$(sed -n 's/.*level \([-0-9.]*\) dBm0 (sent.*/\1/p' "$SCRATCH/phone.out")
+check "SIP to SIP audio: the far end's reflection comes back at -10 dBm0 +-1 dB ($lvl), one call with both legs" sh -c \
+	"awk -v v='$lvl' 'BEGIN { exit !(v != \"\" && v >= -11 && v <= -9) }' && $SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '.calls[0] | select(.direction == \"sip-to-sip\" and .trunk == \"far\" and .sip_status == 200)' >/dev/null"
+far --hold 4500 --probe dtmf --digits 9
+phone 4441002 --hold 4000 --probe dtmf --digits 147
+wait_uas far
+diag "phone: $(grep 'audio: dtmf' "$SCRATCH/phone.out"); far: $(grep 'audio: dtmf' "$SCRATCH/far.log")"
+check "SIP to SIP DTMF: 147 reaches the far end and 9 the phone, as RFC 4733 events, none as tones" sh -c \
+	"grep -q 'read back 9 (RFC 4733 events 9, in-band tones -)' '$SCRATCH/phone.out' && grep -q 'read back 147 (RFC 4733 events 147, in-band tones -)' '$SCRATCH/far.log'"
+far --status 480 --expect 480
+phone 4441003 --expect 480
+both "SIP to SIP: the far end's 480 reaches the phone as 480 (not through a cause and back)"
+far --ring 20000 --expect 487
+phone 4441004 --cancel-after 700 --expect 487
+both "SIP to SIP: the phone cancels during ringing, the far end gets CANCEL"
 
 # the trusted trunk takes one call at a time (max_calls = 1)
 far --hold 3000

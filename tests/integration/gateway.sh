@@ -12,7 +12,7 @@
 # cable ending the call, the ladder and the call records.
 . "$top_srcdir/tests/integration/lib.sh"
 UA="$top_builddir/sipgw-ua"
-plan 26
+plan 27
 port=$("$SOCKUTIL" free-port)
 sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
 	-e "s#^state_dir = .*#state_dir = $SCRATCH\ncdr = $SCRATCH/cdr.csv#" \
@@ -30,6 +30,11 @@ printf '%s\n' '[causes]' 'q850_to_sip = 34:480' >> "$SCRATCH/gw.conf"
 # calls from the exchange side (originate) answered by an echo on span 1
 printf '%s\n' '[route pstn-echo]' 'source = span-group' 'from = pstn' 'called = _777XXXX' \
 	'action = testline' 'testline = echo' >> "$SCRATCH/gw.conf"
+# ISDN to ISDN: 888 + a number comes in on span 2 and goes out again on
+# span 2 without the 888; span 1's echo answers it
+printf '%s\n' '[route trombone-out]' 'source = address' 'from = 127.0.0.1' 'called = _888XXXXXXX' \
+	'action = route' 'span_group = pstn' '[route exchange-isdn]' 'source = span-group' 'from = exchange' \
+	'called = _888XXXXXXX' 'strip_called = 3' 'action = route' 'span_group = exchange' >> "$SCRATCH/gw.conf"
 # a trunk (127.0.0.3) that wants line digits as SIP INFO
 printf '%s\n' '[trunk info-phone]' 'uri = sip:127.0.0.3:5999' 'dtmf = info' '[route info-out]' \
 	'source = trunk' 'from = info-phone' 'called = _999XXXX' 'action = route' 'span_group = pstn' >> "$SCRATCH/gw.conf"
@@ -66,6 +71,16 @@ call 9991005 --hold 6500 --probe dtmf --digits '1234*#09'
 diag "$(grep audio: "$SCRATCH/call.out")"
 check "DTMF both ways: RFC 4733 -> tones on the line, read back, tones -> RFC 4733 events, none left in the audio" \
 	grep -q 'dtmf sent 1234\*#09, read back 1234\*#09 (RFC 4733 events 1234\*#09, in-band tones -)$' "$SCRATCH/call.out"
+
+call 8887771000 --hold 2500 --probe echo
+diag "$(grep audio: "$SCRATCH/call.out")"
+wait_for 50 sh -c "$SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '.calls[] | select(.direction == \"isdn-to-isdn\")' >/dev/null"
+iid=$($SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -r '[.calls[] | select(.direction == "isdn-to-isdn")][0].id')
+lvl=$(sed -n 's/.*level \([-0-9.]*\) dBm0 (sent.*/\1/p' "$SCRATCH/call.out")
+lvl_ok=0; within "$lvl" -11 -9 && lvl_ok=1
+ctl show call "$iid" > "$SCRATCH/isdn2.ladder" 2>&1
+check "ISDN to ISDN: in on span 2, out on span 2 as 7771000, answered; the echo comes back at -10 dBm0 +-1 dB ($lvl)" sh -c \
+	"grep -q 'isdn-out -> SETUP span 2 B[0-9]* called 7771000' '$SCRATCH/isdn2.ladder' && grep -q 'isdn-out <- CONNECT' '$SCRATCH/isdn2.ladder' && grep -q 'isdn -> CONNECT' '$SCRATCH/isdn2.ladder' && [ $lvl_ok = 1 ]"
 
 # the same readback toward a trunk with dtmf = info: the digits come as INFO,
 # neither as events nor left in the audio

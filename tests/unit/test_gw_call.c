@@ -6,7 +6,8 @@
  * 0 dBm0 on the B-channel; the echo line returns what is sent; busy is
  * cause 17, congestion 34, a number nobody routes cause 1; a call in
  * overlap (digit by digit) reaches its test line once the number can only
- * be that one, on '#', or at the inter-digit timeout;
+ * be that one, on '#', or at the inter-digit timeout; a call routed back
+ * to ISDN (ISDN to ISDN) carries the audio both ways;
  * the call records and the ladder say what happened; nothing leaks and no
  * channel stays busy.  Every wait is bounded. */
 #include "config.h"
@@ -42,6 +43,11 @@ struct pbx { /* span 1: the test is the PBX */
 	unsigned n;
 	bool send_tone; /* send 1 kHz at -10 dBm0 (for the echo line) */
 	unsigned phase;
+	/* a call call control places toward the PBX: answered, its audio
+	 * returned as it came */
+	struct isdn_call *in_call;
+	_Atomic int ts_in;
+	int incoming, in_released;
 };
 
 struct rig {
@@ -67,6 +73,28 @@ static void pbx_event(void *arg, struct gw_pri *p, struct isdn_call *call, const
 	struct pbx *x = arg;
 
 	(void)p;
+	if (call == x->in_call || ev->kind == ISDN_EV_INCOMING) {
+		switch (ev->kind) {
+		case ISDN_EV_INCOMING:
+			x->in_call = call;
+			x->incoming++;
+			isdn_call_proceeding(call);
+			isdn_call_answer(call);
+			x->ts_in = isdn_call_channel(call);
+			break;
+		case ISDN_EV_DISCONNECT:
+			isdn_call_hangup(call, ev->cause);
+			break;
+		case ISDN_EV_RELEASED:
+			x->in_released++;
+			x->in_call = NULL;
+			x->ts_in = 0;
+			break;
+		default:
+			break;
+		}
+		return;
+	}
 	switch (ev->kind) {
 	case ISDN_EV_SETUP_ACK:
 		x->setup_ack++;
@@ -100,9 +128,13 @@ static void pbx_tick(void *arg, struct gw_pri *p, struct tdm_span *s)
 	struct pbx *x = arg;
 	uint8_t b[TDM_MAX_BLOCK_MS * TDM_BYTES_PER_MS];
 	double c = 2 * cos(2 * M_PI * 1004.0 / 8000.0);
-	int ts = x->ts;
+	int ts = x->ts, ts_in = x->ts_in;
 
 	(void)p;
+	if (ts_in > 0) { /* the incoming call: what comes goes back */
+		tdm_chan_read(s, (unsigned)ts_in, b, s->block);
+		tdm_chan_write(s, (unsigned)ts_in, b, s->block);
+	}
 	if (ts <= 0)
 		return;
 	tdm_chan_read(s, (unsigned)ts, b, s->block);
@@ -145,7 +177,9 @@ static const char conf_text[] = "[route test-echo]\nsource = span-group\nfrom = 
 				"[route test-congestion]\nsource = span-group\nfrom = exchange\n"
 				"called = 9991034\naction = testline\ntestline = congestion\n"
 				"[route any-8]\nsource = span-group\nfrom = exchange\n"
-				"called = _8.\naction = testline\ntestline = echo\n";
+				"called = _8.\naction = testline\ntestline = echo\n"
+				"[route isdn-isdn]\nsource = span-group\nfrom = exchange\n"
+				"called = _777.\nstrip_called = 3\naction = route\nspan_group = exchange\n";
 
 #define RUN_UNTIL(r, cond, max)                                                  \
 	do {                                                                     \
@@ -186,6 +220,9 @@ static void rig_open(struct rig *r, bool overlap)
 	cc.cdr = r->cdr;
 	cc.recent = 10;
 	cc.overlap_timeout_ms = 300;
+	cc.media_addr = "127.0.0.1";
+	cc.rtp_port_min = 26000;
+	cc.rtp_port_max = 26999;
 	assert_int_equal(gw_cc_new(r->loop, &cc, &r->cc), 0);
 	gw_pri_init(&r->pbx.pri, r->loop, 1, &oc, &pbx_ops, &r->pbx);
 	gw_pri_init(&r->ex, r->loop, 2, &on, &ex_ops, r);
@@ -351,6 +388,43 @@ static void overlap_receiving(void **state)
 	rig_close(&r);
 }
 
+/* ISDN to ISDN: the PBX's call comes back to it on another B-channel of
+ * the same span (777 taken off); the PBX answers and returns the audio, so
+ * the tone it sends on the first call comes back there through both
+ * B-channels and the RTP hairpin between them. */
+static void isdn_to_isdn(void **state)
+{
+	struct rig r;
+	double dbm0, share;
+
+	(void)state;
+	rig_open(&r, false);
+	r.pbx.send_tone = true;
+	place(&r, "7779991000", true);
+	RUN_UNTIL(&r, r.pbx.connected, 1000);
+	assert_int_equal(r.pbx.incoming, 1);
+	assert_int_equal(r.pbx.connected, 1);
+	assert_int_equal(isdn_span_busy(r.ex.isdn), 2);
+	RUN_UNTIL(&r, r.pbx.n >= 16000, 2000); /* two seconds: past the jitter buffers' start */
+	r.pbx.q1 = r.pbx.q2 = r.pbx.e = 0;
+	r.pbx.n = 0;
+	RUN_UNTIL(&r, r.pbx.n >= 8000, 1000);
+	measured(&r.pbx, &dbm0, &share);
+	if (fabs(dbm0 + 10) > 1.0)
+		fail_msg("the tone came back at %.2f dBm0 (sent -10)", dbm0);
+	/* the PBX hangs up the first call: call control clears the second */
+	isdn_call_hangup(r.pbx.call, 16);
+	RUN_UNTIL(&r, r.pbx.released && r.pbx.in_released, 1000);
+	assert_int_equal(r.pbx.released, 1);
+	assert_int_equal(r.pbx.in_released, 1);
+	RUN_UNTIL(&r, isdn_span_busy(r.ex.isdn) == 0 && isdn_span_busy(r.pbx.pri.isdn) == 0, 1000);
+	assert_int_equal(isdn_span_busy(r.ex.isdn), 0);
+	assert_int_equal(isdn_span_busy(r.pbx.pri.isdn), 0);
+	RUN_UNTIL(&r, gw_cdr_count(r.cdr) == 1, 1000);
+	assert_int_equal(gw_cdr_count(r.cdr), 1);
+	rig_close(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +432,7 @@ int main(void)
 		SGW_TEST(echo_line),
 		SGW_TEST(refusals),
 		SGW_TEST(overlap_receiving),
+		SGW_TEST(isdn_to_isdn),
 	};
 	return cmocka_run_group_tests_name("gw/call", tests, NULL, NULL);
 }
