@@ -146,10 +146,19 @@ struct gw_call {
 	int redirecting_ton;
 	/* overlap receiving: digits still coming, and the inter-digit timer */
 	bool overlap, setup_ack_sent;
+	/* ... passed on to SIP (RFC 3578): INVITEs with the digits so far, the
+	 * next after a 484 once more digits are there; the call's ids */
+	bool sip_overlap, sip_awaiting;
+	char sent_called[DP_NUMBER_MAX];
+	struct sip_call_ids ids;
+	bool have_ids;
 	int called_ton, calling_ton;
 	struct timer overlap_timer;
 	/* a failure announced in-band (PROGRESS with a cause): how long it plays */
 	struct timer announce_timer;
+	/* originate --overlap: the digits still to dial, one at a time */
+	struct timer dial_timer;
+	char dial_rest[DP_NUMBER_MAX];
 	char released_by[16];
 	struct ladder_entry ladder[LADDER_MAX];
 	unsigned nladder;
@@ -238,6 +247,7 @@ static void ladder(struct gw_call *c, const char *side, const char *fmt, ...)
 
 static void on_overlap_timeout(struct timer *t, void *arg);
 static void on_announce_timeout(struct timer *t, void *arg);
+static void on_dial_timer(struct timer *t, void *arg);
 
 static struct gw_call *call_new(struct gw_cc *cc, const char *direction)
 {
@@ -253,6 +263,7 @@ static struct gw_call *call_new(struct gw_cc *cc, const char *direction)
 	c->rl.sdp_version = 1;
 	timer_setup(&c->overlap_timer, on_overlap_timeout, c);
 	timer_setup(&c->announce_timer, on_announce_timeout, c);
+	timer_setup(&c->dial_timer, on_dial_timer, c);
 	snprintf(c->direction, sizeof(c->direction), "%s", direction);
 	c->next = cc->calls;
 	cc->calls = c;
@@ -334,6 +345,7 @@ static void maybe_finish(struct gw_call *c)
 		return;
 	clock_timer_stop(loop_clock(cc->loop), &c->overlap_timer);
 	clock_timer_stop(loop_clock(cc->loop), &c->announce_timer);
+	clock_timer_stop(loop_clock(cc->loop), &c->dial_timer);
 	media_stop(c);
 	if (c->x) {
 		if (c->x->pair && c->x->pair <= cc->bridge_pairs)
@@ -1408,10 +1420,31 @@ static void on_announce_timeout(struct timer *t, void *arg)
 	release(c);
 }
 
+/* originate --overlap: the next digit in INFORMATION, 150 ms apart */
+static void on_dial_timer(struct timer *t, void *arg)
+{
+	struct gw_call *c = arg;
+	char one[2] = {c->dial_rest[0], 0};
+
+	(void)t;
+	if (!c->isdn || !one[0] || c->state == CS_RELEASING)
+		return;
+	memmove(c->dial_rest, c->dial_rest + 1, strlen(c->dial_rest));
+	ladder(c, "isdn", "-> INFORMATION %s", one);
+	isdn_call_digits(c->isdn, one);
+	if (c->dial_rest[0])
+		clock_timer_start_ms(loop_clock(c->cc->loop), &c->dial_timer, 150);
+}
+
 /* An ISDN event on a call we placed toward ISDN from SIP. */
 static void outgoing_event(struct gw_call *c, const struct isdn_event *ev)
 {
 	switch (ev->kind) {
+	case ISDN_EV_SETUP_ACK:
+		ladder(c, "isdn", "<- SETUP ACKNOWLEDGE");
+		if (c->dial_rest[0])
+			clock_timer_start_ms(loop_clock(c->cc->loop), &c->dial_timer, 150);
+		break;
 	case ISDN_EV_PROCEEDING:
 		ladder(c, "isdn", "<- CALL PROCEEDING");
 		break;
@@ -1456,6 +1489,8 @@ static void outgoing_event(struct gw_call *c, const struct isdn_event *ev)
 /* An ISDN event on a call that came in from ISDN toward SIP. */
 static void isdn_decide(struct gw_call *c, bool final);
 
+static void overlap_next_invite(struct gw_call *c);
+
 /* An ISDN event on a call that came in from ISDN: more digits in overlap. */
 static void incoming_event(struct gw_call *c, const struct isdn_event *ev)
 {
@@ -1474,6 +1509,17 @@ static void incoming_event(struct gw_call *c, const struct isdn_event *ev)
 			c->called[n++] = *d;
 	}
 	c->called[n] = 0;
+	if (c->sip_overlap) {
+		/* the trunk decides when the number is complete */
+		if (hash)
+			c->overlap = false;
+		else
+			clock_timer_start_ms(loop_clock(c->cc->loop), &c->overlap_timer,
+					     c->cc->cfg.overlap_timeout_ms ? c->cc->cfg.overlap_timeout_ms : 5000);
+		if (c->sip_awaiting)
+			overlap_next_invite(c);
+		return;
+	}
 	isdn_decide(c, hash);
 }
 
@@ -1768,7 +1814,8 @@ static void route_to_sip(struct gw_call *c)
 			return;
 		}
 		ladder(c, "sip", "-> INVITE %s%s", to, anonymous ? " (Privacy: id)" : "");
-		rc = sip_call_invite_hdrs(cc->ua, to, from, sv_make(c->rl.sdp, (size_t)c->rl.sdp_len), NULL, hdrs, &c->sip);
+		rc = sip_call_invite_ids(cc->ua, to, from, sv_make(c->rl.sdp, (size_t)c->rl.sdp_len), NULL, hdrs,
+					 c->have_ids ? &c->ids : NULL, &c->sip);
 		if (rc < 0) {
 			c->sip = NULL;
 			c->last_cause = Q850_TEMPORARY_FAILURE;
@@ -1776,7 +1823,9 @@ static void route_to_sip(struct gw_call *c)
 		}
 		c->sip_ending = false;
 		sip_call_set_user(c->sip, &c->ref);
-		in_proceeding(c);
+		snprintf(c->sent_called, sizeof(c->sent_called), "%s", c->called);
+		if (!c->overlap) /* still dialling: PROCEEDING once the far end takes the number */
+			in_proceeding(c);
 		c->state = CS_PROCEEDING;
 		return;
 	}
@@ -1886,6 +1935,20 @@ static void isdn_dispatch(struct gw_call *c, const struct dp_result *res)
 
 static void on_overlap_timeout(struct timer *t, void *arg);
 
+/* What the dial plan sees of a call from ISDN. */
+static void isdn_dp_call(const struct gw_call *c, struct dp_call *dc)
+{
+	memset(dc, 0, sizeof(*dc));
+	dc->source_kind = DP_SOURCE_SPAN_GROUP;
+	dc->source = c->cc->groups[c->span->group].name;
+	dc->called = c->called;
+	dc->calling = c->calling;
+	dc->called_ton = c->called_ton;
+	dc->calling_ton = c->calling_ton;
+	dc->presentation = c->restricted ? 1 : 0;
+	dc->when = time(NULL);
+}
+
 /* Route an ISDN call on the digits it has.  final: no more will come (the
  * SETUP said sending complete, a '#', or the inter-digit timer ran out).
  * Otherwise (overlap receiving) a call the dial plan cannot decide yet gets
@@ -1897,15 +1960,7 @@ static void isdn_decide(struct gw_call *c, bool final)
 	struct dp_result res;
 	int rc;
 
-	memset(&dc, 0, sizeof(dc));
-	dc.source_kind = DP_SOURCE_SPAN_GROUP;
-	dc.source = cc->groups[c->span->group].name;
-	dc.called = c->called;
-	dc.calling = c->calling;
-	dc.called_ton = c->called_ton;
-	dc.calling_ton = c->calling_ton;
-	dc.presentation = c->restricted ? 1 : 0;
-	dc.when = time(NULL);
+	isdn_dp_call(c, &dc);
 	rc = final ? dialplan_route(cc->cfg.dp, &dc, &res) : dialplan_route_partial(cc->cfg.dp, &dc, &res);
 	if (rc == -EAGAIN) {
 		if (!c->setup_ack_sent) {
@@ -1915,6 +1970,17 @@ static void isdn_decide(struct gw_call *c, bool final)
 		}
 		clock_timer_start_ms(loop_clock(cc->loop), &c->overlap_timer,
 				     cc->cfg.overlap_timeout_ms ? cc->cfg.overlap_timeout_ms : 5000);
+		/* a rule takes these digits already and its trunk does RFC 3578 */
+		if (dialplan_route_first(cc->cfg.dp, &dc, &res) == 0 && res.rule->ntrunks &&
+		    trunk_named(cc, res.rule->trunks[0]) && trunk_named(cc, res.rule->trunks[0])->overlap) {
+			c->sip_overlap = true;
+			ladder(c, "sip", "overlap (RFC 3578): INVITE with %s so far", c->called);
+			snprintf(c->route, sizeof(c->route), "%s", res.rule->name);
+			snprintf(c->called_out, sizeof(c->called_out), "%s", res.called);
+			snprintf(c->calling_out, sizeof(c->calling_out), "%s", res.calling);
+			take_route(c, &res);
+			route_to_sip(c);
+		}
 		return;
 	}
 	clock_timer_stop(loop_clock(cc->loop), &c->overlap_timer);
@@ -1939,8 +2005,39 @@ static void on_overlap_timeout(struct timer *t, void *arg)
 		return;
 	hold(c);
 	ladder(c, "isdn", "inter-digit timeout with %s", c->called[0] ? c->called : "no digits");
-	isdn_decide(c, true);
+	if (!c->sip_overlap) {
+		isdn_decide(c, true);
+	} else {
+		/* no more digits: an INVITE under way has them all; after a 484
+		 * the number stays incomplete */
+		c->overlap = false;
+		if (c->sip_awaiting) {
+			set_why(c, "callee", "number incomplete (484) and no more digits");
+			isdn_end(c, Q850_INVALID_NUMBER_FORMAT);
+		}
+	}
 	release(c);
+}
+
+/* RFC 3578: the next INVITE of the call, with every digit so far, after the
+ * trunk said 484 to the last one. */
+static void overlap_next_invite(struct gw_call *c)
+{
+	struct dp_call dc;
+	struct dp_result res;
+
+	c->sip_awaiting = false;
+	isdn_dp_call(c, &dc);
+	if (dialplan_route_first(c->cc->cfg.dp, &dc, &res) < 0 || !res.rule->ntrunks) {
+		set_why(c, "gateway", "no route for %s", c->called);
+		isdn_end(c, Q850_UNALLOCATED_NUMBER);
+		return;
+	}
+	snprintf(c->called_out, sizeof(c->called_out), "%s", res.called);
+	take_route(c, &res);
+	c->next_trunk = 0;
+	ladder(c, "sip", "overlap (RFC 3578): INVITE with %s", c->called);
+	route_to_sip(c);
 }
 
 static void isdn_incoming(struct gw_cc *cc, struct cc_span *sp, struct isdn_call *call,
@@ -1974,6 +2071,20 @@ static void isdn_incoming(struct gw_cc *cc, struct cc_span *sp, struct isdn_call
 
 /* ---- SIP callbacks -------------------------------------------------------------------------------- */
 
+/* RFC 3578: the trunk took the number (a provisional response or 2xx):
+ * digits stop, the ISDN caller gets CALL PROCEEDING. */
+static void overlap_done(struct gw_call *c)
+{
+	if (!c->sip_overlap)
+		return;
+	if (c->overlap) {
+		c->overlap = false;
+		clock_timer_stop(loop_clock(c->cc->loop), &c->overlap_timer);
+		ladder(c, "sip", "the trunk took %s", c->sent_called);
+	}
+	in_proceeding(c);
+}
+
 static void cc_progress(void *arg, struct sip_call *s, int status, struct sv body)
 {
 	struct gw_call *c = sip_call_of(s);
@@ -1983,6 +2094,7 @@ static void cc_progress(void *arg, struct sip_call *s, int status, struct sv bod
 		return;
 	hold(c);
 	ladder(c, "sip", "<- %d%s", status, body.len ? " with SDP" : "");
+	overlap_done(c);
 	if (body.len && take_answer(c, &c->rl, body) == 0) {
 		in_progress(c);
 		c->state = CS_EARLY;
@@ -2012,6 +2124,7 @@ static void cc_answered(void *arg, struct sip_call *s, struct sv body)
 			in_end(c, Q850_BEARER_CAP_NOT_AVAIL, 0);
 			sip_end(c, Q850_BEARER_CAP_NOT_AVAIL);
 		} else if (in_alive(c)) {
+			overlap_done(c);
 			in_answer(c);
 			c->state = CS_ANSWERED;
 			c->answer_ms = wall_ms();
@@ -2058,6 +2171,21 @@ static void cc_ended(void *arg, struct sip_call *s, int status, const char *why)
 		c->sip_status = status;
 	if (status == 487 && c->sip_in)
 		cause = Q850_NORMAL_CLEARING; /* the caller cancelled */
+	if (status == 484 && c->sip_overlap && c->overlap && c->isdn && c->state != CS_RELEASING) {
+		/* address incomplete: the next INVITE (same Call-ID and From
+		 * tag) when more digits are there, or now if they are */
+		sip_call_get_ids(s, &c->ids);
+		c->have_ids = true;
+		if (strlen(c->called) > strlen(c->sent_called)) {
+			ladder(c, "sip", "<- 484 for %s", c->sent_called);
+			overlap_next_invite(c);
+		} else {
+			ladder(c, "sip", "<- 484 for %s: waiting for digits", c->sent_called);
+			c->sip_awaiting = true;
+		}
+		release(c);
+		return;
+	}
 	if (!c->sip_in && status >= 300 && in_alive(c) && c->state < CS_ANSWERED && c->state != CS_RELEASING &&
 	    c->next_trunk < c->ntrunk_list && fails_over(c, status, cause)) {
 		ladder(c, "sip", "<- %d from %s: next trunk", status, c->trunk);
@@ -2408,9 +2536,15 @@ void gw_cc_cmd_originate(const struct ctl_request *req, struct ctl_out *out, voi
 	struct isdn_group *g = NULL;
 	struct isdn_setup su;
 	struct gw_call *c;
-	int tl = DP_TEST_MILLIWATT, rc;
+	int tl = DP_TEST_MILLIWATT, rc, argc = req->argc;
+	bool overlap = false;
 	char id[16];
 
+	/* --overlap (last): the number is dialled digit by digit */
+	if (argc > 2 && !strcmp(req->argv[argc - 1], "--overlap")) {
+		overlap = true;
+		argc--;
+	}
 	for (size_t i = 0; i < cc->ngroups; i++)
 		if (!strcmp(cc->groups[i].name, req->argv[0]))
 			g = &cc->groups[i];
@@ -2423,7 +2557,7 @@ void gw_cc_cmd_originate(const struct ctl_request *req, struct ctl_out *out, voi
 		ctl_out_error(out, "bad-number", "'%s' is not a number (digits, * and #, at most 31)", req->argv[1]);
 		return;
 	}
-	if (req->argc > 2) {
+	if (argc > 2) {
 		for (tl = 0; dp_testline_names[tl] && strcmp(dp_testline_names[tl], req->argv[2]); tl++)
 			;
 		if (!dp_testline_names[tl] || tl > DP_TEST_DTMF) {
@@ -2446,7 +2580,12 @@ void gw_cc_cmd_originate(const struct ctl_request *req, struct ctl_out *out, voi
 	memset(&su, 0, sizeof(su));
 	snprintf(su.called.digits, sizeof(su.called.digits), "%s", req->argv[1]);
 	su.bearer = ISDN_BEARER_SPEECH;
-	su.complete = true;
+	su.complete = !overlap;
+	if (overlap && strlen(su.called.digits) > 3) {
+		/* three digits in the SETUP, the rest after SETUP ACKNOWLEDGE */
+		snprintf(c->dial_rest, sizeof(c->dial_rest), "%.60s", su.called.digits + 3);
+		su.called.digits[3] = 0;
+	}
 	rc = place_on_group(cc, g, &su, &c->ref, &c->isdn);
 	if (rc < 0) {
 		c->isdn = NULL;
@@ -2457,8 +2596,8 @@ void gw_cc_cmd_originate(const struct ctl_request *req, struct ctl_out *out, voi
 	}
 	c->span = span_of(cc, isdn_call_span(c->isdn));
 	c->ts = isdn_call_channel(c->isdn);
-	ladder(c, "isdn", "-> SETUP span %d B%d called %s (originate, test line %s)", c->span ? c->span->num : 0,
-	       c->ts, c->called, dp_testline_names[tl]);
+	ladder(c, "isdn", "-> SETUP span %d B%d called %s (originate, test line %s%s)", c->span ? c->span->num : 0,
+	       c->ts, su.called.digits, dp_testline_names[tl], overlap ? ", overlap" : "");
 	c->state = CS_PROCEEDING;
 	snprintf(id, sizeof(id), "C%u", c->id);
 	ctl_str(out, "call", id);

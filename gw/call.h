@@ -53,6 +53,7 @@ struct gw_cc_trunk {
 	unsigned max_calls, max_cps; /* 0: no limit */
 	bool dtmf_inband;	/* line digits stay in the audio (else RFC 4733 when agreed) */
 	bool dtmf_info;		/* line digits go as SIP INFO (application/dtmf-relay) */
+	bool overlap;		/* RFC 3578: ISDN overlap digits go on as INVITEs with more digits */
 };
 
 struct gw_cc_config {

@@ -732,6 +732,25 @@ int dialplan_route_partial(const struct dialplan *dp, const struct dp_call *call
 	return -ENOENT;
 }
 
+int dialplan_route_first(const struct dialplan *dp, const struct dp_call *call, struct dp_result *out)
+{
+	result_init(call, out);
+	for (size_t i = 0; i < dp->count; i++) {
+		const struct dp_rule *r = &dp->rules[i];
+
+		if (!match_source(r, call) || !match_number(&r->calling, out->calling) ||
+		    !match_time(r, call->when))
+			continue;
+		if (match_number(&r->called, out->called)) {
+			take_rule(r, out);
+			return 0;
+		}
+		if (could_extend(&r->called, out->called))
+			return -EAGAIN;
+	}
+	return -ENOENT;
+}
+
 int dialplan_route(const struct dialplan *dp, const struct dp_call *call, struct dp_result *out)
 {
 	result_init(call, out);

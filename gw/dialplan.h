@@ -124,6 +124,10 @@ int dialplan_route(const struct dialplan *dp, const struct dp_call *call, struct
  * an earlier one, takes longer numbers than these); -ENOENT when no rule
  * matches and none could with more digits. */
 int dialplan_route_partial(const struct dialplan *dp, const struct dp_call *call, struct dp_result *out);
+/* Overlap toward SIP (RFC 3578): 0 with out filled when the first rule that
+ * takes these digits, or longer ones, takes these (even if it would take
+ * more too); -EAGAIN when it needs more; -ENOENT when none could. */
+int dialplan_route_first(const struct dialplan *dp, const struct dp_call *call, struct dp_result *out);
 /* Exposed for tests and for the validator. */
 bool dp_pattern_match(const char *pattern, const char *number);
 /* Could more digits after number give a number pattern matches? */

@@ -282,6 +282,9 @@ static const struct conf_key trunk_keys[] = {
 	 "concurrent calls to and from the trunk (0: no limit); beyond it 503"},
 	{"max_cps", CONF_INT, KEY(gw_trunk, max_cps), "0", 0, 10000, NULL, false,
 	 "new calls per second to and from the trunk (0: no limit); beyond it 503"},
+	{"overlap", CONF_BOOL, KEY(gw_trunk, overlap), "no", 0, 0, NULL, false,
+	 "RFC 3578: an ISDN call still dialling goes to the trunk once a rule takes its digits; each 484 "
+	 "is followed by an INVITE with more digits (same Call-ID and From tag)"},
 	{"dtmf", CONF_ENUM, KEY(gw_trunk, dtmf), "rfc4733", 0, 0, dtmf_names, false,
 	 "digits heard on the line: rfc4733 (events, cut from the audio, when agreed), inband or info "
 	 "(SIP INFO application/dtmf-relay)"},

@@ -250,6 +250,7 @@ static int cc_configure(struct gwd *d, struct gw_cc_config *c)
 		d->cc_trunks[n].max_cps = (unsigned)t->max_cps;
 		d->cc_trunks[n].dtmf_inband = t->dtmf == 1;
 		d->cc_trunks[n].dtmf_info = t->dtmf == 2;
+		d->cc_trunks[n].overlap = t->overlap;
 		n++;
 	}
 	d->cc_ntrunks = n;
@@ -966,8 +967,9 @@ static const struct ctl_command commands[] = {
 	 cmd_show_call},
 	{"show call-stats", "", "calls, answered, failed, refused; the post-dial delay added (p50, p99, max)",
 	 0, 0, cmd_call_stats},
-	{"originate", "GROUP NUMBER [echo|milliwatt|dtmf]",
-	 "call NUMBER from a test line (default milliwatt) on a span of GROUP", 2, 3, cmd_originate},
+	{"originate", "GROUP NUMBER [echo|milliwatt|dtmf] [--overlap]",
+	 "call NUMBER from a test line (default milliwatt) on a span of GROUP; --overlap: dialled digit by digit",
+	 2, 4, cmd_originate},
 	{"hangup", "ID", "end a call (cause 16 toward ISDN, BYE or a final response toward SIP)", 1, 1,
 	 cmd_hangup},
 	{"isdn restart", "N [TIMESLOT]", "send RESTART for one B-channel or all (their calls end, cause 41)",

@@ -2101,8 +2101,22 @@ int sip_call_invite(struct sip_ua *ua, const char *to_uri, const char *from_uri,
 	return sip_call_invite_hdrs(ua, to_uri, from_uri, sdp, cred, NULL, out);
 }
 
+void sip_call_get_ids(const struct sip_call *c, struct sip_call_ids *ids)
+{
+	snprintf(ids->call_id, sizeof(ids->call_id), "%s", c->call_id);
+	snprintf(ids->local_tag, sizeof(ids->local_tag), "%s", c->local_tag);
+	ids->cseq = c->local_cseq;
+}
+
 int sip_call_invite_hdrs(struct sip_ua *ua, const char *to_uri, const char *from_uri, struct sv sdp,
 			 const struct sip_credentials *cred, const char *headers, struct sip_call **out)
+{
+	return sip_call_invite_ids(ua, to_uri, from_uri, sdp, cred, headers, NULL, out);
+}
+
+int sip_call_invite_ids(struct sip_ua *ua, const char *to_uri, const char *from_uri, struct sv sdp,
+			const struct sip_credentials *cred, const char *headers, const struct sip_call_ids *ids,
+			struct sip_call **out)
 {
 	struct sip_call *c;
 	char extra[1024] = "";
@@ -2114,12 +2128,19 @@ int sip_call_invite_hdrs(struct sip_ua *ua, const char *to_uri, const char *from
 	if (!c)
 		return -ENOMEM;
 	c->state = CS_CALLING;
-	token(ua, c->call_id, sizeof(c->call_id), "");
-	snprintf(c->call_id + strlen(c->call_id), sizeof(c->call_id) - strlen(c->call_id), "@sipgw");
+	if (ids && ids->call_id[0] && ids->local_tag[0]) {
+		/* the same call as before (RFC 3578 §3.2): Call-ID, From tag, a higher CSeq */
+		snprintf(c->call_id, sizeof(c->call_id), "%s", ids->call_id);
+		snprintf(c->local_tag, sizeof(c->local_tag), "%s", ids->local_tag);
+		c->local_cseq = ids->cseq;
+	} else {
+		token(ua, c->call_id, sizeof(c->call_id), "");
+		snprintf(c->call_id + strlen(c->call_id), sizeof(c->call_id) - strlen(c->call_id), "@sipgw");
+		c->local_cseq = (uint32_t)(rnd(ua) % 10000);
+	}
 	snprintf(c->first_uri, sizeof(c->first_uri), "%s", to_uri);
 	snprintf(c->remote_uri, sizeof(c->remote_uri), "%s", to_uri);
 	snprintf(c->local_uri, sizeof(c->local_uri), "%s", from_uri);
-	c->local_cseq = (uint32_t)(rnd(ua) % 10000);
 	if (cred && cred->user) {
 		c->cred_user = mem_strdup(cred->user);
 		c->cred_password = mem_strdup(cred->password ? cred->password : "");

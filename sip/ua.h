@@ -144,6 +144,18 @@ int sip_call_invite(struct sip_ua *ua, const char *to_uri, const char *from_uri,
  * P-Asserted-Identity, Privacy, Diversion...). */
 int sip_call_invite_hdrs(struct sip_ua *ua, const char *to_uri, const char *from_uri, struct sv sdp,
 			 const struct sip_credentials *cred, const char *headers, struct sip_call **out);
+/* What makes a later INVITE part of the same call (RFC 3578 overlap: more
+ * digits after a 484): its Call-ID, our From tag, the last CSeq used. */
+struct sip_call_ids {
+	char call_id[128];
+	char local_tag[48];
+	uint32_t cseq;
+};
+void sip_call_get_ids(const struct sip_call *c, struct sip_call_ids *ids);
+/* sip_call_invite_hdrs in the call ids names (NULL: a new call). */
+int sip_call_invite_ids(struct sip_ua *ua, const char *to_uri, const char *from_uri, struct sv sdp,
+			const struct sip_credentials *cred, const char *headers, const struct sip_call_ids *ids,
+			struct sip_call **out);
 /* UAS: 180/183 (sdp: early media answer, may be empty); reliable when we
  * and the peer do 100rel. */
 int sip_call_ring(struct sip_call *c, int status, struct sv sdp);

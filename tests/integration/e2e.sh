@@ -10,18 +10,20 @@
 # -> 404), no answer cancelled by the caller during alerting, early media
 # (183 with SDP -> PROGRESS -> 183 with SDP), all channels busy (503),
 # SIP to SIP calls through the bridge (audio, DTMF both ways, a status
-# passed through as it came, cancel), and two gateways back to back over
-# the cross-process cable.
+# passed through as it came, cancel), overlap dialling passed on to SIP as
+# RFC 3578 INVITEs (484 until the number is complete), and two gateways
+# back to back over the cross-process cable.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/ua_lib.sh"
 if ! command -v sipp >/dev/null 2>&1; then
 	echo "1..0 # SKIP sipp is not installed (scripts/setup installs sip-tester)"
 	exit 0
 fi
-plan 21
+plan 23
 port=$("$SOCKUTIL" free-port)
 far=$("$SOCKUTIL" free-port)
 far2=$("$SOCKUTIL" free-port)
+ovp=$("$SOCKUTIL" free-port)
 # the [sip] section both set-ups use
 sip_conf() {
 	cat <<CONF
@@ -48,17 +50,24 @@ max_calls = 1
 [trunk refusing]
 uri = sip:127.0.0.3:$far2
 
+; a SIP network that takes overlap dialling (RFC 3578)
+[trunk overlapping]
+uri = sip:127.0.0.3:$ovp
+overlap = yes
+
 [span 1]
 cable = 2
 signalling = pri
 side = cpe
 group = pstn
+overlap = yes
 
 [span 2]
 cable = 1
 signalling = pri
 side = net
 group = exchange
+overlap = yes
 
 [route out]
 source = address
@@ -80,6 +89,13 @@ from = 127.0.0.1
 called = _444XXXX
 action = route
 trunks = far
+
+[route exchange-overlap]
+source = span-group
+from = exchange
+called = _444X.
+action = route
+trunks = overlapping
 
 [route exchange-failover]
 source = span-group
@@ -222,6 +238,33 @@ both "SIP to SIP: the far end's 480 reaches the phone as 480 (not through a caus
 far --ring 20000 --expect 487
 phone 4441004 --cancel-after 700 --expect 487
 both "SIP to SIP: the phone cancels during ringing, the far end gets CANCEL"
+
+# overlap: a test line on span 1 dials 4441234567 digit by digit (444 in
+# the SETUP); span 2's call goes to the trunk as soon as _444X. takes the
+# digits, and again after each 484 with more (same Call-ID and From tag)
+sipp -sf "$top_srcdir/tests/sipp/uas_overlap.xml" -i 127.0.0.3 -p "$ovp" -m 1 -timeout 20s -nostdin \
+	-trace_msg -message_file "$SCRATCH/ov_msg.log" > "$SCRATCH/sipp_ov.out" 2>&1 < /dev/null &
+uas=$!
+sleep 0.3
+oid=$(ctl originate pstn 4441234567 milliwatt --overlap --json | jq -r .call)
+ovc() { $SIPGWCTL -s $SCRATCH/ctl.sock show calls --json | jq -r '[.calls[] | select(.direction == "isdn-to-sip" and .state == "answered")][0].id // empty'; }
+wait_for 100 sh -c "[ -n \"\$($SIPGWCTL -s $SCRATCH/ctl.sock show calls --json | jq -r '[.calls[] | select(.direction == \"isdn-to-sip\" and .state == \"answered\")][0].id // empty')\" ]"
+ctl show call "$(ovc)" > "$SCRATCH/ov.ladder" 2>&1
+ctl hangup "$oid" > /dev/null
+wait "$uas"
+urc=$?
+# the header lines of the INVITEs sipp received (not of the responses)
+inv=$(awk '/^INVITE sip:/ { f = 1 } /^\r?$/ { f = 0 } f' "$SCRATCH/ov_msg.log")
+ninv=$(printf '%s\n' "$inv" | grep -c '^INVITE ')
+ncid=$(printf '%s\n' "$inv" | grep '^Call-ID' | sort -u | wc -l)
+nfrom=$(printf '%s\n' "$inv" | grep '^From:' | sort -u | wc -l)
+cseq_ok=0
+printf '%s\n' "$inv" | sed -n 's/^CSeq: \([0-9]*\) INVITE.*/\1/p' | sort -c -n -u 2>/dev/null && cseq_ok=1
+diag "$ninv INVITEs: $(printf '%s\n' "$inv" | sed -n 's/^INVITE sip:\([^@]*\)@.*/\1/p' | tr '\n' ' ')"
+check "overlap to SIP (RFC 3578): INVITEs with more digits after each 484, the complete number answered (sipp exits $urc)" sh -c \
+	"[ $urc = 0 ] && [ $ninv -ge 3 ] && grep -q 'the trunk took 4441234567' '$SCRATCH/ov.ladder' && grep -q 'isdn -> CONNECT' '$SCRATCH/ov.ladder'"
+check "overlap to SIP: the $ninv INVITEs have one Call-ID ($ncid) and one From tag ($nfrom), CSeq rising" \
+	[ "$ncid,$nfrom,$cseq_ok" = "1,1,1" ]
 
 # the trusted trunk takes one call at a time (max_calls = 1)
 far --hold 3000

@@ -149,6 +149,61 @@ static void rules_route_and_rewrite(void **state)
 	gw_config_free(cfg);
 }
 
+static const char patterns[] = "[route premium]\ncalled = _0900.\naction = reject\nreject_cause = 52\n"
+				"[route from-pbx]\ncalled = _0[1-9]X.\naction = route\ntrunks = carrier-a\n"
+				"strip_called = 1\nprepend_called = +49\n"
+				"[route emergency]\ncalled = _11[02]\naction = route\nspan_group = pstn\n";
+
+/* Overlap: which rule decides a number still being dialled, and when */
+static void partial_numbers(void **state)
+{
+	struct gw_config *cfg;
+	struct conf_errors errs = {0};
+	char *path = write_conf(good);
+	struct dp_result r;
+	struct dp_call c = {.source_kind = DP_SOURCE_ADDRESS, .source_addr = "192.0.2.10",
+			    .calling = "201", .when = at(1, 10)};
+
+	(void)state;
+	assert_int_equal(gw_config_load(path, &cfg, &errs), 0);
+	unlink(path);
+	/* a regular expression cannot say whether more digits would match it:
+	 * behind one (emergency here) a partial number waits */
+	c.called = "030";
+	assert_int_equal(dialplan_route_first(&cfg->dialplan, &c, &r), -EAGAIN);
+	gw_config_free(cfg);
+	path = write_conf(patterns);
+	assert_int_equal(gw_config_load(path, &cfg, &errs), 0);
+	unlink(path);
+	/* "0" could still be premium (0900...) or from-pbx: nobody decides */
+	c.called = "0";
+	assert_int_equal(dialplan_route_partial(&cfg->dialplan, &c, &r), -EAGAIN);
+	assert_int_equal(dialplan_route_first(&cfg->dialplan, &c, &r), -EAGAIN);
+	/* "030" is not a number from-pbx takes yet (_0[1-9]X. wants one more) */
+	c.called = "030";
+	assert_int_equal(dialplan_route_first(&cfg->dialplan, &c, &r), -EAGAIN);
+	/* "0301" is from-pbx's (it takes it and longer numbers): en bloc
+	 * waits, RFC 3578 overlap may go now */
+	c.called = "0301";
+	assert_int_equal(dialplan_route_partial(&cfg->dialplan, &c, &r), -EAGAIN);
+	assert_int_equal(dialplan_route_first(&cfg->dialplan, &c, &r), 0);
+	assert_string_equal(r.rule->name, "from-pbx");
+	assert_string_equal(r.called, "+49301");
+	/* "0900" is premium's as soon as it is a number premium takes */
+	c.called = "09001";
+	assert_int_equal(dialplan_route_first(&cfg->dialplan, &c, &r), 0);
+	assert_string_equal(r.rule->name, "premium");
+	/* 112 cannot grow: decided either way */
+	c.called = "112";
+	assert_int_equal(dialplan_route_partial(&cfg->dialplan, &c, &r), 0);
+	assert_int_equal(dialplan_route_first(&cfg->dialplan, &c, &r), 0);
+	assert_string_equal(r.rule->name, "emergency");
+	/* a number no rule can become */
+	c.called = "5";
+	assert_int_equal(dialplan_route_first(&cfg->dialplan, &c, &r), -ENOENT);
+	gw_config_free(cfg);
+}
+
 static void mistakes_are_file_line_errors(void **state)
 {
 	char *path = write_conf("[route a]\n"			 /* 1 */
@@ -208,6 +263,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		SGW_TEST(digit_patterns),
 		SGW_TEST(rules_route_and_rewrite),
+		SGW_TEST(partial_numbers),
 		SGW_TEST(mistakes_are_file_line_errors),
 	};
 	return cmocka_run_group_tests_name("gw/dialplan", tests, NULL, NULL);
