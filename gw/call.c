@@ -1249,6 +1249,37 @@ static void route_sip_to_sip(struct gw_call *c, const struct dp_result *res, str
 	route_to_sip(c);
 }
 
+/* The party a call was last retargeted from, by History-Info (RFC 7044):
+ * the entry the last one with "mp" (a retarget by redirection) names, or
+ * the entry before it. */
+static bool history_redirecting(const struct sip_msg *m, struct sip_uri *from)
+{
+	struct sip_history_info e[16];
+	size_t n = 0;
+
+	for (const struct sip_hdr *h = sip_msg_hdr_find(m, SIP_HDR_HISTORY_INFO, NULL); h;
+	     h = sip_msg_hdr_find(m, SIP_HDR_HISTORY_INFO, h)) {
+		struct sv rest = h->value, elem;
+
+		while (n < sizeof(e) / sizeof(e[0]) && sip_list_next(&rest, &elem))
+			if (sip_history_info_parse(elem, &e[n]) == 0)
+				n++;
+	}
+	for (size_t i = n; i-- > 1;) {
+		if (e[i].tag != SIP_HI_MP)
+			continue;
+		for (size_t k = 0; k < i; k++) {
+			if (sv_eq(e[k].index, e[i].tag_index)) {
+				*from = e[k].na.uri;
+				return true;
+			}
+		}
+		*from = e[i - 1].na.uri;
+		return true;
+	}
+	return false;
+}
+
 static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, struct sv body)
 {
 	struct gw_cc *cc = arg;
@@ -1292,9 +1323,12 @@ static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, 
 	{
 		const struct sip_hdr *dh = sip_msg_hdr_find(m, SIP_HDR_DIVERSION, NULL);
 		struct sip_diversion dv;
+		struct sip_uri hu;
 
 		if (dh && sip_diversion_parse(dh->value, &dv) == 0)
 			uri_number(cc, &dv.na.uri, c->redirecting, sizeof(c->redirecting), &c->redirecting_ton);
+		else if (history_redirecting(m, &hu))
+			uri_number(cc, &hu, c->redirecting, sizeof(c->redirecting), &c->redirecting_ton);
 	}
 	c->restricted = privacy_id(m);
 	ladder(c, "sip", "<- INVITE %s from %s (%s)", c->called, c->calling[0] ? c->calling : "-", addr);
@@ -1806,7 +1840,13 @@ static void route_to_sip(struct gw_call *c)
 			me.host_ipv6 = strchr(cc->cfg.sip_host, ':') != NULL;
 			me.port = 0;
 			number_uri(cc, &me, c->redirecting, c->redirecting_ton, div, sizeof(div));
-			snprintf(hdrs + n, sizeof(hdrs) - n, "Diversion: <%s>;reason=unknown;counter=1\r\n", div);
+			if (t->redirect_hdr != GW_REDIRECT_HISTORY_INFO)
+				n += (size_t)snprintf(hdrs + n, sizeof(hdrs) - n,
+						      "Diversion: <%s>;reason=unknown;counter=1\r\n", div);
+			/* RFC 7044 with RFC 4458's cause (RFC 6044: reason unknown is 404) */
+			if (t->redirect_hdr != GW_REDIRECT_DIVERSION && n < sizeof(hdrs))
+				snprintf(hdrs + n, sizeof(hdrs) - n,
+					 "History-Info: <%s>;index=1,<%s;cause=404>;index=1.1;mp=1\r\n", div, to);
 		}
 		if (!c->rl.sdp_len && (rc = make_offer(c, &c->rl)) < 0) {
 			set_why(c, "gateway", "no RTP port");

@@ -45,6 +45,8 @@ struct number_ctx;
 struct ctl_request;
 struct ctl_out;
 
+enum gw_redirect_hdr { GW_REDIRECT_DIVERSION, GW_REDIRECT_HISTORY_INFO, GW_REDIRECT_BOTH };
+
 struct gw_cc_trunk {
 	const char *name;
 	const char *uri;	/* where calls to it go */
@@ -54,6 +56,7 @@ struct gw_cc_trunk {
 	bool dtmf_inband;	/* line digits stay in the audio (else RFC 4733 when agreed) */
 	bool dtmf_info;		/* line digits go as SIP INFO (application/dtmf-relay) */
 	bool overlap;		/* RFC 3578: ISDN overlap digits go on as INVITEs with more digits */
+	enum gw_redirect_hdr redirect_hdr; /* how a redirecting number goes to the trunk */
 };
 
 struct gw_cc_config {

@@ -254,6 +254,7 @@ static void sip_validate(struct conf_parse *p, const struct conf_section *s)
 
 /* ---- [trunk NAME] ---------------------------------------------------------- */
 static const char *const dtmf_names[] = {"rfc4733", "inband", "info", NULL};
+static const char *const redirect_names[] = {"diversion", "history-info", "both", NULL};
 static const struct conf_key trunk_keys[] = {
 	{"uri", CONF_STRING, KEY(gw_trunk, uri), NULL, 0, 200, NULL, true,
 	 "the trunk: sip:HOST[:PORT][;transport=tcp] or sips:HOST[:PORT]"},
@@ -285,6 +286,8 @@ static const struct conf_key trunk_keys[] = {
 	{"overlap", CONF_BOOL, KEY(gw_trunk, overlap), "no", 0, 0, NULL, false,
 	 "RFC 3578: an ISDN call still dialling goes to the trunk once a rule takes its digits; each 484 "
 	 "is followed by an INVITE with more digits (same Call-ID and From tag)"},
+	{"redirection", CONF_ENUM, KEY(gw_trunk, redirect_hdr), "diversion", 0, 0, redirect_names, false,
+	 "a redirecting number toward the trunk: diversion (RFC 5806), history-info (RFC 7044) or both"},
 	{"dtmf", CONF_ENUM, KEY(gw_trunk, dtmf), "rfc4733", 0, 0, dtmf_names, false,
 	 "digits heard on the line: rfc4733 (events, cut from the audio, when agreed), inband or info "
 	 "(SIP INFO application/dtmf-relay)"},

@@ -69,6 +69,7 @@ struct gw_trunk {
 	int64_t max_cps;   /* new calls per second to and from it; 0: no limit */
 	int dtmf;	   /* 0 rfc4733 (when agreed), 1 inband, 2 SIP INFO */
 	bool overlap;	   /* RFC 3578 overlap toward the trunk */
+	int redirect_hdr;  /* 0 Diversion, 1 History-Info, 2 both */
 };
 
 /* [span N]: an E1/T1 span. */

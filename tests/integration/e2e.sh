@@ -19,7 +19,7 @@ if ! command -v sipp >/dev/null 2>&1; then
 	echo "1..0 # SKIP sipp is not installed (scripts/setup installs sip-tester)"
 	exit 0
 fi
-plan 23
+plan 24
 port=$("$SOCKUTIL" free-port)
 far=$("$SOCKUTIL" free-port)
 far2=$("$SOCKUTIL" free-port)
@@ -46,6 +46,7 @@ cat >> "$SCRATCH/gw.conf" <<CONF
 uri = sip:127.0.0.3:$far
 trusted = yes
 max_calls = 1
+redirection = both
 
 [trunk refusing]
 uri = sip:127.0.0.3:$far2
@@ -198,6 +199,20 @@ check "CLIR: Privacy: id -> presentation restricted -> From anonymous, Privacy: 
 # (span 2's call ends a moment after the phone's, when RELEASE has crossed the cable)
 check "ladder: the SETUP carried the calling number restricted" wait_for 50 sh -c \
 	"$SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -r '[.calls[] | select(.called == \"5551007\" and .direction == \"isdn-to-sip\")][0].id' | xargs $SIPGWCTL -s $SCRATCH/ctl.sock show call | grep -q 'SETUP span 2 .*calling 030123456 (restricted)'"
+
+# redirection: the phone's call was retargeted from +4930111 (History-Info,
+# RFC 7044); the redirecting number crosses the line and reaches far (which
+# takes both forms) as Diversion and as History-Info
+sipp -sn uas -i 127.0.0.3 -p "$far" -m 1 -timeout 20s -nostdin -trace_msg -message_file "$SCRATCH/uas_msg3.log" \
+	> "$SCRATCH/sipp_uas.out" 2>&1 < /dev/null &
+uas=$!
+sleep 0.3
+phone 5551012 --hold 300 \
+	--header "History-Info: <sip:+4930111@127.0.0.1;user=phone>;index=1,<sip:5551012@127.0.0.1;cause=302>;index=1.1;mp=1"
+wait "$uas"
+diag "$(grep -i -e '^Diversion' -e '^History-Info' "$SCRATCH/uas_msg3.log" | head -2)"
+check "redirecting number: History-Info in -> ISDN redirecting number -> Diversion and History-Info (index 1, 1.1 mp=1, cause 404) out" sh -c \
+	"grep -q '^Diversion: <sip:+4930111@[^>]*>;reason=unknown' '$SCRATCH/uas_msg3.log' && grep -q '^History-Info: <sip:+4930111@[^>]*>;index=1,<sip:+49305551012@[^>]*;cause=404>;index=1.1;mp=1' '$SCRATCH/uas_msg3.log'"
 
 # numbering context (country 49, area 30): the dialled 5551011 crosses the
 # line as dialled and reaches the far end as +49305551011 (tel: global form)
