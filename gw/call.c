@@ -660,7 +660,10 @@ static const struct gw_cc_trunk *trunk_named(const struct gw_cc *cc, const char 
 }
 
 /* The trunk whose URI names this address, or NULL. */
-static const struct gw_cc_trunk *trunk_of_addr(const struct gw_cc *cc, const struct sockaddr_storage *ss)
+/* The trunk a request comes from: its address, and its TLS certificate's
+ * name when the trunk names one. */
+static const struct gw_cc_trunk *trunk_of_addr(const struct gw_cc *cc, const struct sockaddr_storage *ss,
+					       const struct sip_call *s)
 {
 	for (size_t i = 0; i < cc->cfg.ntrunks; i++) {
 		struct sip_uri u;
@@ -668,6 +671,8 @@ static const struct gw_cc_trunk *trunk_of_addr(const struct gw_cc *cc, const str
 		char host[64];
 
 		if (sip_uri_parse(&u, sv_cstr(cc->cfg.trunks[i].uri)) < 0 || u.host.len >= sizeof(host))
+			continue;
+		if (cc->cfg.trunks[i].tls_name && (!s || !sip_call_tls_name(s, cc->cfg.trunks[i].tls_name)))
 			continue;
 		memcpy(host, u.host.p, u.host.len);
 		host[u.host.len] = 0;
@@ -1285,7 +1290,7 @@ static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, 
 	struct gw_cc *cc = arg;
 	enum sip_proto proto;
 	const struct sip_addr *peer = sip_call_peer(s, &proto);
-	const struct gw_cc_trunk *t = trunk_of_addr(cc, &peer->ss);
+	const struct gw_cc_trunk *t = trunk_of_addr(cc, &peer->ss, s);
 	struct gw_call *c = call_new(cc, "sip-to-isdn");
 	const struct sip_hdr *from = sip_msg_hdr_find(m, SIP_HDR_FROM, NULL);
 	struct sip_name_addr na;

@@ -57,6 +57,7 @@ struct gw_cc_trunk {
 	bool dtmf_info;		/* line digits go as SIP INFO (application/dtmf-relay) */
 	bool overlap;		/* RFC 3578: ISDN overlap digits go on as INVITEs with more digits */
 	enum gw_redirect_hdr redirect_hdr; /* how a redirecting number goes to the trunk */
+	const char *tls_name;	/* requests count as the trunk's only over TLS with this certificate name */
 };
 
 struct gw_cc_config {

@@ -286,6 +286,9 @@ static const struct conf_key trunk_keys[] = {
 	{"overlap", CONF_BOOL, KEY(gw_trunk, overlap), "no", 0, 0, NULL, false,
 	 "RFC 3578: an ISDN call still dialling goes to the trunk once a rule takes its digits; each 484 "
 	 "is followed by an INVITE with more digits (same Call-ID and From tag)"},
+	{"tls_name", CONF_STRING, KEY(gw_trunk, tls_name), NULL, 0, 200, NULL, false,
+	 "requests from the trunk's address count as the trunk's only over TLS with a client certificate "
+	 "(checked against [sip] tls_ca) carrying this name (CN or DNS subjectAltName)"},
 	{"redirection", CONF_ENUM, KEY(gw_trunk, redirect_hdr), "diversion", 0, 0, redirect_names, false,
 	 "a redirecting number toward the trunk: diversion (RFC 5806), history-info (RFC 7044) or both"},
 	{"dtmf", CONF_ENUM, KEY(gw_trunk, dtmf), "rfc4733", 0, 0, dtmf_names, false,
@@ -551,7 +554,24 @@ static const struct conf_section_def *const section_defs[] = {
 	&sections[SEC_GENERAL], &sections[SEC_LOG], &sections[SEC_CONTROL], &sections[SEC_SIP],
 	&sections[SEC_CAUSES], &gw_span_section, &gw_trunk_section, &dp_route_section};
 
-const struct conf_schema gw_config_schema = {section_defs, N_KEYS(section_defs), spans_validate};
+/* What only the whole file can say: cables join real spans; a trunk known
+ * by its TLS certificate needs the certificates asked for. */
+static void whole_validate(struct conf_parse *p, const struct conf *c)
+{
+	const struct gw_sip *sip = conf_get(c, &sections[SEC_SIP]);
+	const struct conf_section *s = NULL;
+
+	spans_validate(p, c);
+	while ((s = conf_next(c, &gw_trunk_section, s))) {
+		const struct gw_trunk *t = s->data;
+
+		if (t->tls_name && (!sip || !sip->tls_client_cert))
+			conf_error_at(p, conf_key_line(s, "tls_name"),
+				      "tls_name: needs [sip] tls_client_certificate = yes (else no certificate is asked for)");
+	}
+}
+
+const struct conf_schema gw_config_schema = {section_defs, N_KEYS(section_defs), whole_validate};
 
 int gw_config_load(const char *path, struct gw_config **out, struct conf_errors *errs)
 {

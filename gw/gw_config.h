@@ -70,6 +70,7 @@ struct gw_trunk {
 	int dtmf;	   /* 0 rfc4733 (when agreed), 1 inband, 2 SIP INFO */
 	bool overlap;	   /* RFC 3578 overlap toward the trunk */
 	int redirect_hdr;  /* 0 Diversion, 1 History-Info, 2 both */
+	char *tls_name;	   /* the trunk's TLS client certificate must carry this name */
 };
 
 /* [span N]: an E1/T1 span. */

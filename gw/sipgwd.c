@@ -252,6 +252,7 @@ static int cc_configure(struct gwd *d, struct gw_cc_config *c)
 		d->cc_trunks[n].dtmf_info = t->dtmf == 2;
 		d->cc_trunks[n].overlap = t->overlap;
 		d->cc_trunks[n].redirect_hdr = (enum gw_redirect_hdr)t->redirect_hdr;
+		d->cc_trunks[n].tls_name = t->tls_name;
 		n++;
 	}
 	d->cc_ntrunks = n;

@@ -56,6 +56,7 @@ struct sip_conn {
 	char *server_name;
 	gnutls_session_t tls;
 	bool peer_verified;
+	char *peer_names; /* a verified client's certificate names, NUL-separated, "" ended */
 	size_t tls_inflight; /* bytes handed to gnutls_record_send that returned EAGAIN */
 	char *in;
 	size_t in_len, in_cap;
@@ -220,7 +221,49 @@ static void conn_free(struct sip_conn *c)
 	buf_release(&c->out);
 	mem_free(c->in);
 	mem_free(c->server_name);
+	mem_free(c->peer_names);
 	mem_free(c);
+}
+
+/* The names a verified peer certificate carries (subject CN, DNS names of
+ * subjectAltName), NUL-separated and ended by an empty one; NULL: none. */
+static char *cert_names(gnutls_session_t tls)
+{
+	const gnutls_datum_t *chain;
+	unsigned n = 0;
+	gnutls_x509_crt_t crt;
+	struct buf b = BUF_INIT;
+	char name[256];
+	size_t len;
+
+	chain = gnutls_certificate_get_peers(tls, &n);
+	if (!chain || !n || gnutls_x509_crt_init(&crt) < 0)
+		return NULL;
+	if (gnutls_x509_crt_import(crt, &chain[0], GNUTLS_X509_FMT_DER) == 0) {
+		len = sizeof(name);
+		if (gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, name, &len) == 0)
+			buf_put(&b, name, strlen(name) + 1);
+		for (unsigned i = 0; i < 8; i++) {
+			unsigned critical;
+			int type;
+
+			len = sizeof(name) - 1;
+			type = gnutls_x509_crt_get_subject_alt_name(crt, i, name, &len, &critical);
+			if (type < 0)
+				break;
+			if (type == GNUTLS_SAN_DNSNAME && len < sizeof(name)) {
+				name[len] = 0;
+				buf_put(&b, name, len + 1);
+			}
+		}
+	}
+	gnutls_x509_crt_deinit(crt);
+	buf_put(&b, "", 1);
+	if (b.oom) {
+		buf_release(&b);
+		return NULL;
+	}
+	return b.p; /* handed over */
 }
 
 /* Close now, or once the callback using c has returned. */
@@ -379,6 +422,7 @@ static void conn_deliver(struct sip_conn *c)
 				.local = c->local,
 				.conn = c,
 				.peer_verified = c->peer_verified,
+				.peer_names = c->peer_names,
 			};
 
 			t->recv(t->arg, &rx);
@@ -470,6 +514,8 @@ static void conn_handshake(struct sip_conn *c)
 	/* the handshake only succeeds when the verification asked for passed */
 	c->peer_verified = c->outgoing ? c->t->opts.tls.verify_server
 				       : c->t->opts.tls.require_client_cert;
+	if (!c->outgoing && c->peer_verified)
+		c->peer_names = cert_names(c->tls);
 	conn_touch(c);
 	if (conn_flush(c) && gnutls_record_check_pending(c->tls))
 		conn_read(c);

@@ -57,6 +57,9 @@ struct sip_rx {
 	struct sip_conn *conn; /* TCP/TLS: the connection, to answer on */
 	/* TLS: the peer certificate verified against the CA (mutual TLS) */
 	bool peer_verified;
+	/* ... and, on a connection we accepted, its names (subject CN, DNS
+	 * subjectAltNames), NUL-separated and ended by an empty one; NULL: none */
+	const char *peer_names;
 };
 
 typedef void (*sip_recv_fn)(void *arg, const struct sip_rx *rx);

@@ -119,6 +119,8 @@ struct sip_call {
 	/* glare (RFC 3261 §14.1) */
 	struct timer tglare;
 	struct buf glare_sdp;
+	/* during the incoming callback: the TLS client certificate's names */
+	const char *rx_tls_names;
 	/* INFO (RFC 6086): one at a time; the bodies waiting, each NUL-ended */
 	struct ua_tsx *info_tsx;
 	struct buf info_q;
@@ -1711,10 +1713,12 @@ static void rx_new_invite(struct sip_ua *ua, const struct sip_rx *rx, const stru
 		tsx_leave(x);
 		return;
 	}
+	c->rx_tls_names = rx->peer_names;
 	if (ua->ops->incoming)
 		ua->ops->incoming(ua->arg, c, m, m->body);
 	else
 		sip_call_reject(c, 480, NULL);
+	c->rx_tls_names = NULL;
 	tsx_leave(x);
 }
 
@@ -2412,6 +2416,14 @@ void *sip_call_user(const struct sip_call *c)
 const char *sip_call_id(const struct sip_call *c)
 {
 	return c->call_id;
+}
+
+bool sip_call_tls_name(const struct sip_call *c, const char *name)
+{
+	for (const char *p = c->rx_tls_names; p && *p; p += strlen(p) + 1)
+		if (!strcasecmp(p, name))
+			return true;
+	return false;
 }
 
 int sip_call_q850(const struct sip_call *c)

@@ -182,6 +182,10 @@ const char *sip_call_id(const struct sip_call *c);
 /* The Q.850 cause of the peer's Reason header (RFC 6432) in its final
  * response or BYE; 0: none. */
 int sip_call_q850(const struct sip_call *c);
+/* In the incoming callback: did the INVITE come over TLS from a client
+ * whose verified certificate carries name (subject CN or a DNS
+ * subjectAltName, case-insensitive)? */
+bool sip_call_tls_name(const struct sip_call *c, const char *name);
 /* UAS: where the peer's INVITE came from, and over what. */
 const struct sip_addr *sip_call_peer(const struct sip_call *c, enum sip_proto *proto);
 bool sip_call_confirmed(const struct sip_call *c);

@@ -112,6 +112,6 @@ EXTRA_DIST += tests/kamailio/README.md tests/kamailio/kamailio.cfg tests/kamaili
 	tests/kamailio/certs.sh tests/integration/ua_lib.sh tests/sipp
 INTEGRATION_TESTS += tests/integration/ua.sh tests/integration/kamailio_tls.sh \
 	tests/integration/isdn.sh tests/integration/gateway.sh tests/integration/e2e.sh \
-	tests/integration/echo_cancel.sh \
+	tests/integration/echo_cancel.sh tests/integration/trunk_tls.sh \
 	tests/integration/trunks.sh tests/integration/sipp.sh tests/integration/dns_failover.sh \
 	tests/integration/spans.sh tests/integration/cable.sh
