@@ -36,7 +36,8 @@
 #include <strings.h>
 #include <time.h>
 
-#define LADDER_MAX 32
+#define LADDER_MAX 64
+#define LADDER_STEP 16
 #define SDP_MAX 1500
 #define MAX_ALLOW 32
 #define MAX_SPANS 255 /* [span N]: N is 1-255 */
@@ -68,7 +69,7 @@ struct rtp_leg {
 	int ts;		     /* its channel there */
 	bool on, held;
 	uint16_t port;
-	char sdp[SDP_MAX]; /* our offer or answer */
+	char *sdp; /* our offer or answer (SDP_MAX bytes once there is one) */
 	int sdp_len;
 	uint64_t sdp_version;
 	char codec[16];
@@ -160,8 +161,8 @@ struct gw_call {
 	struct timer dial_timer;
 	char dial_rest[DP_NUMBER_MAX];
 	char released_by[16];
-	struct ladder_entry ladder[LADDER_MAX];
-	unsigned nladder;
+	struct ladder_entry *ladder; /* grows by LADDER_STEP up to LADDER_MAX */
+	unsigned nladder, ladder_cap;
 };
 
 struct allow_net {
@@ -235,8 +236,15 @@ static void ladder(struct gw_call *c, const char *side, const char *fmt, ...)
 	struct ladder_entry *e;
 	va_list ap;
 
-	if (c->nladder == LADDER_MAX)
-		return;
+	if (c->nladder == c->ladder_cap) {
+		struct ladder_entry *n;
+
+		if (c->ladder_cap == LADDER_MAX ||
+		    !(n = mem_realloc(c->ladder, sizeof(*n) * (c->ladder_cap + LADDER_STEP))))
+			return; /* full (or no memory): the call goes on, its ladder ends here */
+		c->ladder = n;
+		c->ladder_cap += LADDER_STEP;
+	}
 	e = &c->ladder[c->nladder++];
 	e->ms = mono_ms() - c->cc->t0_ms;
 	snprintf(e->side, sizeof(e->side), "%s", side);
@@ -248,6 +256,22 @@ static void ladder(struct gw_call *c, const char *side, const char *fmt, ...)
 static void on_overlap_timeout(struct timer *t, void *arg);
 static void on_announce_timeout(struct timer *t, void *arg);
 static void on_dial_timer(struct timer *t, void *arg);
+
+static void leg2_free(struct gw_leg2 *x)
+{
+	if (!x)
+		return;
+	mem_free(x->rl.sdp);
+	mem_free(x);
+}
+
+static void call_free(struct gw_call *c)
+{
+	leg2_free(c->x);
+	mem_free(c->rl.sdp);
+	mem_free(c->ladder);
+	mem_free(c);
+}
 
 static struct gw_call *call_new(struct gw_cc *cc, const char *direction)
 {
@@ -350,7 +374,7 @@ static void maybe_finish(struct gw_call *c)
 	if (c->x) {
 		if (c->x->pair && c->x->pair <= cc->bridge_pairs)
 			cc->bridge_used[c->x->pair - 1] = false;
-		mem_free(c->x);
+		leg2_free(c->x);
 		c->x = NULL;
 	}
 	c->state = CS_ENDED;
@@ -367,7 +391,7 @@ static void maybe_finish(struct gw_call *c)
 	LOGP(LOGC_GW, LOGL_INFO, "call C%u ended: %s -> %s, %s", c->id, c->calling, c->called, c->why);
 	write_cdr(c);
 	if (cc->freeing || !cc->cfg.recent) {
-		mem_free(c);
+		call_free(c);
 		return;
 	}
 	c->next = cc->recent;
@@ -377,7 +401,7 @@ static void maybe_finish(struct gw_call *c)
 
 		while (p->next && p->next->next)
 			p = p->next;
-		mem_free(p->next);
+		call_free(p->next);
 		p->next = NULL;
 		cc->nrecent--;
 	}
@@ -839,6 +863,15 @@ static int apply_neg(struct rtp_leg *l, const struct sdp_negotiated *neg)
 						  : GM_DIGITS_EVENTS);
 }
 
+/* The leg's SDP buffer, made on first use (a call with a test line or two
+ * ISDN legs has none). */
+static char *leg_sdp(struct rtp_leg *l)
+{
+	if (!l->sdp)
+		l->sdp = mem_zalloc(SDP_MAX);
+	return l->sdp;
+}
+
 /* UAS: answer the INVITE's offer (kept in l->sdp) now that RTP is up. */
 static int answer_offer(struct gw_call *c, struct rtp_leg *l, struct sv offer)
 {
@@ -857,7 +890,7 @@ static int answer_offer(struct gw_call *c, struct rtp_leg *l, struct sv offer)
 	sl = local_sdp(c, l, port);
 	if (sdp_answer_build(&o, &sl, &a, scratch, sizeof(scratch), &neg, &e) < 0 || !neg.audio)
 		return -EPROTO;
-	if ((n = sdp_print(&a, l->sdp, sizeof(l->sdp))) < 0)
+	if (!leg_sdp(l) || (n = sdp_print(&a, l->sdp, SDP_MAX)) < 0)
 		return -EPROTO;
 	l->sdp_len = n;
 	return apply_neg(l, &neg);
@@ -877,7 +910,7 @@ static int make_offer(struct gw_call *c, struct rtp_leg *l)
 		return -EIO;
 	sl = local_sdp(c, l, port);
 	if (sdp_offer_build(&sl, SDP_OFFER_AUDIO, SDP_DIR_SENDRECV, &s, scratch, sizeof(scratch), &e) < 0 ||
-	    (n = sdp_print(&s, l->sdp, sizeof(l->sdp))) < 0)
+	    !leg_sdp(l) || (n = sdp_print(&s, l->sdp, SDP_MAX)) < 0)
 		return -EPROTO;
 	l->sdp_len = n;
 	return 0;
@@ -2372,7 +2405,7 @@ void gw_cc_free(struct gw_cc *cc)
 		struct gw_call *c = cc->recent;
 
 		cc->recent = c->next;
-		mem_free(c);
+		call_free(c);
 	}
 	mem_free(cc->bridge_used);
 	mem_free(cc);

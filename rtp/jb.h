@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define JB_SLOTS 32	   /* packets held at most (640 ms of 20 ms packets, 320 ms of 10 ms) */
+#define JB_SLOTS 16	   /* packets held at most (320 ms of 20 ms packets, 160 ms of 10 ms) */
 #define JB_MAX_PAYLOAD 480 /* 60 ms of G.711 or G.722 */
 
 struct jb_config {

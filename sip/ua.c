@@ -85,7 +85,7 @@ struct sip_call {
 	enum call_state state;
 	char call_id[128], local_tag[48], remote_tag[128];
 	char local_uri[256], remote_uri[256], remote_target[256], first_uri[256];
-	char routes[UA_MAX_ROUTES][256];
+	char (*routes)[256]; /* UA_MAX_ROUTES of them once a route set is there */
 	size_t nroutes;
 	uint32_t local_cseq, remote_cseq;
 	bool remote_cseq_set;
@@ -212,6 +212,14 @@ static uint32_t call_key(struct sv call_id, struct sv local_tag)
 
 static void call_free(struct sip_call *c);
 
+/* The route set's storage, made when a dialog has one (most have none). */
+static bool route_set(struct sip_call *c)
+{
+	if (!c->routes)
+		c->routes = mem_zalloc(sizeof(*c->routes) * UA_MAX_ROUTES);
+	return c->routes != NULL;
+}
+
 static void call_unref(struct sip_call *c)
 {
 	if (c && --c->refs == 0)
@@ -324,6 +332,7 @@ static void call_free(struct sip_call *c)
 	buf_release(&c->local_sdp);
 	buf_release(&c->glare_sdp);
 	buf_release(&c->info_q);
+	mem_free(c->routes);
 	buf_release(&c->pend_body);
 	buf_release(&c->pend_extra);
 	if (c->dnsq)
@@ -995,6 +1004,8 @@ static void dialog_from_response(struct sip_call *c, const struct sip_msg *m)
 				snprintf(tmp[n++], sizeof(tmp[0]), "%.*s", (int)na.uri_text.len,
 					 na.uri_text.p);
 	}
+	if (n && !route_set(c))
+		n = 0;
 	c->nroutes = n;
 	for (size_t i = 0; i < n; i++) /* the UAC reverses the Record-Route order */
 		memcpy(c->routes[i], tmp[n - 1 - i], sizeof(c->routes[i]));
@@ -1670,7 +1681,7 @@ static void rx_new_invite(struct sip_ua *ua, const struct sip_rx *rx, const stru
 		struct sv rest = h->value, e;
 
 		while (sip_list_next(&rest, &e) && c->nroutes < UA_MAX_ROUTES)
-			if (sip_name_addr_parse(e, &na) == 0)
+			if (sip_name_addr_parse(e, &na) == 0 && route_set(c))
 				copy_sv(c->routes[c->nroutes++], sizeof(c->routes[0]), na.uri_text);
 	}
 	if ((h = sip_msg_hdr_find(m, SIP_HDR_ALLOW, NULL)))
