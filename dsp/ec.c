@@ -14,9 +14,13 @@
  * Two copies: the background adapts whenever the far end talks; the
  * foreground produces the output and takes the background's spectra when
  * they cancel clearly better; a background worse than the foreground for a
- * while (it adapted through double talk) is put back from it.  Double talk
- * is detected from the levels and keeps the NLP away from near-end speech.
- * Decisions are made per block (4 ms). */
+ * while (it adapted through double talk) is put back from it.  A third
+ * copy keeps the last foreground that cancelled well for 200 ms: a
+ * foreground that adds echo (it took a background spoilt by a near end the
+ * detector missed) goes back to it once.  Double talk is detected from
+ * the levels and, once the filter has cancelled 20 dB, from how little of
+ * sin the echo estimate explains (their correlation); both keep the NLP
+ * away from near-end speech.  Decisions are made per block (4 ms). */
 #include "config.h"
 
 #include "dsp/ec.h"
@@ -34,6 +38,11 @@
 #define NLP_HOLD 10	  /* blocks (40 ms) the NLP stays off after near-end energy */
 #define FAR_ACTIVE 5000.0f /* far-end power (-47 dBm0) below which it is silent */
 #define TONE_MIN_POWER 204000.0f /* -31 dBm0, per sample */
+#define RHO_SMOOTH 0.1f	  /* per block: the correlation looks back about 40 ms */
+#define RHO_NEAR 0.9f	  /* sin x echo estimate correlation^2 under this: a near end */
+#define RHO_ERLE 20.0f	  /* dB of ERLE of late before the correlation is trusted */
+#define RHO_MIN_POWER 6300.0f /* -46 dBm0: quieter sin says nothing (A-law grain) */
+#define CHECKPOINT_BLOCKS 50 /* 200 ms of good cancelling make a checkpoint */
 
 struct cplx {
 	float re, im;
@@ -43,6 +52,9 @@ struct ec {
 	unsigned L, P;
 	struct cplx *X;	     /* P x K: input spectra, newest at xi */
 	struct cplx *wf, *wb; /* P x K: foreground and background filters */
+	struct cplx *ws;      /* P x K: the last foreground known good (a checkpoint) */
+	bool have_ws;
+	unsigned good_run;    /* blocks in a row the foreground cancelled 20 dB, alone */
 	float *pxx;	     /* K: sum over partitions of |X|^2 */
 	float *gp;	     /* P: proportionate gains of the partitions */
 	unsigned xi;	     /* index of the newest input spectrum */
@@ -54,6 +66,7 @@ struct ec {
 	/* output of the last block, handed out sample by sample */
 	/* levels, smoothed per block */
 	float pd, pef, peb, px, pyf, pd_slow;
+	float rdy, rdd, ryy; /* sin x foreground echo estimate: correlation, powers */
 	unsigned worse;	     /* blocks in a row the foreground added echo */
 	unsigned silent;     /* blocks since the far end (and its echo) went silent */
 	unsigned nlp_hold;   /* blocks the NLP must stay off */
@@ -63,6 +76,7 @@ struct ec {
 	int dt_hang;
 	bool dt, nlp, converged, enabled, nlp_on, disabled_by_tone, far_recent;
 	float erle_db, erl_db;
+	float erle_peak; /* the best ERLE of late (falls 0.5 dB a second) */
 	unsigned good, bad, poor;
 	float noise_pow;
 	uint32_t rng;
@@ -74,7 +88,7 @@ struct ec {
 	unsigned since_tone[2];
 	unsigned tone_blocks, quiet_blocks;
 	bool reversal;
-	uint64_t transfers, resets, trips;
+	uint64_t transfers, resets, trips, restores;
 };
 
 /* ---- FFT: radix 2, size M, in place --------------------------------------------------- */
@@ -251,9 +265,10 @@ struct ec *ec_new(unsigned taps)
 	ec->X = mem_zalloc(sizeof(struct cplx) * K * ec->P);
 	ec->wf = mem_zalloc(sizeof(struct cplx) * K * ec->P);
 	ec->wb = mem_zalloc(sizeof(struct cplx) * K * ec->P);
+	ec->ws = mem_zalloc(sizeof(struct cplx) * K * ec->P);
 	ec->pxx = mem_zalloc(sizeof(float) * K);
 	ec->gp = mem_zalloc(sizeof(float) * ec->P);
-	if (!ec->X || !ec->wf || !ec->wb || !ec->pxx || !ec->gp) {
+	if (!ec->X || !ec->wf || !ec->wb || !ec->ws || !ec->pxx || !ec->gp) {
 		ec_free(ec);
 		return NULL;
 	}
@@ -271,6 +286,7 @@ void ec_free(struct ec *ec)
 	mem_free(ec->X);
 	mem_free(ec->wf);
 	mem_free(ec->wb);
+	mem_free(ec->ws);
 	mem_free(ec->pxx);
 	mem_free(ec->gp);
 	mem_free(ec);
@@ -283,16 +299,20 @@ void ec_reset(struct ec *ec)
 	memset(ec->X, 0, n);
 	memset(ec->wf, 0, n);
 	memset(ec->wb, 0, n);
+	memset(ec->ws, 0, n);
+	ec->have_ws = false;
+	ec->good_run = 0;
 	memset(ec->pxx, 0, sizeof(float) * K);
 	memset(ec->xprev, 0, sizeof(ec->xprev));
 	ec->xi = ec->cp = ec->bn = 0;
 	ec->pd = ec->pef = ec->peb = ec->px = ec->pyf = 0;
+	ec->rdy = ec->rdd = ec->ryy = 0;
 	memset(ec->blkmax, 0, sizeof(ec->blkmax));
 	memset(ec->blkpow, 0, sizeof(ec->blkpow));
 	ec->blk = 0;
 	ec->dt_hang = 0;
 	ec->dt = ec->nlp = ec->converged = false;
-	ec->erle_db = ec->erl_db = 0;
+	ec->erle_db = ec->erl_db = ec->erle_peak = 0;
 	ec->good = ec->bad = ec->poor = ec->worse = 0;
 	ec->pd_slow = 0;
 	ec->silent = 0;
@@ -324,6 +344,7 @@ void ec_get_stats(const struct ec *ec, struct ec_stats *st)
 	st->transfers = ec->transfers;
 	st->resets = ec->resets;
 	st->disabler_trips = ec->trips;
+	st->restores = ec->restores;
 }
 
 /* ---- the tone disabler ---------------------------------------------------------------------- */
@@ -410,8 +431,15 @@ static int16_t sat16(float v)
 }
 
 /* levels, double talk, foreground/background, NLP: once per block */
+/* How much of sin the echo estimate explains: 1 with the echo alone and
+ * a good filter, 1/2 with a near end as loud as the echo. */
+static float rho2(const struct ec *ec)
+{
+	return ec->rdy > 0 ? ec->rdy * ec->rdy / (ec->rdd * ec->ryy + 1.0f) : 0.0f;
+}
+
 static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, float eyf, float maxd,
-		   float maxx)
+		   float maxx, float edy)
 {
 	unsigned nblk = ec->P;
 	float xmax = 0;
@@ -434,6 +462,13 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 	ec->peb += a * (eeb / N - ec->peb);
 	ec->px += a * (ex / N - ec->px);
 	ec->pyf += a * (eyf / N - ec->pyf);
+	/* only blocks with something in them: a pause (line noise and no echo
+	 * estimate) says nothing about double talk */
+	if (ed > (4.0f * ec->noise_pow + 100.0f) * N || eyf > (4.0f * ec->noise_pow + 100.0f) * N) {
+		ec->rdy += RHO_SMOOTH * (edy - ec->rdy);
+		ec->rdd += RHO_SMOOTH * (ed - ec->rdd);
+		ec->ryy += RHO_SMOOTH * (eyf - ec->ryy);
+	}
 	/* the far end talked within the tail: its echo may still be coming */
 	far_active = xpow > FAR_ACTIVE;
 	/* near-end speech: sin peaks above any echo of rin could (Geigel,
@@ -493,6 +528,10 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 			ec->bad = 0;
 		}
 	}
+	if (ec->erle_db > ec->erle_peak || !ec->converged)
+		ec->erle_peak = ec->erle_db;
+	else
+		ec->erle_peak -= 0.002f;
 	/* converged once the foreground has taken 10 dB off; unconverged only
 	 * by a second of poor cancelling without double talk (a new path) */
 	if (ec->erle_db >= 10.0f) {
@@ -503,8 +542,32 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 	}
 	/* the foreground adds echo instead of removing it (residual above sin
 	 * for 100 ms): no double talk does that, the echo path has changed */
-	if (far_active && ec->pef > 1.25f * ec->pd) {
-		if (++ec->worse >= 25) {
+	/* the checkpoint: a foreground that has cancelled 20 dB, no double
+	 * talk, for 200 ms; one that adds 3 dB for 20 ms goes back to it (once:
+	 * an echo path that changed is learnt anew) */
+	if (far_active && !ec->dt && ec->converged && ec->pef * 100.0f < ec->pd) {
+		if (++ec->good_run >= CHECKPOINT_BLOCKS) {
+			memcpy(ec->ws, ec->wf, sizeof(struct cplx) * K * ec->P);
+			ec->have_ws = true;
+			ec->good_run = 0;
+		}
+	} else {
+		ec->good_run = 0;
+	}
+	if (ec->have_ws && far_active && ec->pef > 2.0f * ec->pd && ++ec->worse >= 5) {
+		memcpy(ec->wf, ec->ws, sizeof(struct cplx) * K * ec->P);
+		ec->restores++;
+		ec->have_ws = false;
+		ec->pef = ec->pd;
+		ec->worse = 0;
+	} else if (far_active && ec->pef > 1.25f * ec->pd) {
+		if (++ec->worse >= 25 && ec->pef > 4.0f * ec->pd) {
+			/* far worse than no canceller and no checkpoint left: anew */
+			memset(ec->wf, 0, sizeof(struct cplx) * K * ec->P);
+			memset(ec->wb, 0, sizeof(struct cplx) * K * ec->P);
+			ec->pef = ec->peb = ec->pd;
+		}
+		if (ec->worse >= 25) {
 			ec->converged = false;
 			ec->dt_hang = 0;
 			ec->dt = false;
@@ -526,6 +589,9 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 		 * the NLP off through the gaps of near-end speech */
 		if (ec->pef > 4.0f * expected + 2.0f * ec->noise_pow + 100.0f && !(ec->pef < 0.05f * ec->pd))
 			ec->nlp_hold = NLP_HOLD;
+		else if (rho2(ec) < RHO_NEAR && ec->erle_peak >= RHO_ERLE &&
+			 ec->pd > 4.0f * ec->noise_pow + RHO_MIN_POWER)
+			ec->nlp_hold = NLP_HOLD; /* sin is not (only) the echo estimate: a near end */
 		else if (ec->nlp_hold)
 			ec->nlp_hold--;
 		ec->nlp = ec->nlp_on && far_active && !ec->dt && ec->converged && !ec->nlp_hold;
@@ -537,7 +603,7 @@ static void block(struct ec *ec, const int16_t *rin, const int16_t *sin, int16_t
 {
 	float xt[M], y[M], eb[N], ef[N], t[M];
 	struct cplx Y[K], E[K], G[K];
-	float ed = 0, eef = 0, eeb = 0, ex = 0, eyf = 0, maxd = 0, maxx = 0;
+	float ed = 0, eef = 0, eeb = 0, ex = 0, eyf = 0, maxd = 0, maxx = 0, edy = 0;
 	struct cplx *X;
 
 	/* the newest input spectrum, over the last 2N samples */
@@ -572,6 +638,7 @@ static void block(struct ec *ec, const int16_t *rin, const int16_t *sin, int16_t
 		eeb += eb[i] * eb[i];
 		ex += x * x;
 		eyf += y[N + i] * y[N + i];
+		edy += d * y[N + i];
 		if (fabsf(d) > maxd)
 			maxd = fabsf(d);
 		if (fabsf(x) > maxx)
@@ -605,7 +672,12 @@ static void block(struct ec *ec, const int16_t *rin, const int16_t *sin, int16_t
 		constrain(ec, ec->cp);
 		ec->cp = (ec->cp + 1) % ec->P;
 	}
-	decide(ec, ed, eef, eeb, ex, eyf, maxd, maxx);
+	decide(ec, ed, eef, eeb, ex, eyf, maxd, maxx, edy);
+	/* never worse than no canceller: a block whose residual is louder than
+	 * what came in goes out as it came */
+	if (eef > 2.0f * ed + 1000.0f * N)
+		for (unsigned i = 0; i < N; i++)
+			ef[i] = sin[i];
 	/* out: the foreground's residual, through the NLP */
 	for (unsigned i = 0; i < N; i++) {
 		float target = ec->nlp ? 0.0f : 1.0f;

@@ -41,6 +41,7 @@ struct ec_stats {
 	bool nlp_active;
 	bool disabled;	   /* by tone or by call control */
 	uint64_t transfers, resets, disabler_trips;
+	uint64_t restores; /* times the foreground went back to its checkpoint */
 };
 
 /* taps: 256..1024 (32-128 ms at 8 kHz); NULL on a bad length or no memory */
