@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "gw/call.h"
+#include "dsp/codec.h"
 #include "gw/cause.h"
 #include "gw/cdr.h"
 #include "gw/ctl.h"
@@ -75,6 +76,11 @@ struct rtp_leg {
 	char codec[16];
 	bool dtmf_inband; /* the trunk wants line digits in the audio, not as RFC 4733 */
 	bool dtmf_info;	  /* ... or as SIP INFO */
+	/* the codecs offered and taken, in order of preference (enum
+	 * dsp_codec_id: its trunk's, else [sip] codecs); none: the line's law,
+	 * then the other */
+	uint8_t codecs[GW_MAX_CODECS];
+	size_t ncodecs;
 	struct gw_media_stats st;
 };
 
@@ -780,7 +786,8 @@ static bool privacy_id(const struct sip_msg *m)
 
 /* ---- SDP and media --------------------------------------------------------------------- */
 
-static struct sdp_local local_sdp(const struct gw_call *c, const struct rtp_leg *l, uint16_t port)
+static struct sdp_local local_sdp(const struct gw_call *c, const struct rtp_leg *l, uint16_t port,
+				   struct sdp_codec *buf)
 {
 	bool alaw = !c->span || !c->span->pri->tdm || c->span->pri->tdm->cfg.law == TDM_LAW_ALAW;
 	struct sdp_local sl = {.user = "sipgw", .sess_id = 4000 + c->id, .sess_version = 1,
@@ -788,6 +795,19 @@ static struct sdp_local local_sdp(const struct gw_call *c, const struct rtp_leg 
 			       .addr = c->cc->cfg.media_addr, .audio_port = port,
 			       .codecs = alaw || l != &c->rl ? alaw_first : ulaw_first, .ncodecs = 2,
 			       .telephone_event = true, .ptime = 20};
+
+	const uint8_t *ids = l->ncodecs ? l->codecs : c->cc->cfg.codecs;
+	size_t n = l->ncodecs ? l->ncodecs : c->cc->cfg.ncodecs;
+
+	for (size_t i = 0; i < n && i < GW_MAX_CODECS; i++) {
+		const struct dsp_codec_info *d = &dsp_codecs[ids[i] < DSP_CODECS ? ids[i] : 0];
+
+		buf[i] = (struct sdp_codec){d->name, d->clock, 1, d->static_pt, d->fmtp};
+	}
+	if (n) {
+		sl.codecs = buf;
+		sl.ncodecs = n < GW_MAX_CODECS ? n : GW_MAX_CODECS;
+	}
 	return sl;
 }
 
@@ -844,6 +864,7 @@ static int start_rtp(struct gw_call *c, struct rtp_leg *l, uint16_t *port)
 /* Where the negotiated stream goes, to the media worker. */
 static int apply_neg(struct rtp_leg *l, const struct sdp_negotiated *neg)
 {
+	const struct dsp_codec_info *codec;
 	struct sockaddr_storage ss;
 	char host[64];
 	socklen_t len;
@@ -855,12 +876,16 @@ static int apply_neg(struct rtp_leg *l, const struct sdp_negotiated *neg)
 	if (!inet_pton(AF_INET, host, &(struct in_addr){0}) && !inet_pton(AF_INET6, host, &(struct in6_addr){{{0}}}))
 		return -EPROTO;
 	sockaddr_of(host, neg->remote_port, &ss, &len);
+	codec = dsp_codec_find(neg->codec->name, neg->codec->clock);
+	if (!codec)
+		return -EPROTO;
 	snprintf(l->codec, sizeof(l->codec), "%s", neg->codec->name);
 	return gw_media_rtp_remote(l->gm, (unsigned)l->ts, (struct sockaddr *)&ss, len, (uint8_t)neg->pt,
 				   neg->te_pt,
 				   l->dtmf_inband ? GM_DIGITS_AUDIO
 				   : l->dtmf_info ? GM_DIGITS_REPORT
-						  : GM_DIGITS_EVENTS);
+						  : GM_DIGITS_EVENTS,
+				   (int)codec->id);
 }
 
 /* The leg's SDP buffer, made on first use (a call with a test line or two
@@ -879,6 +904,7 @@ static int answer_offer(struct gw_call *c, struct rtp_leg *l, struct sv offer)
 	struct sdp_negotiated neg;
 	struct sdp_error e;
 	struct sdp_local sl;
+	struct sdp_codec cbuf[GW_MAX_CODECS];
 	char scratch[2048];
 	uint16_t port;
 	int n;
@@ -887,7 +913,7 @@ static int answer_offer(struct gw_call *c, struct rtp_leg *l, struct sv offer)
 		return -EPROTO;
 	if (start_rtp(c, l, &port) < 0)
 		return -EIO;
-	sl = local_sdp(c, l, port);
+	sl = local_sdp(c, l, port, cbuf);
 	if (sdp_answer_build(&o, &sl, &a, scratch, sizeof(scratch), &neg, &e) < 0 || !neg.audio)
 		return -EPROTO;
 	if (!leg_sdp(l) || (n = sdp_print(&a, l->sdp, SDP_MAX)) < 0)
@@ -902,13 +928,14 @@ static int make_offer(struct gw_call *c, struct rtp_leg *l)
 	struct sdp_session s;
 	struct sdp_error e;
 	struct sdp_local sl;
+	struct sdp_codec cbuf[GW_MAX_CODECS];
 	char scratch[2048];
 	uint16_t port;
 	int n;
 
 	if (start_rtp(c, l, &port) < 0)
 		return -EIO;
-	sl = local_sdp(c, l, port);
+	sl = local_sdp(c, l, port, cbuf);
 	if (sdp_offer_build(&sl, SDP_OFFER_AUDIO, SDP_DIR_SENDRECV, &s, scratch, sizeof(scratch), &e) < 0 ||
 	    !leg_sdp(l) || (n = sdp_print(&s, l->sdp, SDP_MAX)) < 0)
 		return -EPROTO;
@@ -923,12 +950,13 @@ static int take_answer(struct gw_call *c, struct rtp_leg *l, struct sv body)
 	struct sdp_negotiated neg;
 	struct sdp_error e;
 	struct sdp_local sl;
+	struct sdp_codec cbuf[GW_MAX_CODECS];
 
 	if (!body.len)
 		return -ENOENT;
 	if (sdp_parse(&o, l->sdp, (size_t)l->sdp_len, &e) < 0 || sdp_parse(&a, body.p, body.len, &e) < 0)
 		return -EPROTO;
-	sl = local_sdp(c, l, 0);
+	sl = local_sdp(c, l, 0, cbuf);
 	if (sdp_answer_process(&o, &a, &sl, &neg, &e) < 0)
 		return -EPROTO;
 	return apply_neg(l, &neg);
@@ -1273,7 +1301,10 @@ static void route_sip_to_sip(struct gw_call *c, const struct dp_result *res, str
 	 * from the trunk it goes to */
 	x->rl.dtmf_inband = c->rl.dtmf_inband;
 	x->rl.dtmf_info = c->rl.dtmf_info;
+	memcpy(x->rl.codecs, c->rl.codecs, sizeof(x->rl.codecs));
+	x->rl.ncodecs = c->rl.ncodecs;
 	c->rl.dtmf_inband = c->rl.dtmf_info = false;
+	c->rl.ncodecs = 0;
 	x->rl.gm = c->rl.gm = cc->bridge;
 	x->rl.ts = (int)(2 * k + 1);
 	c->rl.ts = (int)(2 * k + 2);
@@ -1347,6 +1378,8 @@ static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, 
 		snprintf(c->trunk, sizeof(c->trunk), "%s", t->name);
 		c->rl.dtmf_inband = t->dtmf_inband;
 		c->rl.dtmf_info = t->dtmf_info;
+		memcpy(c->rl.codecs, t->codecs, sizeof(c->rl.codecs));
+		c->rl.ncodecs = t->ncodecs;
 	}
 	uri_number(cc, &m->ruri, c->called, sizeof(c->called), &called_ton);
 	if (from && sip_name_addr_parse(from->value, &na) == 0)
@@ -1852,6 +1885,8 @@ static void route_to_sip(struct gw_call *c)
 		snprintf(c->trunk, sizeof(c->trunk), "%s", t->name);
 		c->rl.dtmf_inband = t->dtmf_inband;
 		c->rl.dtmf_info = t->dtmf_info;
+		memcpy(c->rl.codecs, t->codecs, sizeof(c->rl.codecs));
+		c->rl.ncodecs = t->ncodecs;
 		number_uri(cc, &u, c->out.called, c->out.called_ton, to, sizeof(to));
 		hdrs[0] = 0;
 		if (c->out.calling[0]) {
@@ -1976,9 +2011,9 @@ static void route_isdn_to_isdn(struct gw_call *c, const struct dp_result *res)
 		return;
 	}
 	sockaddr_of("127.0.0.1", pb, &ss, &len);
-	gw_media_rtp_remote(c->rl.gm, (unsigned)c->rl.ts, (struct sockaddr *)&ss, len, 8, -1, GM_DIGITS_AUDIO);
+	gw_media_rtp_remote(c->rl.gm, (unsigned)c->rl.ts, (struct sockaddr *)&ss, len, 8, -1, GM_DIGITS_AUDIO, DSP_PCMA);
 	sockaddr_of("127.0.0.1", pa, &ss, &len);
-	gw_media_rtp_remote(x->rl.gm, (unsigned)x->rl.ts, (struct sockaddr *)&ss, len, 8, -1, GM_DIGITS_AUDIO);
+	gw_media_rtp_remote(x->rl.gm, (unsigned)x->rl.ts, (struct sockaddr *)&ss, len, 8, -1, GM_DIGITS_AUDIO, DSP_PCMA);
 	snprintf(c->rl.codec, sizeof(c->rl.codec), "PCMA");
 	in_proceeding(c);
 	c->state = CS_PROCEEDING;
@@ -2307,6 +2342,7 @@ static int cc_reoffer(void *arg, struct sip_call *s, struct sv offer, char *ans,
 	struct sdp_negotiated neg;
 	struct sdp_error e;
 	struct sdp_local l;
+	struct sdp_codec cbuf[GW_MAX_CODECS];
 	char scratch[2048];
 	bool held;
 	int n;
@@ -2321,7 +2357,7 @@ static int cc_reoffer(void *arg, struct sip_call *s, struct sv offer, char *ans,
 	side = sip_second(s) ? "sip-in" : "sip";
 	if (!rl->on || sdp_parse(&o, offer.p, offer.len, &e) < 0)
 		return -1;
-	l = local_sdp(c, rl, rl->port);
+	l = local_sdp(c, rl, rl->port, cbuf);
 	l.sess_version = ++rl->sdp_version;
 	if (sdp_answer_build(&o, &l, &a, scratch, sizeof(scratch), &neg, &e) < 0 || !neg.audio ||
 	    (n = sdp_print(&a, ans, size)) < 0)

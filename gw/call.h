@@ -47,6 +47,8 @@ struct ctl_out;
 
 enum gw_redirect_hdr { GW_REDIRECT_DIVERSION, GW_REDIRECT_HISTORY_INFO, GW_REDIRECT_BOTH };
 
+#define GW_MAX_CODECS 6 /* every codec of dsp/codec.h */
+
 struct gw_cc_trunk {
 	const char *name;
 	const char *uri;	/* where calls to it go */
@@ -58,6 +60,8 @@ struct gw_cc_trunk {
 	bool overlap;		/* RFC 3578: ISDN overlap digits go on as INVITEs with more digits */
 	enum gw_redirect_hdr redirect_hdr; /* how a redirecting number goes to the trunk */
 	const char *tls_name;	/* requests count as the trunk's only over TLS with this certificate name */
+	uint8_t codecs[GW_MAX_CODECS]; /* enum dsp_codec_id, in order; none: [sip] codecs */
+	size_t ncodecs;
 };
 
 struct gw_cc_config {
@@ -73,6 +77,8 @@ struct gw_cc_config {
 	unsigned rtp_timeout_ms;     /* no RTP this long (not held): the call ends; 0: never */
 	const struct gw_cause_map *causes; /* overrides of RFC 3398; NULL: none */
 	const struct number_ctx *numctx;   /* numbering context ([general] country_code...); NULL: none */
+	uint8_t codecs[GW_MAX_CODECS];	   /* [sip] codecs (enum dsp_codec_id); none: the line's law first */
+	size_t ncodecs;
 };
 
 int gw_cc_new(struct loop *loop, const struct gw_cc_config *cfg, struct gw_cc **out);

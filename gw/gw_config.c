@@ -6,6 +6,7 @@
 #include "gw/gw_config.h"
 #include "gw/call.h"
 #include "gw/cause.h"
+#include "dsp/codec.h"
 #include "dsp/tones.h"
 #include "sip/sdp_oa.h"
 #include "lib/mem.h"
@@ -197,13 +198,66 @@ static const struct conf_key sip_keys[] = {
 	 "highest RTP port"},
 	{"rtp_timeout", CONF_DURATION, KEY(gw_sip, rtp_timeout), "0s", 0, 3600000, NULL, false,
 	 "end a call (cause 41) after this long without RTP, unless on hold; 0s: never"},
+	{"codecs", CONF_STRING, KEY(gw_sip, codecs), NULL, 0, 200, NULL, false,
+	 "codecs offered and taken, in order: PCMA PCMU G722 G726-32 GSM G729 (unset: the line's law, "
+	 "then the other); others than the line's law are transcoded"},
 };
+
+int gw_codec_list_parse(const char *list, uint8_t *ids, size_t max, size_t *n, char *err, size_t errlen)
+{
+	const char *q = list;
+
+	*n = 0;
+	while (*q) {
+		size_t len = strcspn(q, ", ");
+		char name[16];
+		const struct dsp_codec_info *c;
+
+		if (len) {
+			snprintf(name, sizeof(name), "%.*s", (int)(len < sizeof(name) ? len : sizeof(name) - 1), q);
+			c = len < sizeof(name) ? dsp_codec_find(name, 8000) : NULL;
+			if (!c) {
+				snprintf(err, errlen, "'%.*s' is not a codec of ours (PCMA PCMU G722 G726-32 GSM G729)",
+					 (int)len, q);
+				return -EINVAL;
+			}
+			for (size_t i = 0; i < *n; i++)
+				if (ids[i] == (uint8_t)c->id) {
+					snprintf(err, errlen, "%s is named twice", c->name);
+					return -EINVAL;
+				}
+			if (*n == max) {
+				snprintf(err, errlen, "more than %zu codecs", max);
+				return -EINVAL;
+			}
+			ids[(*n)++] = (uint8_t)c->id;
+		}
+		q += len;
+		q += strspn(q, ", ");
+	}
+	if (!*n) {
+		snprintf(err, errlen, "no codec named");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void codecs_check(struct conf_parse *p, const struct conf_section *s, const char *list)
+{
+	uint8_t ids[GW_MAX_CODECS];
+	size_t n;
+	char err[120];
+
+	if (list && gw_codec_list_parse(list, ids, GW_MAX_CODECS, &n, err, sizeof(err)) < 0)
+		conf_error_at(p, conf_key_line(s, "codecs"), "codecs: %s", err);
+}
 
 static void sip_validate(struct conf_parse *p, const struct conf_section *s)
 {
 	const struct gw_sip *g = s->data;
 	bool tls = false;
 
+	codecs_check(p, s, g->codecs);
 	if (g->listen) {
 		char *copy = mem_strdup(g->listen), *save = NULL;
 
@@ -286,6 +340,8 @@ static const struct conf_key trunk_keys[] = {
 	{"overlap", CONF_BOOL, KEY(gw_trunk, overlap), "no", 0, 0, NULL, false,
 	 "RFC 3578: an ISDN call still dialling goes to the trunk once a rule takes its digits; each 484 "
 	 "is followed by an INVITE with more digits (same Call-ID and From tag)"},
+	{"codecs", CONF_STRING, KEY(gw_trunk, codecs), NULL, 0, 200, NULL, false,
+	 "the trunk's codecs, in order (as [sip] codecs, which applies when unset)"},
 	{"tls_name", CONF_STRING, KEY(gw_trunk, tls_name), NULL, 0, 200, NULL, false,
 	 "requests from the trunk's address count as the trunk's only over TLS with a client certificate "
 	 "(checked against [sip] tls_ca) carrying this name (CN or DNS subjectAltName)"},
@@ -301,6 +357,7 @@ static void trunk_validate(struct conf_parse *p, const struct conf_section *s)
 	const struct gw_trunk *t = s->data;
 	struct sip_uri u;
 
+	codecs_check(p, s, t->codecs);
 	if (t->srtp_suites) {
 		const char *q = t->srtp_suites;
 		int n = 0;

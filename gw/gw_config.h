@@ -51,6 +51,7 @@ struct gw_sip {
 	char *media_address;   /* our RTP address */
 	int64_t rtp_port_min, rtp_port_max;
 	int64_t rtp_timeout;   /* ms; 0: calls never end for want of RTP */
+	char *codecs;	       /* "PCMA, PCMU, G729": offered and taken, in order */
 };
 
 /* [trunk NAME]: a SIP provider or PBX. */
@@ -71,6 +72,7 @@ struct gw_trunk {
 	bool overlap;	   /* RFC 3578 overlap toward the trunk */
 	int redirect_hdr;  /* 0 Diversion, 1 History-Info, 2 both */
 	char *tls_name;	   /* the trunk's TLS client certificate must carry this name */
+	char *codecs;	   /* the trunk's own codec list, else [sip] codecs */
 };
 
 /* [span N]: an E1/T1 span. */
@@ -132,6 +134,9 @@ int gw_config_load(const char *path, struct gw_config **out, struct conf_errors 
 void gw_config_free(struct gw_config *cfg);
 /* Set log target and levels from [log]; returns 0 or a negative errno
  * (the journal socket could not be opened: logging stays on stderr). */
+/* "PCMA, G729, GSM": the codecs (enum dsp_codec_id) in that order, at most
+ * max; -EINVAL with err naming a codec we do not have or one named twice. */
+int gw_codec_list_parse(const char *list, uint8_t *ids, size_t max, size_t *n, char *err, size_t errlen);
 int gw_config_apply_log(const struct gw_config *cfg);
 
 #endif

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "gw/media.h"
+#include "dsp/codec.h"
 #include "dsp/dtmf.h"
 #include "dsp/ec.h"
 #include "dsp/tones.h"
@@ -34,6 +35,12 @@ struct gm_chan {
 	struct rtp_playout po;
 	bool po_ready, sent_first, held;
 	bool pt_alaw;
+	/* a codec other than G.711 on the RTP side: its payload type, and the
+	 * line's audio gathered (linear) into 20 ms for the encoder */
+	struct dsp_codec *codec;
+	uint8_t codec_pt;
+	int16_t txl[FRAME];
+	unsigned txln;
 	uint8_t tx[FRAME];
 	unsigned txn;
 	uint8_t rx[FRAME];
@@ -214,6 +221,7 @@ static void chan_clear(struct gm_chan *c)
 	dsp_dtmf_tx_free(c->dtx);
 	ec_free(c->ec);
 	dsp_faxdet_free(c->fd);
+	dsp_codec_free(c->codec);
 	if (c->mode != GM_IDLE)
 		__atomic_sub_fetch(&c->m->active, 1, __ATOMIC_RELAXED);
 	*c = (struct gm_chan){.m = c->m};
@@ -380,6 +388,18 @@ static void on_fax_tone(void *arg, enum dsp_fax_tone tone)
 
 static const struct rtp_session_ops chan_rtp_ops = {.digit = on_rtp_digit, .timeout = on_rtp_timeout};
 
+/* the playout's decoder: G.711 by its payload type, the call's codec by its */
+static int chan_decode(void *arg, uint8_t pt, const uint8_t *in, size_t len, int16_t *out, size_t max)
+{
+	struct gm_chan *c = arg;
+
+	if (pt == 0 || pt == 8)
+		return playout_decode_g711(NULL, pt, in, len, out, max);
+	if (c->codec && pt == c->codec_pt)
+		return dsp_codec_decode(c->codec, in, len, out, max);
+	return -1;
+}
+
 struct rtp_req {
 	struct gm_chan *c;
 	const struct gw_media_rtp *cfg;
@@ -402,7 +422,7 @@ static void rtp_start_fn(void *arg)
 	r->rc = rtp_session_new(m->w ? media_worker_loop(m->w) : m->loop, &sc, &chan_rtp_ops, c, &c->rtp);
 	if (r->rc < 0)
 		return;
-	if ((r->rc = rtp_playout_init(&c->po, rtp_session_jb(c->rtp), FRAME, NULL, NULL)) < 0) {
+	if ((r->rc = rtp_playout_init(&c->po, rtp_session_jb(c->rtp), FRAME, chan_decode, c)) < 0) {
 		rtp_session_free(c->rtp);
 		c->rtp = NULL;
 		return;
@@ -440,6 +460,7 @@ struct remote_req {
 	uint8_t pt;
 	int te_pt;
 	enum gw_media_digits digits;
+	int codec; /* enum dsp_codec_id */
 	int rc;
 };
 
@@ -538,6 +559,18 @@ static void remote_fn(void *arg)
 	r->rc = rtp_session_set_remote(r->c->rtp, (const struct sockaddr *)&r->ss, r->len, false);
 	rtp_session_set_pt(r->c->rtp, r->pt);
 	r->c->pt_alaw = r->pt == 8;
+	/* a codec other than G.711: transcoded through linear here */
+	if (r->codec == DSP_PCMA || r->codec == DSP_PCMU) {
+		dsp_codec_free(r->c->codec);
+		r->c->codec = NULL;
+	} else if (!r->c->codec || r->c->codec_pt != r->pt) {
+		dsp_codec_free(r->c->codec);
+		r->c->codec = dsp_codec_new((enum dsp_codec_id)r->codec, false);
+		r->c->codec_pt = r->pt;
+		r->c->txln = 0;
+		if (!r->c->codec)
+			r->rc = -ENOMEM;
+	}
 	rtp_session_set_dtmf_pt(r->c->rtp, r->te_pt > 0 && r->te_pt < 128 ? (uint8_t)r->te_pt : 0);
 
 	r->c->report_digits = r->digits == GM_DIGITS_REPORT;
@@ -552,9 +585,13 @@ static void remote_fn(void *arg)
 }
 
 int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *addr,
-			socklen_t len, uint8_t pt, int te_pt, enum gw_media_digits digits)
+			socklen_t len, uint8_t pt, int te_pt, enum gw_media_digits digits, int codec)
 {
-	struct remote_req r = {.c = &m->ch[ts], .len = len, .pt = pt, .te_pt = te_pt, .digits = digits};
+	struct remote_req r = {.c = &m->ch[ts], .len = len, .pt = pt, .te_pt = te_pt, .digits = digits,
+			       .codec = codec};
+
+	if (codec < 0 || codec >= DSP_CODECS)
+		return -EINVAL;
 
 	if (ts == 0 || ts > m->nts || len > sizeof(r.ss))
 		return -EINVAL;
@@ -700,6 +737,23 @@ int gw_media_testline(struct gw_media *m, unsigned ts, enum dp_testline kind)
 static void rtp_out(struct gm_chan *c, const uint8_t *in, unsigned n)
 {
 	bool alaw = c->m->alaw;
+
+	if (c->codec) { /* transcoding: 20 ms of linear audio per packet */
+		for (unsigned i = 0; i < n; i++) {
+			c->txl[c->txln++] = dec(alaw, in[i]);
+			if (c->txln == FRAME) {
+				uint8_t pl[FRAME];
+				int len = dsp_codec_encode(c->codec, c->txl, FRAME, pl, sizeof(pl));
+
+				if (len > 0 && !c->held) {
+					rtp_session_send(c->rtp, pl, (size_t)len, FRAME, !c->sent_first);
+					c->sent_first = true;
+				}
+				c->txln = 0;
+			}
+		}
+		return;
+	}
 
 	for (unsigned i = 0; i < n; i++) {
 		c->tx[c->txn++] = alaw == c->pt_alaw ? in[i] : enc(c->pt_alaw, dec(alaw, in[i]));

@@ -87,10 +87,12 @@ int gw_media_rtp_start(struct gw_media *m, unsigned ts, const struct gw_media_rt
  * telephone-event; else in-band); it goes to the digit listener (for SIP
  * INFO).  Events and reports cut the digit from the audio: never both. */
 enum gw_media_digits { GM_DIGITS_AUDIO, GM_DIGITS_EVENTS, GM_DIGITS_REPORT };
-/* Where the peer's RTP goes (from its SDP), the payload type it chose and
- * its telephone-event type (-1: none). */
+/* Where the peer's RTP goes (from its SDP), the payload type it chose,
+ * its codec (enum dsp_codec_id: G.711 is converted between laws, any
+ * other transcoded through linear audio) and its telephone-event type
+ * (-1: none). */
 int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *addr,
-			socklen_t len, uint8_t pt, int te_pt, enum gw_media_digits digits);
+			socklen_t len, uint8_t pt, int te_pt, enum gw_media_digits digits, int codec);
 /* Hold (we send no RTP; what the peer sends, music perhaps, still goes to
  * the line) or resume. */
 int gw_media_rtp_hold(struct gw_media *m, unsigned ts, bool hold);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "gw/mprobe.h"
+#include "dsp/codec.h"
 #include "dsp/dtmf.h"
 #include "lib/clock.h"
 #include "lib/loop.h"
@@ -56,7 +57,34 @@ struct mprobe {
 	unsigned nevents;
 	char info[32]; /* digits by SIP INFO */
 	unsigned ninfo;
+	/* a codec other than G.711 (mprobe_set_codec): encoder/decoder, its pt */
+	const struct dsp_codec_info *ci;
+	struct dsp_codec *codec;
+	int codec_pt;
 };
+
+static int probe_decode(void *arg, uint8_t pt, const uint8_t *in, size_t len, int16_t *out, size_t max)
+{
+	struct mprobe *p = arg;
+
+	if (p->codec && pt == p->codec_pt)
+		return dsp_codec_decode(p->codec, in, len, out, max);
+	return playout_decode_g711(NULL, pt, in, len, out, max);
+}
+
+int mprobe_set_codec(struct mprobe *p, const char *name)
+{
+	const struct dsp_codec_info *ci = dsp_codec_find(name, 8000);
+
+	if (!ci)
+		return -EINVAL;
+	dsp_codec_free(p->codec);
+	p->codec = NULL;
+	p->ci = ci;
+	if (ci->id != DSP_PCMA && ci->id != DSP_PCMU && !(p->codec = dsp_codec_new(ci->id, false)))
+		return -ENOMEM;
+	return 0;
+}
 
 static void on_event(void *arg, char digit, bool start, uint32_t duration_ms)
 {
@@ -115,10 +143,17 @@ static void tick(struct timer *t, void *arg)
 	if (p->kind == MPROBE_DTMF && p->digits[p->next_digit] && now >= SETTLE_MS * 8 &&
 	    (now - SETTLE_MS * 8) % (250 * 8) == 0 && !rtp_session_sending_digit(p->s))
 		rtp_session_send_digit(p->s, p->digits[p->next_digit++], 100);
-	for (unsigned i = 0; i < FRAME; i++)
-		out[i] = p->alaw ? linear_to_alaw(pcm[i]) : linear_to_ulaw(pcm[i]);
 	/* (an RFC 4733 packet takes the frame's place while a digit goes out) */
-	rtp_session_send(p->s, out, FRAME, FRAME, p->frames_sent == 0);
+	if (p->codec) {
+		int len = dsp_codec_encode(p->codec, pcm, FRAME, out, sizeof(out));
+
+		if (len > 0)
+			rtp_session_send(p->s, out, (size_t)len, FRAME, p->frames_sent == 0);
+	} else {
+		for (unsigned i = 0; i < FRAME; i++)
+			out[i] = p->alaw ? linear_to_alaw(pcm[i]) : linear_to_ulaw(pcm[i]);
+		rtp_session_send(p->s, out, FRAME, FRAME, p->frames_sent == 0);
+	}
 	p->frames_sent++;
 	/* receive */
 	kind = rtp_playout_tick(&p->po, pcm);
@@ -172,7 +207,7 @@ int mprobe_new(struct loop *loop, enum mprobe_kind kind, const char *addr, const
 		return -ENOMEM;
 	}
 	if ((rc = rtp_session_new(loop, &c, &probe_rtp_ops, p, &p->s)) < 0 ||
-	    (rc = rtp_playout_init(&p->po, rtp_session_jb(p->s), FRAME, NULL, NULL)) < 0) {
+	    (rc = rtp_playout_init(&p->po, rtp_session_jb(p->s), FRAME, probe_decode, p)) < 0) {
 		mprobe_free(p);
 		return rc;
 	}
@@ -197,6 +232,7 @@ void mprobe_free(struct mprobe *p)
 	if (p->s)
 		rtp_session_free(p->s);
 	dsp_dtmf_rx_free(p->drx);
+	dsp_codec_free(p->codec);
 	mem_free(p->rx);
 	mem_free(p);
 }
@@ -226,11 +262,23 @@ int mprobe_start(struct mprobe *p, struct sv sdp)
 			m = &s.media[i];
 	if (!m)
 		return -EPROTO;
-	for (size_t i = 0; i < m->nfmts && pt < 0; i++)
-		if (sv_eq_cstr(m->fmts[i], "8") || sv_eq_cstr(m->fmts[i], "0"))
-			pt = m->fmts[i].p[0] - '0';
+	for (size_t i = 0; i < m->nfmts && pt < 0; i++) {
+		unsigned n = 0, clock, ch;
+		struct sv enc;
+
+		for (size_t k = 0; k < m->fmts[i].len && k < 3; k++)
+			n = n * 10 + (unsigned)(m->fmts[i].p[k] - '0');
+		if (p->ci) { /* the codec asked for: by rtpmap, or its static number */
+			if ((sdp_media_rtpmap(m, n, &enc, &clock, &ch) && sv_eq_cstr_nocase(enc, p->ci->name)) ||
+			    (p->ci->static_pt >= 0 && n == (unsigned)p->ci->static_pt))
+				pt = (int)n;
+		} else if (n == 8 || n == 0) {
+			pt = (int)n;
+		}
+	}
 	if (pt < 0)
 		return -EPROTO;
+	p->codec_pt = pt;
 	conn = m->conn.set ? &m->conn : &s.conn;
 	if (!conn->set || conn->addr.len >= sizeof(host))
 		return -EPROTO;

@@ -253,6 +253,12 @@ static int cc_configure(struct gwd *d, struct gw_cc_config *c)
 		d->cc_trunks[n].overlap = t->overlap;
 		d->cc_trunks[n].redirect_hdr = (enum gw_redirect_hdr)t->redirect_hdr;
 		d->cc_trunks[n].tls_name = t->tls_name;
+		if (t->codecs) {
+			char err[120];
+
+			gw_codec_list_parse(t->codecs, d->cc_trunks[n].codecs, GW_MAX_CODECS,
+					    &d->cc_trunks[n].ncodecs, err, sizeof(err));
+		}
 		n++;
 	}
 	d->cc_ntrunks = n;
@@ -262,6 +268,11 @@ static int cc_configure(struct gwd *d, struct gw_cc_config *c)
 	c->rtp_port_min = (uint16_t)d->cfg->sip->rtp_port_min;
 	c->rtp_port_max = (uint16_t)d->cfg->sip->rtp_port_max;
 	c->rtp_timeout_ms = (unsigned)d->cfg->sip->rtp_timeout;
+	if (d->cfg->sip->codecs) {
+		char err[120];
+
+		gw_codec_list_parse(d->cfg->sip->codecs, c->codecs, GW_MAX_CODECS, &c->ncodecs, err, sizeof(err));
+	}
 	{
 		char err[160];
 

@@ -15,6 +15,7 @@
  * came back (level, frequency, SNR, round trip, digits). */
 #include "config.h"
 
+#include "dsp/codec.h"
 #include "gw/mprobe.h"
 #include "gw/version.h"
 #include "lib/log.h"
@@ -46,6 +47,7 @@ struct tool {
 	long timeout_s, media_port;
 	bool probe;		  /* send and check RTP (gw/mprobe.c) */
 	bool early;		  /* UAS: 183 with the answer's SDP before ringing/answering */
+	const struct dsp_codec_info *codec; /* --codec: the only one offered and taken */
 	enum mprobe_kind probe_kind;
 	const char *digits;
 	char headers[512];	  /* UAC: extra header lines of the INVITE (--header) */
@@ -77,13 +79,34 @@ static const struct sdp_codec codecs[] = {
 	{"PCMU", 8000, 1, 0, NULL},
 };
 
+static struct sdp_codec one_codec;
+
 static struct sdp_local local_sdp(const struct call_ctx *cc)
 {
 	struct sdp_local l = {.user = "sipgw-ua", .sess_id = 1000 + (uint64_t)cc->n,
 			      .sess_version = cc->sdp_version, .addrtype = "IP4",
 			      .addr = "127.0.0.1", .audio_port = cc->mp ? mprobe_port(cc->mp) : (uint16_t)cc->tool->media_port,
 			      .codecs = codecs, .ncodecs = 2, .telephone_event = true, .ptime = 20};
+	const struct dsp_codec_info *ci = cc->tool->codec;
+
+	if (ci) {
+		one_codec = (struct sdp_codec){ci->name, ci->clock, 1, ci->static_pt, ci->fmtp};
+		l.codecs = &one_codec;
+		l.ncodecs = 1;
+	}
 	return l;
+}
+
+/* the probe speaks the codec asked for */
+static int probe_new(struct tool *t, struct call_ctx *cc)
+{
+	int rc = mprobe_new(t->loop, t->probe_kind, "127.0.0.1", t->digits, &cc->mp);
+
+	if (rc == 0 && t->codec && (rc = mprobe_set_codec(cc->mp, t->codec->name)) < 0) {
+		mprobe_free(cc->mp);
+		cc->mp = NULL;
+	}
+	return rc;
 }
 
 /* Our offer, printed into out; dir SENDONLY for hold. */
@@ -242,7 +265,7 @@ static void ua_incoming(void *arg, struct sip_call *c, const struct sip_msg *inv
 	}
 	sip_call_set_user(c, cc);
 	if (t->probe && body.len) {
-		int rc = mprobe_new(t->loop, t->probe_kind, "127.0.0.1", t->digits, &cc->mp);
+		int rc = probe_new(t, cc);
 
 		if (rc < 0)
 			fprintf(stderr, "sipgw-ua: call %ld: no RTP for the probe: %s\n", cc->n, strerror(-rc));
@@ -423,7 +446,7 @@ static void start_call(struct tool *t)
 	cc = ctx_new(t, NULL);
 	if (!cc)
 		return;
-	if (t->probe && (rc = mprobe_new(t->loop, t->probe_kind, "127.0.0.1", t->digits, &cc->mp)) < 0)
+	if (t->probe && (rc = probe_new(t, cc)) < 0)
 		fprintf(stderr, "sipgw-ua: call %ld: no RTP for the probe: %s\n", cc->n, strerror(-rc));
 	offer = make_offer(cc, SDP_DIR_SENDRECV, sdp, sizeof(sdp));
 	rc = sip_call_invite_hdrs(t->ua, t->target, t->from, offer, &t->cred, t->headers[0] ? t->headers : NULL,
@@ -497,6 +520,7 @@ static void usage(FILE *f)
 		"                      UAS: --probe reflect sends back what arrives (the far end\n"
 		"                      of an echo test); --probe listen measures the level\n"
 		"  --early             UAS: 183 with the answer's SDP first (early media)\n"
+		"  --codec NAME        offer and take only NAME (PCMA PCMU G722 G726-32 GSM G729)\n"
 		"  --header 'N: V'     UAC: add this header line to the INVITE (repeatable)\n"
 		"  --max-calls N --max-transactions N   caps (503 beyond; default 2000, 10000)\n"
 		"  --linger MS         keep connections open MS after the last call\n"
@@ -522,7 +546,7 @@ int main(int argc, char **argv)
 {
 	enum { O_FROM = 256, O_PROXY, O_REGISTER, O_AOR, O_RING, O_STATUS, O_HOLD, O_REINVITE,
 	       O_CANCEL, O_EXPECT, O_USER, O_PASSWORD, O_COUNT, O_100REL, O_SE, O_CA, O_CERT,
-	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA, O_MAXCALLS, O_MAXTSX, O_LINGER, O_DNS, O_T1, O_MD5FIRST, O_PROBE, O_DIGITS, O_EARLY, O_HEADER };
+	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA, O_MAXCALLS, O_MAXTSX, O_LINGER, O_DNS, O_T1, O_MD5FIRST, O_PROBE, O_DIGITS, O_EARLY, O_HEADER, O_CODEC };
 	static const struct option longopts[] = {
 		{"listen", required_argument, NULL, 'l'},   {"from", required_argument, NULL, O_FROM},
 		{"proxy", required_argument, NULL, O_PROXY}, {"register", required_argument, NULL, O_REGISTER},
@@ -539,6 +563,7 @@ int main(int argc, char **argv)
 		{"media-port", required_argument, NULL, O_MEDIA},
 		{"probe", required_argument, NULL, O_PROBE}, {"digits", required_argument, NULL, O_DIGITS},
 		{"early", no_argument, NULL, O_EARLY}, {"header", required_argument, NULL, O_HEADER},
+		{"codec", required_argument, NULL, O_CODEC},
 		{"max-calls", required_argument, NULL, O_MAXCALLS},
 		{"max-transactions", required_argument, NULL, O_MAXTSX},
 		{"linger", required_argument, NULL, O_LINGER},
@@ -604,6 +629,12 @@ int main(int argc, char **argv)
 		}
 		case O_DIGITS: t.digits = optarg; break;
 		case O_EARLY: t.early = true; break;
+		case O_CODEC:
+			if (!(t.codec = dsp_codec_find(optarg, 8000))) {
+				fprintf(stderr, "sipgw-ua: --codec: '%s' is not PCMA, PCMU, G722, G726-32, GSM or G729\n", optarg);
+				return 2;
+			}
+			break;
 		case O_HEADER: {
 			size_t n = strlen(t.headers);
 

@@ -12,7 +12,7 @@
 # cable ending the call, the ladder and the call records.
 . "$top_srcdir/tests/integration/lib.sh"
 UA="$top_builddir/sipgw-ua"
-plan 27
+plan 34
 port=$("$SOCKUTIL" free-port)
 sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
 	-e "s#^state_dir = .*#state_dir = $SCRATCH\ncdr = $SCRATCH/cdr.csv#" \
@@ -36,7 +36,7 @@ printf '%s\n' '[route trombone-out]' 'source = address' 'from = 127.0.0.1' 'call
 	'action = route' 'span_group = pstn' '[route exchange-isdn]' 'source = span-group' 'from = exchange' \
 	'called = _888XXXXXXX' 'strip_called = 3' 'action = route' 'span_group = exchange' >> "$SCRATCH/gw.conf"
 # a trunk (127.0.0.3) that wants line digits as SIP INFO
-printf '%s\n' '[trunk info-phone]' 'uri = sip:127.0.0.3:5999' 'dtmf = info' '[route info-out]' \
+printf '%s\n' '[trunk info-phone]' 'uri = sip:127.0.0.3:5999' 'dtmf = info' 'codecs = PCMA, PCMU' '[route info-out]' \
 	'source = trunk' 'from = info-phone' 'called = _999XXXX' 'action = route' 'span_group = pstn' >> "$SCRATCH/gw.conf"
 start_daemon "$SCRATCH/gw.conf"
 up() { [ "$(ctl show span 1 --json | jq -r .dchan_state),$(ctl show span 2 --json | jq -r .dchan_state)" = up,up ]; }
@@ -88,6 +88,28 @@ check "ISDN to ISDN: in on span 2, out on span 2 as 7771000, answered; the echo 
 diag "$(grep -E 'INFO|audio: dtmf' "$SCRATCH/call.out")"
 check "DTMF as SIP INFO (trunk dtmf = info): 2580 read back as INFO Signal=, none as events or tones" \
 	grep -q 'dtmf sent 2580, read back 2580 (RFC 4733 events -, in-band tones -, SIP INFO 2580)$' "$SCRATCH/call.out"
+
+# transcoding: the phone offers one codec only; the milliwatt comes back
+# through it (level, frequency and an SNR the codec can give)
+for spec in G722:30 G726-32:28 G729:20 GSM:15; do
+	codec=${spec%%:*} min_snr=${spec#*:}
+	call 9991004 --hold 2500 --probe milliwatt --codec "$codec"
+	diag "$codec: $(grep 'audio: milliwatt' "$SCRATCH/call.out")"
+	lvl=$(field level) fq=$(field frequency) snr=$(field SNR)
+	ok_=0
+	within "$lvl" -1.5 1.5 && within "$fq" 999 1009 && within "$snr" "$min_snr" 99 && ok_=1
+	check "$codec transcoded: milliwatt at $lvl dBm0, $fq Hz, SNR $snr dB (>= $min_snr), the call's codec $codec" sh -c \
+		"[ $ok_ = 1 ] && $SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '[.calls[] | select(.direction == \"sip-to-isdn\")][0].codec == \"$codec\"' >/dev/null"
+done
+call 9991005 --hold 5000 --probe dtmf --digits 147 --codec G729
+check "DTMF over G.729: 147 as events to the line and back, none in the (transcoded) audio" \
+	grep -q 'dtmf sent 147, read back 147 (RFC 4733 events 147, in-band tones -)$' "$SCRATCH/call.out"
+"$UA" -l udp:127.0.0.3:0 --timeout 20 --expect 488 --codec G729 "sip:9991004@127.0.0.1:$port" > "$SCRATCH/call.out" 2>&1
+check "a trunk whose codecs are PCMA, PCMU: an offer of G.729 alone gets 488" grep -q 'ended 488 .*: ok' "$SCRATCH/call.out"
+printf '[sip]\ncodecs = PCMA, G723\n' > "$SCRATCH/bad.conf"
+"$SIPGWD" -t -c "$SCRATCH/bad.conf" > "$SCRATCH/out" 2>&1
+check "a codec we do not have is a configuration error with its line" \
+	grep -q "bad.conf:2: codecs: 'G723' is not a codec of ours" "$SCRATCH/out"
 
 call 9991000 --reinvite 500 --hold 1000
 check "hold: a re-INVITE sendonly is answered recvonly, the call goes on on its B-channel" wait_for 50 sh -c \
