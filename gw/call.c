@@ -163,6 +163,8 @@ struct gw_call {
 	struct timer overlap_timer;
 	/* a failure announced in-band (PROGRESS with a cause): how long it plays */
 	struct timer announce_timer;
+	/* no answer within [general] no_answer_timeout of the call going out */
+	struct timer noanswer_timer;
 	/* originate --overlap: the digits still to dial, one at a time */
 	struct timer dial_timer;
 	char dial_rest[DP_NUMBER_MAX];
@@ -262,6 +264,7 @@ static void ladder(struct gw_call *c, const char *side, const char *fmt, ...)
 static void on_overlap_timeout(struct timer *t, void *arg);
 static void on_announce_timeout(struct timer *t, void *arg);
 static void on_dial_timer(struct timer *t, void *arg);
+static void on_no_answer(struct timer *t, void *arg);
 
 static void leg2_free(struct gw_leg2 *x)
 {
@@ -294,6 +297,7 @@ static struct gw_call *call_new(struct gw_cc *cc, const char *direction)
 	timer_setup(&c->overlap_timer, on_overlap_timeout, c);
 	timer_setup(&c->announce_timer, on_announce_timeout, c);
 	timer_setup(&c->dial_timer, on_dial_timer, c);
+	timer_setup(&c->noanswer_timer, on_no_answer, c);
 	snprintf(c->direction, sizeof(c->direction), "%s", direction);
 	c->next = cc->calls;
 	cc->calls = c;
@@ -376,6 +380,7 @@ static void maybe_finish(struct gw_call *c)
 	clock_timer_stop(loop_clock(cc->loop), &c->overlap_timer);
 	clock_timer_stop(loop_clock(cc->loop), &c->announce_timer);
 	clock_timer_stop(loop_clock(cc->loop), &c->dial_timer);
+	clock_timer_stop(loop_clock(cc->loop), &c->noanswer_timer);
 	media_stop(c);
 	if (c->x) {
 		if (c->x->pair && c->x->pair <= cc->bridge_pairs)
@@ -1097,6 +1102,8 @@ static void out_end(struct gw_call *c, int cause)
 	isdn_out_end(c, cause);
 }
 
+static void no_answer_start(struct gw_call *c);
+
 /* Every leg, with one cause (operator hang-up, RTP timeout). */
 static void end_all(struct gw_call *c, int cause)
 {
@@ -1261,6 +1268,7 @@ static void route_to_isdn(struct gw_call *c, const struct dp_result *res, struct
 		return;
 	}
 	c->state = CS_PROCEEDING;
+	no_answer_start(c);
 }
 
 static void take_route(struct gw_call *c, const struct dp_result *res);
@@ -1464,6 +1472,28 @@ static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, 
 		refuse_sip(c, 501, Q850_SERVICE_NOT_IMPLEMENTED, "test lines answer ISDN calls only");
 		break;
 	}
+	release(c);
+}
+
+/* The call has gone out (SETUP or INVITE): it must be answered in time;
+ * a later INVITE of the same call (failover, overlap) keeps the deadline. */
+static void no_answer_start(struct gw_call *c)
+{
+	if (c->cc->cfg.no_answer_ms && !timer_running(&c->noanswer_timer))
+		clock_timer_start_ms(loop_clock(c->cc->loop), &c->noanswer_timer, c->cc->cfg.no_answer_ms);
+}
+
+static void on_no_answer(struct timer *t, void *arg)
+{
+	struct gw_call *c = arg;
+
+	(void)t;
+	if (c->state == CS_ANSWERED || c->state == CS_RELEASING || c->state == CS_ENDED)
+		return;
+	hold(c);
+	ladder(c, "gateway", "no answer within %u s", c->cc->cfg.no_answer_ms / 1000);
+	set_why(c, "gateway", "no answer within %u s", c->cc->cfg.no_answer_ms / 1000);
+	end_all(c, Q850_NO_ANSWER);
 	release(c);
 }
 
@@ -1936,6 +1966,7 @@ static void route_to_sip(struct gw_call *c)
 		}
 		c->sip_ending = false;
 		sip_call_set_user(c->sip, &c->ref);
+		no_answer_start(c);
 		snprintf(c->sent_called, sizeof(c->sent_called), "%s", c->called);
 		if (!c->overlap) /* still dialling: PROCEEDING once the far end takes the number */
 			in_proceeding(c);
@@ -2017,6 +2048,7 @@ static void route_isdn_to_isdn(struct gw_call *c, const struct dp_result *res)
 	snprintf(c->rl.codec, sizeof(c->rl.codec), "PCMA");
 	in_proceeding(c);
 	c->state = CS_PROCEEDING;
+	no_answer_start(c);
 }
 
 /* The dial plan has decided an ISDN call: do what its rule says. */

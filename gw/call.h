@@ -74,6 +74,7 @@ struct gw_cc_config {
 	size_t ntrunks;
 	unsigned recent;	  /* ended calls kept for `show calls --recent` */
 	unsigned overlap_timeout_ms; /* overlap receiving: inter-digit timer, 0: 5 s */
+	unsigned no_answer_ms;	     /* a call not answered this long after its setup ends (cause 19); 0: never */
 	unsigned rtp_timeout_ms;     /* no RTP this long (not held): the call ends; 0: never */
 	const struct gw_cause_map *causes; /* overrides of RFC 3398; NULL: none */
 	const struct number_ctx *numctx;   /* numbering context ([general] country_code...); NULL: none */

@@ -54,6 +54,8 @@ static const struct conf_key general_keys[] = {
 	 "the international prefix: 00, 011 in North America"},
 	{"area_code", CONF_STRING, KEY(gw_general, area_code), NULL, 0, 7, NULL, false,
 	 "the local area code (30 for Berlin), for subscriber numbers"},
+	{"no_answer_timeout", CONF_DURATION, KEY(gw_general, no_answer_timeout), "180s", 0, 3600000, NULL,
+	 false, "a call not answered this long after it went out ends: cause 19, 480 to a SIP caller; 0: never"},
 	{"bridge_calls", CONF_INT, KEY(gw_general, bridge_calls), "64", 0, 4096, NULL, false,
 	 "SIP to SIP calls at once (each holds a pair of bridge channels in a media worker); 0: none"},
 };

@@ -19,6 +19,7 @@ struct gw_general {
 	 * international prefixes, area code */
 	char *country_code, *trunk_prefix, *intl_prefix, *area_code;
 	int64_t bridge_calls; /* SIP to SIP calls at once */
+	int64_t no_answer_timeout; /* ms; 0: calls may ring for ever */
 };
 
 struct gw_log {

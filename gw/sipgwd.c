@@ -268,6 +268,7 @@ static int cc_configure(struct gwd *d, struct gw_cc_config *c)
 	c->rtp_port_min = (uint16_t)d->cfg->sip->rtp_port_min;
 	c->rtp_port_max = (uint16_t)d->cfg->sip->rtp_port_max;
 	c->rtp_timeout_ms = (unsigned)d->cfg->sip->rtp_timeout;
+	c->no_answer_ms = (unsigned)d->cfg->general->no_answer_timeout;
 	if (d->cfg->sip->codecs) {
 		char err[120];
 

@@ -19,7 +19,7 @@ if ! command -v sipp >/dev/null 2>&1; then
 	echo "1..0 # SKIP sipp is not installed (scripts/setup installs sip-tester)"
 	exit 0
 fi
-plan 24
+plan 25
 port=$("$SOCKUTIL" free-port)
 far=$("$SOCKUTIL" free-port)
 far2=$("$SOCKUTIL" free-port)
@@ -37,7 +37,7 @@ CONF
 }
 write_config "$SCRATCH/gw.conf"
 # numbers as in Berlin: +E.164 toward SIP, the dialled form in the dial plan
-sed -i "s#^\[general\]#[general]\ncountry_code = 49\narea_code = 30#" "$SCRATCH/gw.conf"
+sed -i "s#^\[general\]#[general]\ncountry_code = 49\narea_code = 30\nno_answer_timeout = 4s#" "$SCRATCH/gw.conf"
 sip_conf >> "$SCRATCH/gw.conf"
 cat >> "$SCRATCH/gw.conf" <<CONF
 
@@ -178,6 +178,13 @@ both "unallocated: 404 -> cause 1 -> 404"
 far --ring 20000 --expect 487
 phone 5551005 --cancel-after 700 --expect 487
 both "no answer: the phone cancels during alerting, the far end gets CANCEL (487 both ends)"
+
+far --ring 20000 --expect 487
+phone 5551013 --expect 480
+diag "$(grep ended "$SCRATCH/phone.out")"
+check "no answer for 4 s (no_answer_timeout): cause 19, the phone gets 480, the far end CANCEL" sh -c \
+	"wait_for() { n=\$1; shift; while [ \$n -gt 0 ]; do \"\$@\" && return 0; sleep 0.1; n=\$((n-1)); done; return 1; }; grep -q 'ended 480 .*after [4-9][0-9][0-9][0-9] ms: ok' '$SCRATCH/phone.out' && wait_for 50 grep -q 'calls: 1 ok, 0 failed' '$SCRATCH/far.log'"
+wait_uas far
 
 far --early --ring 600
 phone 5551006 --hold 300
