@@ -2366,7 +2366,8 @@ static void cc_ended(void *arg, struct sip_call *s, int status, const char *why)
 
 /* A re-INVITE or UPDATE with an offer: hold, resume, a new address or
  * codec.  The B-channel stays; on hold we send nothing and the line hears
- * what the peer sends (its music on hold) or silence. */
+ * what the peer sends (its music on hold) or silence, or ours ([sip]
+ * music_on_hold, played by the media worker). */
 static int cc_reoffer(void *arg, struct sip_call *s, struct sv offer, char *ans, size_t size)
 {
 	struct gw_call *c = sip_call_of(s);

@@ -7,6 +7,7 @@
 #include "gw/call.h"
 #include "gw/cause.h"
 #include "dsp/codec.h"
+#include "gw/wav.h"
 #include "dsp/tones.h"
 #include "sip/sdp_oa.h"
 #include "lib/mem.h"
@@ -203,6 +204,9 @@ static const struct conf_key sip_keys[] = {
 	{"codecs", CONF_STRING, KEY(gw_sip, codecs), NULL, 0, 200, NULL, false,
 	 "codecs offered and taken, in order: PCMA PCMU G722 G726-32 GSM G729 (unset: the line's law, "
 	 "then the other); others than the line's law are transcoded"},
+	{"music_on_hold", CONF_STRING, KEY(gw_sip, music_on_hold), NULL, 0, 200, NULL, false,
+	 "a WAVE file (mono 8000 Hz, 16-bit PCM, A-law or u-law, up to 60 s) looped to the line while the "
+	 "SIP side holds the call; unset: the line hears what the peer sends (or silence)"},
 };
 
 int gw_codec_list_parse(const char *list, uint8_t *ids, size_t max, size_t *n, char *err, size_t errlen)
@@ -260,6 +264,16 @@ static void sip_validate(struct conf_parse *p, const struct conf_section *s)
 	bool tls = false;
 
 	codecs_check(p, s, g->codecs);
+	if (g->music_on_hold) {
+		int16_t *pcm;
+		size_t n;
+		char err[300];
+
+		if (gw_wav_load(g->music_on_hold, &pcm, &n, err, sizeof(err)) < 0)
+			conf_error_at(p, conf_key_line(s, "music_on_hold"), "music_on_hold: %s", err);
+		else
+			mem_free(pcm);
+	}
 	if (g->listen) {
 		char *copy = mem_strdup(g->listen), *save = NULL;
 

@@ -53,6 +53,7 @@ struct gw_sip {
 	int64_t rtp_port_min, rtp_port_max;
 	int64_t rtp_timeout;   /* ms; 0: calls never end for want of RTP */
 	char *codecs;	       /* "PCMA, PCMU, G729": offered and taken, in order */
+	char *music_on_hold;   /* a WAVE file the line hears while SIP holds; NULL: the peer's */
 };
 
 /* [trunk NAME]: a SIP provider or PBX. */

@@ -41,6 +41,7 @@ struct gm_chan {
 	uint8_t codec_pt;
 	int16_t txl[FRAME];
 	unsigned txln;
+	size_t moh_pos; /* where the music on hold plays from */
 	uint8_t tx[FRAME];
 	unsigned txn;
 	uint8_t rx[FRAME];
@@ -96,6 +97,10 @@ struct gw_media {
 	gw_media_digit_fn on_digit;
 	void *on_digit_arg;
 	void *on_timeout_arg;
+	/* music on hold (shared, read only): what the line hears while the
+	 * SIP side holds the call */
+	const int16_t *moh;
+	size_t moh_len;
 	/* a bridge: no line; channels 2k-1 and 2k hear each other, clocked by
 	 * a 20 ms timer in the worker */
 	bool bridge;
@@ -118,6 +123,12 @@ void gw_media_set_digit_listener(struct gw_media *m, gw_media_digit_fn fn, void 
 {
 	m->on_digit = fn;
 	m->on_digit_arg = arg;
+}
+
+void gw_media_set_music(struct gw_media *m, const int16_t *pcm, size_t n)
+{
+	m->moh = n ? pcm : NULL;
+	m->moh_len = n;
 }
 
 void gw_media_set_listener(struct gw_media *m, gw_media_timeout_fn fn, void *arg)
@@ -777,6 +788,11 @@ static void rtp_in(struct gm_chan *c, uint8_t *out, unsigned n)
 			int16_t pcm[FRAME];
 
 			rtp_playout_tick(&c->po, pcm);
+			if (c->held && c->m->moh) /* held: our music instead of what the peer sends */
+				for (unsigned k = 0; k < FRAME; k++) {
+					pcm[k] = c->m->moh[c->moh_pos];
+					c->moh_pos = (c->moh_pos + 1) % c->m->moh_len;
+				}
 			if (c->dtx)
 				dsp_dtmf_tx_mix(c->dtx, pcm, FRAME);
 			for (unsigned k = 0; k < FRAME; k++)

@@ -48,6 +48,10 @@ struct gw_media *gw_media_new(struct media_worker *worker, struct loop *loop, un
  * 20 ms in the worker.  A-law between the two. */
 struct gw_media *gw_media_new_bridge(struct media_worker *worker, struct loop *loop, unsigned pairs,
 				     const char *zone);
+/* Music on hold: n samples of 8 kHz linear audio, looped to the line of a
+ * call whose SIP side holds it (instead of what the peer sends); the
+ * buffer must outlive m.  n 0: none. */
+void gw_media_set_music(struct gw_media *m, const int16_t *pcm, size_t n);
 /* Cancel the line's echo on calls bridged to RTP (dsp/ec.c), with a tail of
  * taps samples (256-1024: 32-128 ms); 0: off.  For calls started after. */
 void gw_media_set_echo_canceller(struct gw_media *m, unsigned taps);

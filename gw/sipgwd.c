@@ -15,6 +15,7 @@
 #include "gw/cause.h"
 #include "gw/cdr.h"
 #include "gw/media.h"
+#include "gw/wav.h"
 #include "gw/ctl.h"
 #include "gw/daemon.h"
 #include "gw/pri.h"
@@ -76,6 +77,9 @@ struct gwd {
 	struct media_pool *media;
 	/* the bridge of SIP to SIP calls, in one of the workers */
 	struct gw_media *bridge;
+	/* music on hold, shared by every span's media */
+	int16_t *moh;
+	size_t moh_len;
 	/* call control, its view of the trunks, and the call records */
 	struct gw_cc *cc;
 	struct gw_cc_trunk *cc_trunks;
@@ -1551,6 +1555,17 @@ static int run(struct gwd *d, bool foreground)
 	if (rc < 0)
 		return rc;
 	calls_add_spans(d);
+	if (d->cfg->sip->music_on_hold) {
+		char werr[300];
+
+		if (gw_wav_load(d->cfg->sip->music_on_hold, &d->moh, &d->moh_len, werr, sizeof(werr)) < 0) {
+			LOGP(LOGC_MAIN, LOGL_ERROR, "[sip] music_on_hold: %s", werr);
+			return -EINVAL;
+		}
+		for (size_t i = 0; i < d->nspans; i++)
+			if (d->spans[i].gm)
+				gw_media_set_music(d->spans[i].gm, d->moh, d->moh_len);
+	}
 	if (d->cfg->general->bridge_calls > 0) {
 		unsigned pairs = (unsigned)d->cfg->general->bridge_calls;
 		struct media_worker *w = media_pool_pick(d->media);
@@ -1561,6 +1576,8 @@ static int run(struct gwd *d, bool foreground)
 			return -ENOMEM;
 		}
 		media_worker_load(w, (int)(2 * pairs));
+		if (d->moh)
+			gw_media_set_music(d->bridge, d->moh, d->moh_len);
 	}
 	if (drop) {
 		rc = daemon_drop_privileges(uid, gid, err, sizeof(err));
@@ -1590,6 +1607,8 @@ static int run(struct gwd *d, bool foreground)
 	d->bridge = NULL;
 	media_pool_free(d->media);
 	d->media = NULL;
+	mem_free(d->moh);
+	d->moh = NULL;
 	return rc;
 }
 
@@ -1602,6 +1621,8 @@ static void gwd_release(struct gwd *d)
 	d->bridge = NULL;
 	media_pool_free(d->media);
 	d->media = NULL;
+	mem_free(d->moh);
+	d->moh = NULL;
 	ctl_server_close(d->ctl);
 	loop_free(d->loop);
 	gw_config_free(d->cfg);

@@ -33,7 +33,9 @@ tests_unit_test_gw_dialplan_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_gw_dialplan_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_gw_cdr_CFLAGS = $(UNIT_CFLAGS) $(SQLITE_CFLAGS)
 tests_unit_test_gw_cdr_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
-UNIT_TESTS += tests/unit/test_gw_call
+UNIT_TESTS += tests/unit/test_gw_call tests/unit/test_gw_wav
+tests_unit_test_gw_wav_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_gw_wav_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_gw_call_CFLAGS = $(UNIT_CFLAGS) $(SPANDSP_CFLAGS)
 tests_unit_test_gw_call_LDADD = $(GW_LIBS) $(CMOCKA_LIBS)
 

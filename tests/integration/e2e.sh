@@ -19,7 +19,7 @@ if ! command -v sipp >/dev/null 2>&1; then
 	echo "1..0 # SKIP sipp is not installed (scripts/setup installs sip-tester)"
 	exit 0
 fi
-plan 25
+plan 26
 port=$("$SOCKUTIL" free-port)
 far=$("$SOCKUTIL" free-port)
 far2=$("$SOCKUTIL" free-port)
@@ -39,6 +39,17 @@ write_config "$SCRATCH/gw.conf"
 # numbers as in Berlin: +E.164 toward SIP, the dialled form in the dial plan
 sed -i "s#^\[general\]#[general]\ncountry_code = 49\narea_code = 30\nno_answer_timeout = 4s#" "$SCRATCH/gw.conf"
 sip_conf >> "$SCRATCH/gw.conf"
+# music on hold: 1 s of 1 kHz at -15 dBm0, an A-law WAVE file
+{
+	printf 'RIFF\144\037\000\000WAVEfmt \020\000\000\000\006\000\001\000\100\037\000\000\100\037\000\000\001\000\010\000'
+	printf 'data\100\037\000\000'
+	i=0
+	while [ $i -lt 1000 ]; do
+		printf '\355\230\230\355\155\030\030\155'
+		i=$((i + 1))
+	done
+} > "$SCRATCH/moh.wav"
+echo "music_on_hold = $SCRATCH/moh.wav" >> "$SCRATCH/gw.conf"
 cat >> "$SCRATCH/gw.conf" <<CONF
 
 ; the far ends listen on 127.0.0.3: the phone (127.0.0.1) is no trunk
@@ -185,6 +196,16 @@ diag "$(grep ended "$SCRATCH/phone.out")"
 check "no answer for 4 s (no_answer_timeout): cause 19, the phone gets 480, the far end CANCEL" sh -c \
 	"wait_for() { n=\$1; shift; while [ \$n -gt 0 ]; do \"\$@\" && return 0; sleep 0.1; n=\$((n-1)); done; return 1; }; grep -q 'ended 480 .*after [4-9][0-9][0-9][0-9] ms: ok' '$SCRATCH/phone.out' && wait_for 50 grep -q 'calls: 1 ok, 0 failed' '$SCRATCH/far.log'"
 wait_uas far
+
+# the phone holds the call (re-INVITE sendonly): the line hears the music
+# on hold, which crosses the cable to the far end
+far --probe listen
+phone 5551015 --reinvite 500 --hold 3000
+wait_uas far
+diag "far: $(grep 'audio: level' "$SCRATCH/far.log")"
+lvl=$(sed -n 's/.*audio: level \([-0-9.]*\) dBm0.*/\1/p' "$SCRATCH/far.log")
+check "music on hold: while the phone holds, the far end hears the WAVE file's -15 dBm0 tone ($lvl dBm0 over the call)" sh -c \
+	"grep -q 're-INVITE 200 (peer holds: recvonly)' '$SCRATCH/phone.out' && awk -v v='$lvl' 'BEGIN { exit !(v != \"\" && v >= -19 && v <= -14) }'"
 
 far --early --ring 600
 phone 5551006 --hold 300
