@@ -2518,8 +2518,19 @@ void gw_cc_cmd_call_stats(const struct ctl_request *req, struct ctl_out *out, vo
 
 /* ---- control commands -------------------------------------------------------------------------------- */
 
+/* The call's media figures: live from its media worker, or as it ended. */
+static void call_stats(const struct gw_call *c, struct gw_media_stats *st)
+{
+	if (c->rl.on && c->rl.gm)
+		gw_media_peek(c->rl.gm, (unsigned)c->rl.ts, st);
+	else
+		*st = c->rl.st;
+}
+
 static void call_json(struct ctl_out *out, const struct gw_call *c)
 {
+	struct gw_media_stats st;
+
 	uint64_t now = c->end_ms ? c->end_ms : wall_ms();
 
 	ctl_obj_begin(out, NULL);
@@ -2548,27 +2559,35 @@ static void call_json(struct ctl_out *out, const struct gw_call *c)
 	ctl_int(out, "sip_status", c->sip_status);
 	ctl_str(out, "why", c->why);
 	ctl_str(out, "released_by", c->released_by);
-	ctl_int(out, "rtp_sent", (int64_t)c->rl.st.rtp_sent);
-	ctl_int(out, "rtp_received", (int64_t)c->rl.st.rtp_received);
-	ctl_int(out, "lost", c->rl.st.lost);
-	ctl_int(out, "jitter_ms", c->rl.st.jitter_ms);
-	ctl_str(out, "digits_heard", c->rl.st.digits);
+	call_stats(c, &st);
+	ctl_int(out, "rtp_sent", (int64_t)st.rtp_sent);
+	ctl_int(out, "rtp_received", (int64_t)st.rtp_received);
+	ctl_int(out, "lost", st.lost);
+	ctl_int(out, "jitter_ms", st.jitter_ms);
+	ctl_int(out, "mos_x10", (int64_t)(st.mos * 10.0 + 0.5)); /* 0: not known */
+	ctl_str(out, "digits_heard", st.digits);
 	ctl_obj_end(out);
 }
 
 static void call_line(struct ctl_out *out, const struct gw_call *c)
 {
-	char line[512], id[16], leg[40];
+	char line[512], id[16], leg[40], mos[8];
 	uint64_t now = c->end_ms ? c->end_ms : wall_ms();
+	struct gw_media_stats st;
 
 	snprintf(id, sizeof(id), "C%u", c->id);
 	if (c->span)
 		snprintf(leg, sizeof(leg), "span %d B%d", c->span->num, c->ts);
 	else
 		snprintf(leg, sizeof(leg), "-");
-	snprintf(line, sizeof(line), "%-6s %-12s %-11s %-16s %-16s %-12s %-14s %-5s %7.1f %s", id, c->direction,
+	call_stats(c, &st);
+	if (st.mos > 0)
+		snprintf(mos, sizeof(mos), "%.1f", st.mos);
+	else
+		snprintf(mos, sizeof(mos), "-");
+	snprintf(line, sizeof(line), "%-6s %-12s %-11s %-16s %-16s %-12s %-14s %-7s %-3s %7.1f %s", id, c->direction,
 		 c->rl.held && c->state == CS_ANSWERED ? "held" : state_names[c->state], c->calling[0] ? c->calling : "-", c->called[0] ? c->called : "-", leg,
-		 c->trunk[0] ? c->trunk : "-", c->rl.codec[0] ? c->rl.codec : "-",
+		 c->trunk[0] ? c->trunk : "-", c->rl.codec[0] ? c->rl.codec : "-", mos,
 		 (double)(now - c->start_ms) / 1000.0, c->why[0] ? c->why : "");
 	ctl_text(out, line);
 }
@@ -2590,7 +2609,7 @@ void gw_cc_cmd_show_calls(const struct ctl_request *req, struct ctl_out *out, vo
 		ctl_arr_end(out);
 		return;
 	}
-	ctl_text(out, "CALL   DIRECTION    STATE       CALLING          CALLED           LEG          TRUNK          CODEC   SECS WHY");
+	ctl_text(out, "CALL   DIRECTION    STATE       CALLING          CALLED           LEG          TRUNK          CODEC   MOS    SECS WHY");
 	for (const struct gw_call *c = list; c; c = c->next)
 		call_line(out, c);
 }

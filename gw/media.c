@@ -244,37 +244,61 @@ struct stop_req {
 	struct gw_media_stats *st;
 };
 
+static void stats_of(const struct gm_chan *c, struct gw_media_stats *st);
+
 static void stop_fn(void *arg)
 {
 	struct stop_req *r = arg;
-	struct gm_chan *c = r->c;
 
-	if (r->st) {
-		memset(r->st, 0, sizeof(*r->st));
-		if (c->rtp) {
-			struct rtp_session_stats rs;
+	if (r->st)
+		stats_of(r->c, r->st);
+	chan_clear(r->c);
+}
 
-			rtp_session_get_stats(c->rtp, &rs);
-			r->st->rtp_sent = rs.sent;
-			r->st->rtp_received = rs.received;
-			r->st->lost = rs.lost;
-			r->st->jitter_ms = rs.jitter_ms;
-			r->st->mos = rs.mos;
-		}
-		r->st->level_dbm0 = c->samples && c->energy > 0
-					    ? 10.0 * log10(c->energy / (double)c->samples) - 20.0 * log10(DBM0_RMS)
-					    : -100.0;
-		if (c->ec) {
-			struct ec_stats es;
+static void peek_fn(void *arg)
+{
+	struct stop_req *r = arg;
 
-			ec_get_stats(c->ec, &es);
-			r->st->erl_db = es.erl_db;
-			r->st->erle_db = es.erle_db;
-		}
-		memcpy(r->st->digits, c->heard, c->nheard);
-		r->st->digits[c->nheard] = 0;
+	stats_of(r->c, r->st);
+}
+
+void gw_media_peek(struct gw_media *m, unsigned ts, struct gw_media_stats *st)
+{
+	struct stop_req r = {&m->ch[ts], st};
+
+	if (ts == 0 || ts > m->nts) {
+		memset(st, 0, sizeof(*st));
+		return;
 	}
-	chan_clear(c);
+	in_worker(m, peek_fn, &r);
+}
+
+/* in the worker: a channel's figures so far */
+static void stats_of(const struct gm_chan *c, struct gw_media_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (c->rtp) {
+		struct rtp_session_stats rs;
+
+		rtp_session_get_stats(c->rtp, &rs);
+		st->rtp_sent = rs.sent;
+		st->rtp_received = rs.received;
+		st->lost = rs.lost;
+		st->jitter_ms = rs.jitter_ms;
+		st->mos = rs.mos;
+	}
+	st->level_dbm0 = c->samples && c->energy > 0
+				    ? 10.0 * log10(c->energy / (double)c->samples) - 20.0 * log10(DBM0_RMS)
+				    : -100.0;
+	if (c->ec) {
+		struct ec_stats es;
+
+		ec_get_stats(c->ec, &es);
+		st->erl_db = es.erl_db;
+		st->erle_db = es.erle_db;
+	}
+	memcpy(st->digits, c->heard, c->nheard);
+	st->digits[c->nheard] = 0;
 }
 
 void gw_media_stop(struct gw_media *m, unsigned ts, struct gw_media_stats *st)

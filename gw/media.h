@@ -104,6 +104,8 @@ int gw_media_rtp_hold(struct gw_media *m, unsigned ts, bool hold);
 int gw_media_digit(struct gw_media *m, unsigned ts, char digit, unsigned ms);
 /* A test line on timeslot ts. */
 int gw_media_testline(struct gw_media *m, unsigned ts, enum dp_testline kind);
+/* The figures of what runs on ts so far (a live call's quality). */
+void gw_media_peek(struct gw_media *m, unsigned ts, struct gw_media_stats *st);
 /* Stop whatever runs on ts; its figures go to st (may be NULL). */
 void gw_media_stop(struct gw_media *m, unsigned ts, struct gw_media_stats *st);
 /* Channels with media now. */

@@ -161,13 +161,14 @@ check "an INVITE from 127.0.0.2 (not allowed) gets 403 and is logged with its so
 	"grep -q 'ended 403 .*: ok' '$SCRATCH/call.out' && grep -q 'INVITE from 127.0.0.2 refused (403)' '$SCRATCH/daemon.log'"
 
 # a long call: seen live, then hung up by the operator
-"$UA" -l udp:127.0.0.1:0 --timeout 20 --hold 15000 "sip:9991000@127.0.0.1:$port" > "$SCRATCH/long.out" 2>&1 &
+"$UA" -l udp:127.0.0.1:0 --timeout 20 --hold 15000 --probe echo "sip:9991000@127.0.0.1:$port" > "$SCRATCH/long.out" 2>&1 &
 ua=$!
 wait_for 50 sh -c "$SIPGWCTL -s $SCRATCH/ctl.sock show calls --json | jq -e '[.calls[] | select(.state == \"answered\")] | length == 2' >/dev/null"
+sleep 1 # a second of RTP for the quality figures
 ctl show calls > "$SCRATCH/calls"
 diag "$(cat "$SCRATCH/calls")"
-check "show calls: both legs of the live call, answered, on span 1 and span 2" sh -c \
-	"grep -q 'sip-to-isdn .*answered .*span 1 B1' '$SCRATCH/calls' && grep -q 'isdn-to-test .*answered .*span 2 B1' '$SCRATCH/calls'"
+check "show calls: both legs of the live call, answered, on span 1 and span 2, the SIP leg's MOS live (>= 4.0)" sh -c \
+	"grep -q 'sip-to-isdn .*answered .*span 1 B1 .*PCMA    4\.[0-9]' '$SCRATCH/calls' && grep -q 'isdn-to-test .*answered .*span 2 B1' '$SCRATCH/calls' && $SIPGWCTL -s $SCRATCH/ctl.sock show calls --json | jq -e '[.calls[] | select(.direction == \"sip-to-isdn\")][0] | .mos_x10 >= 40 and .rtp_received > 0' >/dev/null"
 id=$(ctl show calls --json | jq -r '.calls[] | select(.direction == "sip-to-isdn") | .id')
 ctl hangup "$id" > /dev/null
 wait "$ua"
