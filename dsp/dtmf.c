@@ -299,6 +299,13 @@ void dsp_faxdet_process(struct dsp_faxdet *fd, const int16_t *calling, const int
 			fd->ced_seen = true;
 			fd->fn(fd->arg, DSP_TONE_CED);
 		}
-		modem_connect_tones_rx(fd->v21, answering, (int)n);
+		/* the V.21 demodulator is the detector's dearest part: silence
+		 * (under -43 dBm0, as for the tones) has no preamble in it */
+		float e = 0;
+
+		for (size_t i = 0; i < n; i++)
+			e += (float)answering[i] * answering[i];
+		if (e > 5300.0f * (float)n)
+			modem_connect_tones_rx(fd->v21, answering, (int)n);
 	}
 }

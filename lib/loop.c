@@ -32,6 +32,7 @@ struct loop {
 	struct timer_heap timers;
 	int tfd;
 	uint64_t armed_for; /* deadline the timerfd is armed at, UINT64_MAX: disarmed */
+	bool running_timers; /* in timer_heap_run: arm once after it */
 	struct loop_watch timer_watch;
 
 	int sfd;
@@ -56,12 +57,16 @@ static uint64_t clock_now(struct clock *c);
 static int clock_start(struct clock *c, struct timer *t, uint64_t due);
 static void clock_stop(struct clock *c, struct timer *t);
 
+/* Arm the timerfd for the earliest timer, only when it would fire too
+ * late: armed earlier than needed (the earliest was stopped) it fires, runs
+ * nothing and is armed again; while the due timers run, once after them.
+ * (timerfd_settime per timer start was most of the daemon's system time.) */
 static void rearm(struct loop *loop)
 {
 	uint64_t next = timer_heap_next(&loop->timers);
 	struct itimerspec its = {0};
 
-	if (next == loop->armed_for)
+	if (loop->running_timers || next >= loop->armed_for)
 		return;
 	loop->armed_for = next;
 	if (next != UINT64_MAX) {
@@ -81,7 +86,9 @@ static void on_timerfd(struct loop *loop, struct loop_watch *w, uint32_t events)
 	if (read(loop->tfd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
 		return;
 	loop->armed_for = UINT64_MAX;
+	loop->running_timers = true;
 	timer_heap_run(&loop->timers, loop_now_ns());
+	loop->running_timers = false;
 	rearm(loop);
 }
 
