@@ -57,6 +57,7 @@ allow = 127.0.0.1
 rtp_port_min = 30000
 rtp_port_max = 39999
 max_dialogs = 5000
+max_transactions = 100000
 [route out]
 source = address
 from = 127.0.0.1

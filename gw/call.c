@@ -38,7 +38,7 @@
 #include <time.h>
 
 #define LADDER_MAX 64
-#define LADDER_STEP 16
+#define LADDER_STEP 8
 #define SDP_MAX 1500
 #define MAX_ALLOW 32
 #define MAX_SPANS 255 /* [span N]: N is 1-255 */

@@ -55,6 +55,8 @@ static const struct conf_key general_keys[] = {
 	 "the international prefix: 00, 011 in North America"},
 	{"area_code", CONF_STRING, KEY(gw_general, area_code), NULL, 0, 7, NULL, false,
 	 "the local area code (30 for Berlin), for subscriber numbers"},
+	{"digit_timeout", CONF_DURATION, KEY(gw_general, digit_timeout), "5s", 1000, 60000, NULL, false,
+	 "overlap receiving: how long to wait for the next digit before routing what came"},
 	{"no_answer_timeout", CONF_DURATION, KEY(gw_general, no_answer_timeout), "180s", 0, 3600000, NULL,
 	 false, "a call not answered this long after it went out ends: cause 19, 480 to a SIP caller; 0: never"},
 	{"bridge_calls", CONF_INT, KEY(gw_general, bridge_calls), "64", 0, 4096, NULL, false,
@@ -178,7 +180,8 @@ static const struct conf_key sip_keys[] = {
 	{"t4", CONF_DURATION, KEY(gw_sip, t4), "5s", 500, 60000, NULL, false,
 	 "RFC 3261 T4, the longest a message lives in the network"},
 	{"max_transactions", CONF_INT, KEY(gw_sip, max_transactions), "10000", 10, 1000000, NULL,
-	 false, "transactions at once; beyond it requests get 503 with Retry-After"},
+	 false, "transactions at once; beyond it requests get 503 with Retry-After (over UDP a call's BYE "
+	 "transaction stays 32 s: at N calls/s about 40 x N are held)"},
 	{"max_dialogs", CONF_INT, KEY(gw_sip, max_dialogs), "2000", 1, 1000000, NULL, false,
 	 "calls at once; beyond it INVITEs get 503 with Retry-After"},
 	{"max_connections", CONF_INT, KEY(gw_sip, max_connections), "1024", 1, 100000, NULL, false,

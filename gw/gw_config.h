@@ -20,6 +20,7 @@ struct gw_general {
 	char *country_code, *trunk_prefix, *intl_prefix, *area_code;
 	int64_t bridge_calls; /* SIP to SIP calls at once */
 	int64_t no_answer_timeout; /* ms; 0: calls may ring for ever */
+	int64_t digit_timeout;	   /* ms: overlap receiving, the wait for the next digit */
 };
 
 struct gw_log {

@@ -273,6 +273,7 @@ static int cc_configure(struct gwd *d, struct gw_cc_config *c)
 	c->rtp_port_max = (uint16_t)d->cfg->sip->rtp_port_max;
 	c->rtp_timeout_ms = (unsigned)d->cfg->sip->rtp_timeout;
 	c->no_answer_ms = (unsigned)d->cfg->general->no_answer_timeout;
+	c->overlap_timeout_ms = (unsigned)d->cfg->general->digit_timeout;
 	if (d->cfg->sip->codecs) {
 		char err[120];
 
