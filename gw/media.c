@@ -371,51 +371,54 @@ static void on_rtp_digit(void *arg, char digit, bool start, uint32_t duration_ms
 		dsp_dtmf_tx_put(c->dtx, digit, 100);
 }
 
-struct timeout_report {
+/* What a channel tells call control, in the signalling thread: the
+ * timeslot and the session's port (a channel may carry a new call by then:
+ * call control compares) and what happened. */
+enum report_kind { REPORT_TIMEOUT, REPORT_FAX, REPORT_DIGIT };
+
+struct chan_report {
+	enum report_kind kind;
 	struct gw_media *m;
 	unsigned ts;
 	uint16_t port;
+	int value;   /* the fax tone, the digit */
+	unsigned ms; /* the digit's length */
 };
 
-static void timeout_report_fn(void *arg)
+static void report_fn(void *arg)
 {
-	struct timeout_report *r = arg;
+	struct chan_report *r = arg;
+	struct gw_media *m = r->m;
 
-	if (r->m->on_timeout)
-		r->m->on_timeout(r->m->on_timeout_arg, r->m, r->ts, r->port);
+	if (r->kind == REPORT_TIMEOUT && m->on_timeout)
+		m->on_timeout(m->on_timeout_arg, m, r->ts, r->port);
+	else if (r->kind == REPORT_FAX && m->on_fax)
+		m->on_fax(m->on_fax_arg, m, r->ts, r->port, r->value);
+	else if (r->kind == REPORT_DIGIT && m->on_digit)
+		m->on_digit(m->on_digit_arg, m, r->ts, r->port, (char)r->value, r->ms);
 	mem_free(r);
+}
+
+/* in the worker: hand a report to the signalling thread; without a worker
+ * (tests) only when direct, called here and now */
+static void report(struct gm_chan *c, enum report_kind kind, int value, unsigned ms, bool direct)
+{
+	struct chan_report *r;
+
+	if ((!c->m->w && !direct) || !(r = mem_zalloc(sizeof(*r))))
+		return;
+	*r = (struct chan_report){kind, c->m, (unsigned)(c - c->m->ch), rtp_session_port(c->rtp), value, ms};
+	if (!c->m->w)
+		report_fn(r);
+	else if (media_worker_report(c->m->w, report_fn, r) < 0)
+		mem_free(r);
 }
 
 /* in the worker: the session heard nothing for its timeout; call control
  * decides (in the signalling thread, never inside the session's timer) */
 static void on_rtp_timeout(void *arg)
 {
-	struct gm_chan *c = arg;
-	struct timeout_report *r;
-
-	if (!c->m->w || !(r = mem_zalloc(sizeof(*r))))
-		return;
-	r->m = c->m;
-	r->ts = (unsigned)(c - c->m->ch);
-	r->port = rtp_session_port(c->rtp);
-	if (media_worker_report(c->m->w, timeout_report_fn, r) < 0)
-		mem_free(r);
-}
-
-struct fax_report {
-	struct gw_media *m;
-	unsigned ts;
-	uint16_t port;
-	int tone;
-};
-
-static void fax_report_fn(void *arg)
-{
-	struct fax_report *r = arg;
-
-	if (r->m->on_fax)
-		r->m->on_fax(r->m->on_fax_arg, r->m, r->ts, r->port, r->tone);
-	mem_free(r);
+	report(arg, REPORT_TIMEOUT, 0, 0, false);
 }
 
 /* in the worker: a fax or modem is on the call: pass-through (no echo
@@ -424,7 +427,6 @@ static void fax_report_fn(void *arg)
 static void on_fax_tone(void *arg, enum dsp_fax_tone tone)
 {
 	struct gm_chan *c = arg;
-	struct fax_report *r;
 	struct jb_config fixed = {.rate = 8000, .frame_ms = 20, .fixed = true, .fixed_ms = 60};
 
 	if (c->fax_tone || !c->rtp)
@@ -433,14 +435,7 @@ static void on_fax_tone(void *arg, enum dsp_fax_tone tone)
 	if (c->ec)
 		ec_enable(c->ec, false);
 	jb_init(rtp_session_jb(c->rtp), &fixed);
-	if (!c->m->w || !(r = mem_zalloc(sizeof(*r))))
-		return;
-	r->m = c->m;
-	r->ts = (unsigned)(c - c->m->ch);
-	r->port = rtp_session_port(c->rtp);
-	r->tone = (int)tone;
-	if (media_worker_report(c->m->w, fax_report_fn, r) < 0)
-		mem_free(r);
+	report(c, REPORT_FAX, (int)tone, 0, false);
 }
 
 static const struct rtp_session_ops chan_rtp_ops = {.digit = on_rtp_digit, .timeout = on_rtp_timeout};
@@ -521,35 +516,10 @@ struct remote_req {
 	int rc;
 };
 
-struct digit_report {
-	struct gw_media *m;
-	unsigned ts;
-	uint16_t port;
-	char digit;
-	unsigned ms;
-};
-
-static void digit_report_fn(void *arg)
-{
-	struct digit_report *r = arg;
-
-	if (r->m->on_digit)
-		r->m->on_digit(r->m->on_digit_arg, r->m, r->ts, r->port, r->digit, r->ms);
-	mem_free(r);
-}
-
 /* in the worker: a line digit for the signalling thread (SIP INFO) */
 static void report_digit(struct gm_chan *c, char digit, unsigned ms)
 {
-	struct digit_report *r = mem_zalloc(sizeof(*r));
-
-	if (!r)
-		return;
-	*r = (struct digit_report){c->m, (unsigned)(c - c->m->ch), rtp_session_port(c->rtp), digit, ms};
-	if (!c->m->w)
-		digit_report_fn(r);
-	else if (media_worker_report(c->m->w, digit_report_fn, r) < 0)
-		mem_free(r);
+	report(c, REPORT_DIGIT, digit, ms, true);
 }
 
 /* A digit heard on the line, in RTP mode: one RFC 4733 event when it ends,
