@@ -42,6 +42,9 @@
 #define RHO_NEAR 0.9f	  /* sin x echo estimate correlation^2 under this: a near end */
 #define RHO_ERLE 20.0f	  /* dB of ERLE of late before the correlation is trusted */
 #define RHO_MIN_POWER 6300.0f /* -46 dBm0: quieter sin says nothing (A-law grain) */
+#define NOISE_FIRST 128.0f /* -63 dBm0: the most the first noise estimate may be */
+#define RESIDUAL_AUDIBLE 400.0f /* -58 dBm0 */
+#define STEADY_BLOCKS 50 /* 200 ms of steady sin since the far end fell silent: noise */
 #define CHECKPOINT_BLOCKS 50 /* 200 ms of good cancelling make a checkpoint */
 
 struct cplx {
@@ -79,6 +82,7 @@ struct ec {
 	float erle_peak; /* the best ERLE of late (falls 0.5 dB a second) */
 	unsigned good, bad, poor;
 	float noise_pow;
+	float steady_min, steady_max; /* sin's power since the far end went silent */
 	uint32_t rng;
 	float nlp_gain;
 	/* tone disabler: 10 ms Goertzel blocks on both directions */
@@ -318,6 +322,7 @@ void ec_reset(struct ec *ec)
 	ec->silent = 0;
 	ec->nlp_hold = 0;
 	ec->noise_pow = 0;
+	ec->steady_min = ec->steady_max = 0;
 	ec->nlp_gain = 1;
 }
 
@@ -483,7 +488,7 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 		ec->dt_hang--;
 	ec->dt = ec->dt_hang > 0;
 	/* the line's noise: a minimum tracker over sin's power smoothed to
-	 * about 80 ms (so that the minimum is not a dip of the noise itself),
+	 * about 20 ms (so that the minimum is not a dip of the noise itself),
 	 * followed while the far end is silent */
 	ec->pd_slow += 0.2f * (ed / N - ec->pd_slow);
 	ec->silent = far_active ? 0 : ec->silent + 1;
@@ -491,12 +496,23 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 		float p = ec->pd_slow;
 
 		/* down at any time: the line's noise is never louder than all
-		 * of sin; up, slowly, only once the far end and its echo have
-		 * been silent for 100 ms */
+		 * of sin.  Up only once the far end and its echo have been
+		 * silent for 100 ms: at once to a level sin has kept within
+		 * 3 dB for 200 ms (noise is steady; a near end talking alone
+		 * is not), else slowly (2 dB a second, from -63 dBm0 at first),
+		 * and not at the start of a burst (this block twice as loud) */
+		if (ec->silent <= 1 || p < ec->steady_min) {
+			ec->steady_min = p;
+			ec->steady_max = fmaxf(ec->steady_max * (ec->silent > 1), p);
+		} else if (p > ec->steady_max) {
+			ec->steady_max = p;
+		}
 		if (p < ec->noise_pow)
 			ec->noise_pow += 0.3f * (p - ec->noise_pow);
-		else if (ec->silent > 25)
-			ec->noise_pow = ec->noise_pow == 0 ? p : fminf(ec->noise_pow * 1.002f, p);
+		else if (ec->silent > STEADY_BLOCKS && ec->steady_max < 2.0f * ec->steady_min)
+			ec->noise_pow = ec->steady_min;
+		else if (ec->silent > 25 && ed / N < 2.0f * p)
+			ec->noise_pow = ec->noise_pow == 0 ? fminf(p, NOISE_FIRST) : fminf(ec->noise_pow * 1.002f, p);
 	}
 	if (far_active && !ec->dt) {
 		ec->erle_db += 0.1f * (db(ec->pd / (ec->pef + 1.0f)) - ec->erle_db);
@@ -581,13 +597,24 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 	 * than the residual echo the filter leaves (so a near end, even one
 	 * quieter than the echo, keeps it off), or is at least 13 dB below sin
 	 * (whatever a near end says is not cancelled: a residual that far down
-	 * is echo, say of a filter still learning a changed path) */
+	 * is echo, say of a filter still learning a changed path) unless it is
+	 * 9 dB above the expected residual: a near end starting 13 dB or more
+	 * under the echo, whose first syllable the NLP would otherwise clip.
+	 * A residual louder than sin is the filter's own error (say, taps
+	 * that learnt the far end's correlation ahead of a long bulk delay,
+	 * heard before the echo comes), never a near end. */
 	{
 		float expected = ec->pyf * powf(10.0f, -ec->erle_db / 10.0f);
+		/* a residual under -58 dBm0 (or twice the line's noise) is no
+		 * near end worth passing: the echo a filter leaves on a quiet
+		 * line is louder than the grain of G.711 there */
+		float floor = 2.0f * ec->noise_pow + RESIDUAL_AUDIBLE;
 
 		/* this very block's residual decides at once; the hold keeps
 		 * the NLP off through the gaps of near-end speech */
-		if (ec->pef > 4.0f * expected + 2.0f * ec->noise_pow + 100.0f && !(ec->pef < 0.05f * ec->pd))
+		if (((ec->pef > 4.0f * expected + floor && !(ec->pef < 0.05f * ec->pd)) ||
+		     ec->pef > 8.0f * expected + floor) &&
+		    ec->pef < ec->pd)
 			ec->nlp_hold = NLP_HOLD;
 		else if (rho2(ec) < RHO_NEAR && ec->erle_peak >= RHO_ERLE &&
 			 ec->pd > 4.0f * ec->noise_pow + RHO_MIN_POWER)

@@ -101,7 +101,10 @@ static void double_talk_near_as_quiet_as_the_echo(void **state)
 		int model;
 		double far;
 		uint32_t seed;
-	} cases[] = {{7, -10, 142}, {8, -20, 160}, {5, -20, 121}};
+	} cases[] = {{7, -10, 142}, {8, -20, 160}, {5, -20, 121},
+		     /* near-end syllables starting 13 dB and more under the echo:
+		      * the NLP used to clip them (-1.2 and -1.7 dB) */
+		     {6, -10, 129}, {2, -10, 77}};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -155,6 +158,28 @@ static void comfort_noise_at_line_level(void **state)
 		fail_msg("comfort noise %.1f dBm0, line noise %.1f dBm0", cn, run.floor);
 }
 
+/* The far end falls silent for the first time while the near end talks
+ * alone: that is not the line's noise.  Taking it for noise made the
+ * comfort noise -25 dBm0 loud after the double talk (combined loss 11.5 dB
+ * instead of 40). */
+static void comfort_noise_is_not_the_near_end(void **state)
+{
+	struct g168_scenario s = {.taps = 1024, .model = 8, .delay_ms = 20, .erl_db = 6, .alaw = true,
+				  .noise_dbm0 = -100, .seed = 30156,
+				  .phase = {{3.0, G168_FAR_SPEECH, -10, false, 0, 0},
+					    {3.0, G168_FAR_SPEECH, -10, true, -10, 0},
+					    {2.0, G168_FAR_SPEECH, -10, false, 0, 0}},
+				  .nphases = 3};
+	double loss;
+
+	(void)state;
+	assert_int_equal(g168_run(&s, &g168_sipgw_ec, &run), 0);
+	loss = g168_min_loss(&run, 2, 0.5);
+	if (loss < 40)
+		fail_msg("combined loss after the double talk %.1f dB, comfort noise %.1f dBm0", loss,
+			 g168_mean_sout(&run, 2, 0.5));
+}
+
 static void answer_tone_disables(void **state)
 {
 	struct g168_scenario s = {.taps = 1024, .model = 2, .delay_ms = 10, .erl_db = 10, .alaw = true,
@@ -184,6 +209,7 @@ int main(void)
 		SGW_TEST(double_talk_near_as_quiet_as_the_echo),
 		SGW_TEST(never_worse_than_no_canceller),
 		SGW_TEST(comfort_noise_at_line_level),
+		SGW_TEST(comfort_noise_is_not_the_near_end),
 		SGW_TEST(answer_tone_disables),
 	};
 	return cmocka_run_group_tests_name("dsp/ec", tests, NULL, NULL);
