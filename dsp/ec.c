@@ -95,23 +95,28 @@ struct ec {
 	uint64_t transfers, resets, trips, restores;
 };
 
-/* ---- FFT: radix 2, size M, in place --------------------------------------------------- */
+/* ---- FFT: radix 2 --------------------------------------------------------------------------
+ * The spectra are of M real samples: they are computed with a complex FFT
+ * of M/2 points (even samples real, odd imaginary) and the two halves
+ * separated, which costs about half of an M-point complex FFT. */
 
-static struct cplx tw[M / 2];
-static unsigned rev[M];
+#define H (M / 2) /* the complex FFT's size */
+
+static struct cplx tw[M / 2]; /* e^(-2 pi i k / M) */
+static unsigned rev[H];
 static bool fft_ready;
 
 static void fft_init(void)
 {
 	unsigned bits = 0;
 
-	while ((1u << bits) < M)
+	while ((1u << bits) < H)
 		bits++;
 	for (unsigned i = 0; i < M / 2; i++) {
 		tw[i].re = (float)cos(-2 * M_PI * i / M);
 		tw[i].im = (float)sin(-2 * M_PI * i / M);
 	}
-	for (unsigned i = 0; i < M; i++) {
+	for (unsigned i = 0; i < H; i++) {
 		unsigned r = 0;
 
 		for (unsigned b = 0; b < bits; b++)
@@ -122,20 +127,20 @@ static void fft_init(void)
 	fft_ready = true;
 }
 
-/* inverse: conjugate twiddles; no 1/M scaling (done by the caller) */
+/* H points in place; inverse: conjugate twiddles, no 1/H scaling */
 static void fft(struct cplx *a, bool inverse)
 {
-	for (unsigned i = 0; i < M; i++)
+	for (unsigned i = 0; i < H; i++)
 		if (rev[i] > i) {
 			struct cplx t = a[i];
 
 			a[i] = a[rev[i]];
 			a[rev[i]] = t;
 		}
-	for (unsigned len = 2; len <= M; len <<= 1) {
-		unsigned step = M / len;
+	for (unsigned len = 2; len <= H; len <<= 1) {
+		unsigned step = M / len; /* the twiddles of H points are every other of M */
 
-		for (unsigned i = 0; i < M; i += len) {
+		for (unsigned i = 0; i < H; i += len) {
 			for (unsigned j = 0; j < len / 2; j++) {
 				struct cplx w = tw[j * step], u = a[i + j], v = a[i + j + len / 2], t;
 
@@ -155,35 +160,56 @@ static void fft(struct cplx *a, bool inverse)
 /* spectrum (K bins) of M real samples */
 static void rfft(const float *x, struct cplx *out)
 {
-	struct cplx a[M];
+	struct cplx z[H];
 
-	for (unsigned i = 0; i < M; i++)
-		a[i].re = x[i], a[i].im = 0;
-	fft(a, false);
-	memcpy(out, a, sizeof(struct cplx) * K);
+	for (unsigned n = 0; n < H; n++)
+		z[n].re = x[2 * n], z[n].im = x[2 * n + 1];
+	fft(z, false);
+	for (unsigned k = 0; k < K; k++) {
+		struct cplx p = z[k % H], q = z[(H - k) % H], e, o, w = k < H ? tw[k] : (struct cplx){-1, 0};
+
+		/* the even samples' spectrum (p + q*) / 2, the odd ones' (p - q*) / 2i */
+		e.re = 0.5f * (p.re + q.re);
+		e.im = 0.5f * (p.im - q.im);
+		o.re = 0.5f * (p.im + q.im);
+		o.im = 0.5f * (q.re - p.re);
+		out[k].re = e.re + w.re * o.re - w.im * o.im;
+		out[k].im = e.im + w.re * o.im + w.im * o.re;
+	}
 }
 
-/* M real samples of a K-bin spectrum (Hermitian completion), scaled 1/M */
+/* M real samples of a K-bin spectrum, scaled 1/M */
 static void irfft(const struct cplx *in, float *x)
 {
-	struct cplx a[M];
+	struct cplx z[H];
 
-	memcpy(a, in, sizeof(struct cplx) * K);
-	for (unsigned i = K; i < M; i++) {
-		a[i].re = in[M - i].re;
-		a[i].im = -in[M - i].im;
+	for (unsigned k = 0; k < H; k++) {
+		struct cplx p = in[k], q = in[H - k], e, d, w = tw[k];
+
+		/* even part (X[k] + X[k+H]) / 2, odd part (X[k] - X[k+H]) e^(+2 pi i k / M) / 2,
+		 * X[k+H] being conj(X[H-k]) for a real signal */
+		e.re = 0.5f * (p.re + q.re);
+		e.im = 0.5f * (p.im - q.im);
+		d.re = 0.5f * (p.re - q.re);
+		d.im = 0.5f * (p.im + q.im);
+		/* z[k] = e + i (d times conj(w)) */
+		z[k].re = e.re - (d.im * w.re - d.re * w.im);
+		z[k].im = e.im + (d.re * w.re + d.im * w.im);
 	}
-	fft(a, true);
-	for (unsigned i = 0; i < M; i++)
-		x[i] = a[i].re / M;
+	fft(z, true);
+	for (unsigned n = 0; n < H; n++) {
+		x[2 * n] = z[n].re / H;
+		x[2 * n + 1] = z[n].im / H;
+	}
 }
 
 /* ---- the filter -------------------------------------------------------------------------- */
 
-/* Y = sum over partitions of W[p] X[block p ago] */
+/* Y = sum over partitions of W[p] X[block p ago]; with norm, also the
+ * size (sum of |re| + |im|) of each partition's coefficients */
 __attribute__((target_clones("arch=x86-64-v3", "default"))) static void filter(const struct ec *ec,
 									     const struct cplx *w,
-									     struct cplx *y)
+									     struct cplx *y, float *norm)
 {
 	memset(y, 0, sizeof(struct cplx) * K);
 	for (unsigned p = 0; p < ec->P; p++) {
@@ -193,6 +219,13 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) static void filter(c
 		for (unsigned k = 0; k < K; k++) {
 			y[k].re += wp[k].re * x[k].re - wp[k].im * x[k].im;
 			y[k].im += wp[k].re * x[k].im + wp[k].im * x[k].re;
+		}
+		if (norm) {
+			float m = 0;
+
+			for (unsigned k = 0; k < K; k++)
+				m += fabsf(wp[k].re) + fabsf(wp[k].im);
+			norm[p] = m;
 		}
 	}
 }
@@ -214,21 +247,15 @@ __attribute__((target_clones("arch=x86-64-v3", "default"))) static void adapt(st
 }
 
 /* Proportionate gains (IPNLMS over partitions): a partition that holds
- * much of the echo path adapts faster; half the step is shared equally.
- * den[k] = sum over p of gp[p] |X_p[k]|^2 normalises the step per bin. */
-static void gains(struct ec *ec, float *den)
+ * much of the echo path (gp[] holds the sizes filter() measured) adapts
+ * faster; half the step is shared equally.  den[k] = sum over p of
+ * gp[p] |X_p[k]|^2 normalises the step per bin. */
+__attribute__((target_clones("arch=x86-64-v3", "default"))) static void gains(struct ec *ec, float *den)
 {
 	float tot = 0;
 
-	for (unsigned p = 0; p < ec->P; p++) {
-		const struct cplx *wp = ec->wb + (size_t)p * K;
-		float m = 0;
-
-		for (unsigned k = 0; k < K; k++)
-			m += fabsf(wp[k].re) + fabsf(wp[k].im);
-		ec->gp[p] = m;
-		tot += m;
-	}
+	for (unsigned p = 0; p < ec->P; p++)
+		tot += ec->gp[p];
 	for (unsigned p = 0; p < ec->P; p++)
 		ec->gp[p] = 0.5f / (float)ec->P + 0.5f * ec->gp[p] / (tot + 1e-9f);
 	for (unsigned k = 0; k < K; k++)
@@ -650,11 +677,11 @@ static void block(struct ec *ec, const int16_t *rin, const int16_t *sin, int16_t
 			ec->pxx[k] = 0; /* rounding */
 	}
 	/* both filters' echo estimates: the last N samples of the inverse */
-	filter(ec, ec->wb, Y);
+	filter(ec, ec->wb, Y, ec->gp);
 	irfft(Y, y);
 	for (unsigned i = 0; i < N; i++)
 		eb[i] = (float)sin[i] - y[N + i];
-	filter(ec, ec->wf, Y);
+	filter(ec, ec->wf, Y, NULL);
 	irfft(Y, y);
 	for (unsigned i = 0; i < N; i++) {
 		float d = sin[i], x = rin[i];
