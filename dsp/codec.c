@@ -30,6 +30,7 @@ const struct dsp_codec_info *dsp_codec_find(const char *name, unsigned clock)
 
 struct dsp_codec {
 	enum dsp_codec_id id;
+	size_t ptime; /* samples a packet stands for; 0: what its frames say */
 	union {
 		struct {
 			g722_encode_state_t *enc;
@@ -44,6 +45,7 @@ struct dsp_codec {
 		struct {
 			bcg729EncoderChannelContextStruct *enc;
 			bcg729DecoderChannelContextStruct *dec;
+			bool cng; /* the last frame received was a SID: comfort noise until speech */
 		} g729;
 	} u;
 };
@@ -150,12 +152,26 @@ int dsp_codec_encode(struct dsp_codec *c, const int16_t *pcm, size_t n, uint8_t 
 		return gsm0610_encode(c->u.gsm.enc, out, pcm, (int)n);
 	case DSP_G729: {
 		size_t o = 0;
+		uint8_t sid[10];
+		bool have_sid = false;
 
 		for (size_t i = 0; i < n; i += 80) {
-			uint8_t len = 0;
+			uint8_t len = 0, frame[10];
 
-			bcg729Encoder(c->u.g729.enc, pcm + i, out + o, &len);
-			o += len; /* 10, or 2 for a SID frame, or 0 when VAD is silent */
+			/* 10 bytes, or 2 for a SID frame, or 0 when VAD is silent */
+			bcg729Encoder(c->u.g729.enc, pcm + i, frame, &len);
+			if (len == 2) { /* a SID goes last (RFC 3551 4.5.6), and only if nothing follows */
+				memcpy(sid, frame, 2);
+				have_sid = true;
+			} else if (len == 10) {
+				memcpy(out + o, frame, 10);
+				o += 10;
+				have_sid = false; /* a talkspurt began: the SID before it is moot */
+			}
+		}
+		if (have_sid) {
+			memcpy(out + o, sid, 2);
+			o += 2;
 		}
 		return (int)o;
 	}
@@ -190,27 +206,61 @@ int dsp_codec_decode(struct dsp_codec *c, const uint8_t *in, size_t len, int16_t
 		if (len / 33 * 160 > max)
 			return -ENOSPC;
 		return gsm0610_decode(c->u.gsm.dec, pcm, in, (int)len);
-	case DSP_G729:
-		/* 10-byte frames, a 2-byte SID (annex B) at the end */
+	case DSP_G729: {
+		/* 10-byte frames, a 2-byte SID (annex B) at the end.  With annex B
+		 * a packet of the call's packet time may carry less: the frames
+		 * not sent are comfort noise, before a talkspurt's first frame
+		 * (the packet's first 10 ms were still silent) or after a SID. */
+		size_t covered = (len / 10 + (len % 10 == 2)) * 80, lead = 0, tail = 0;
+
+		if (c->ptime && covered && covered < c->ptime && c->ptime <= max) {
+			if (len % 10 == 0)
+				lead = c->ptime - covered;
+			else
+				tail = c->ptime - covered;
+		}
 		n = 0;
+		for (; n < lead; n += 80)
+			bcg729Decoder(c->u.g729.dec, NULL, 0, 1, 0, 0, pcm + n);
 		while (len >= 10) {
 			if (n + 80 > max)
 				return -ENOSPC;
 			bcg729Decoder(c->u.g729.dec, in, 10, 0, 0, 0, pcm + n);
 			in += 10, len -= 10, n += 80;
+			c->u.g729.cng = false;
 		}
 		if (len == 2) {
 			if (n + 80 > max)
 				return -ENOSPC;
 			bcg729Decoder(c->u.g729.dec, in, 2, 0, 1, 0, pcm + n);
 			n += 80;
+			c->u.g729.cng = true;
 		} else if (len) {
 			return -EINVAL;
 		}
+		for (size_t end = n + tail; n < end; n += 80)
+			bcg729Decoder(c->u.g729.dec, NULL, 0, 1, 0, 0, pcm + n);
 		return (int)n;
+	}
 	default:
 		return -EINVAL;
 	}
+}
+
+void dsp_codec_set_packet_samples(struct dsp_codec *c, size_t samples)
+{
+	c->ptime = samples % 80 ? 0 : samples;
+}
+
+int dsp_codec_fill(struct dsp_codec *c, bool lost, int16_t *pcm, size_t n)
+{
+	if (c->id != DSP_G729 || n % 80 || (!lost && !c->u.g729.cng))
+		return 0;
+	/* an erased frame: G.729's own concealment after speech, more comfort
+	 * noise from the last SID after one (annex B's untransmitted frames) */
+	for (size_t i = 0; i < n; i += 80)
+		bcg729Decoder(c->u.g729.dec, NULL, 0, 1, 0, 0, pcm + i);
+	return (int)n;
 }
 
 bool dsp_codec_is_line_law(enum dsp_codec_id id, bool line_alaw)

@@ -46,6 +46,18 @@ void dsp_codec_free(struct dsp_codec *c);
 int dsp_codec_encode(struct dsp_codec *c, const int16_t *pcm, size_t n, uint8_t *out, size_t size);
 /* payload to linear audio; samples written, or -EINVAL / -ENOSPC */
 int dsp_codec_decode(struct dsp_codec *c, const uint8_t *in, size_t len, int16_t *pcm, size_t max);
+/* The samples one packet stands for (the call's packet time, 160 for
+ * 20 ms): a G.729 packet with fewer frames (annex B sends none in
+ * silence) is filled up with comfort noise where its frames were not sent,
+ * so that every packet decodes to that many samples; 0 (the default):
+ * what the frames say. */
+void dsp_codec_set_packet_samples(struct dsp_codec *c, size_t samples);
+/* No payload for the next n samples (a multiple of 80): lost is a packet
+ * that never came, else the peer is silent (annex B sends nothing between
+ * SID frames).  The codec's own concealment or comfort noise into pcm:
+ * samples written, or 0 when it has none (the caller conceals lost audio
+ * itself, and silence is silence).  G.729 only. */
+int dsp_codec_fill(struct dsp_codec *c, bool lost, int16_t *pcm, size_t n);
 /* Is this codec the line's own law, so that payload and timeslot bytes are
  * the same (no transcoding, bit-exact)? */
 bool dsp_codec_is_line_law(enum dsp_codec_id id, bool line_alaw);

@@ -81,6 +81,7 @@ struct rtp_leg {
 	 * then the other */
 	uint8_t codecs[GW_MAX_CODECS];
 	size_t ncodecs;
+	int annexb; /* G.729 annex B: the trunk's (1 yes, 0 no), -1 [sip] g729_annexb */
 	struct gw_media_stats st;
 };
 
@@ -294,6 +295,7 @@ static struct gw_call *call_new(struct gw_cc *cc, const char *direction)
 	c->start_ms = wall_ms();
 	c->start_us = mono_us();
 	c->rl.sdp_version = 1;
+	c->rl.annexb = -1; /* as [sip] g729_annexb until a trunk says */
 	timer_setup(&c->overlap_timer, on_overlap_timeout, c);
 	timer_setup(&c->announce_timer, on_announce_timeout, c);
 	timer_setup(&c->dial_timer, on_dial_timer, c);
@@ -813,6 +815,8 @@ static struct sdp_local local_sdp(const struct gw_call *c, const struct rtp_leg 
 		const struct dsp_codec_info *d = &dsp_codecs[ids[i] < DSP_CODECS ? ids[i] : 0];
 
 		buf[i] = (struct sdp_codec){d->name, d->clock, 1, d->static_pt, d->fmtp};
+		if (d->id == DSP_G729 && (l->annexb >= 0 ? l->annexb : c->cc->cfg.g729_annexb))
+			buf[i].fmtp = "annexb=yes";
 	}
 	if (n) {
 		sl.codecs = buf;
@@ -895,7 +899,7 @@ static int apply_neg(struct rtp_leg *l, const struct sdp_negotiated *neg)
 				   l->dtmf_inband ? GM_DIGITS_AUDIO
 				   : l->dtmf_info ? GM_DIGITS_REPORT
 						  : GM_DIGITS_EVENTS,
-				   (int)codec->id);
+				   (int)codec->id | (neg->vad ? GW_MEDIA_VAD : 0));
 }
 
 /* The leg's SDP buffer, made on first use (a call with a test line or two
@@ -1226,6 +1230,7 @@ static struct gw_leg2 *leg2_new(struct gw_call *c)
 	if (!c->x && (c->x = mem_zalloc(sizeof(*c->x)))) {
 		c->x->ref.c = c;
 		c->x->ref.second = true;
+		c->x->rl.annexb = -1;
 	}
 	return c->x;
 }
@@ -1316,8 +1321,10 @@ static void route_sip_to_sip(struct gw_call *c, const struct dp_result *res, str
 	x->rl.dtmf_info = c->rl.dtmf_info;
 	memcpy(x->rl.codecs, c->rl.codecs, sizeof(x->rl.codecs));
 	x->rl.ncodecs = c->rl.ncodecs;
+	x->rl.annexb = c->rl.annexb;
 	c->rl.dtmf_inband = c->rl.dtmf_info = false;
 	c->rl.ncodecs = 0;
+	c->rl.annexb = -1;
 	x->rl.gm = c->rl.gm = cc->bridge;
 	x->rl.ts = (int)(2 * k + 1);
 	c->rl.ts = (int)(2 * k + 2);
@@ -1393,6 +1400,7 @@ static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, 
 		c->rl.dtmf_info = t->dtmf_info;
 		memcpy(c->rl.codecs, t->codecs, sizeof(c->rl.codecs));
 		c->rl.ncodecs = t->ncodecs;
+		c->rl.annexb = t->g729_annexb;
 	}
 	uri_number(cc, &m->ruri, c->called, sizeof(c->called), &called_ton);
 	if (from && sip_name_addr_parse(from->value, &na) == 0)
@@ -1922,6 +1930,7 @@ static void route_to_sip(struct gw_call *c)
 		c->rl.dtmf_info = t->dtmf_info;
 		memcpy(c->rl.codecs, t->codecs, sizeof(c->rl.codecs));
 		c->rl.ncodecs = t->ncodecs;
+		c->rl.annexb = t->g729_annexb;
 		number_uri(cc, &u, c->out.called, c->out.called_ton, to, sizeof(to));
 		hdrs[0] = 0;
 		if (c->out.calling[0]) {

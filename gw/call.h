@@ -62,6 +62,7 @@ struct gw_cc_trunk {
 	const char *tls_name;	/* requests count as the trunk's only over TLS with this certificate name */
 	uint8_t codecs[GW_MAX_CODECS]; /* enum dsp_codec_id, in order; none: [sip] codecs */
 	size_t ncodecs;
+	int g729_annexb;	/* G.729 annex B: 1 yes, 0 no, -1 as gw_cc_config's */
 };
 
 struct gw_cc_config {
@@ -80,6 +81,7 @@ struct gw_cc_config {
 	const struct number_ctx *numctx;   /* numbering context ([general] country_code...); NULL: none */
 	uint8_t codecs[GW_MAX_CODECS];	   /* [sip] codecs (enum dsp_codec_id); none: the line's law first */
 	size_t ncodecs;
+	bool g729_annexb;		   /* [sip] g729_annexb */
 };
 
 int gw_cc_new(struct loop *loop, const struct gw_cc_config *cfg, struct gw_cc **out);

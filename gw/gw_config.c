@@ -207,6 +207,9 @@ static const struct conf_key sip_keys[] = {
 	{"codecs", CONF_STRING, KEY(gw_sip, codecs), NULL, 0, 200, NULL, false,
 	 "codecs offered and taken, in order: PCMA PCMU G722 G726-32 GSM G729 (unset: the line's law, "
 	 "then the other); others than the line's law are transcoded"},
+	{"g729_annexb", CONF_BOOL, KEY(gw_sip, g729_annexb), "no", 0, 0, NULL, false,
+	 "G.729 annex B (RFC 4856 annexb): no packets while a side is silent, comfort noise made from "
+	 "its SID frames; used when the peer agrees (an offer without annexb means yes)"},
 	{"music_on_hold", CONF_STRING, KEY(gw_sip, music_on_hold), NULL, 0, 200, NULL, false,
 	 "a WAVE file (mono 8000 Hz, 16-bit PCM, A-law or u-law, up to 60 s) looped to the line while the "
 	 "SIP side holds the call; unset: the line hears what the peer sends (or silence)"},
@@ -328,6 +331,7 @@ static void sip_validate(struct conf_parse *p, const struct conf_section *s)
 /* ---- [trunk NAME] ---------------------------------------------------------- */
 static const char *const dtmf_names[] = {"rfc4733", "inband", "info", NULL};
 static const char *const redirect_names[] = {"diversion", "history-info", "both", NULL};
+static const char *const annexb_names[] = {"default", "no", "yes", NULL};
 static const struct conf_key trunk_keys[] = {
 	{"uri", CONF_STRING, KEY(gw_trunk, uri), NULL, 0, 200, NULL, true,
 	 "the trunk: sip:HOST[:PORT][;transport=tcp] or sips:HOST[:PORT]"},
@@ -361,6 +365,8 @@ static const struct conf_key trunk_keys[] = {
 	 "is followed by an INVITE with more digits (same Call-ID and From tag)"},
 	{"codecs", CONF_STRING, KEY(gw_trunk, codecs), NULL, 0, 200, NULL, false,
 	 "the trunk's codecs, in order (as [sip] codecs, which applies when unset)"},
+	{"g729_annexb", CONF_ENUM, KEY(gw_trunk, g729_annexb), "default", 0, 0, annexb_names, false,
+	 "G.729 annex B with this trunk: yes, no, or default ([sip] g729_annexb)"},
 	{"tls_name", CONF_STRING, KEY(gw_trunk, tls_name), NULL, 0, 200, NULL, false,
 	 "requests from the trunk's address count as the trunk's only over TLS with a client certificate "
 	 "(checked against [sip] tls_ca) carrying this name (CN or DNS subjectAltName)"},

@@ -54,6 +54,7 @@ struct gw_sip {
 	int64_t rtp_port_min, rtp_port_max;
 	int64_t rtp_timeout;   /* ms; 0: calls never end for want of RTP */
 	char *codecs;	       /* "PCMA, PCMU, G729": offered and taken, in order */
+	bool g729_annexb;      /* offer and take G.729 annex B (silence suppressed, comfort noise) */
 	char *music_on_hold;   /* a WAVE file the line hears while SIP holds; NULL: the peer's */
 };
 
@@ -76,6 +77,7 @@ struct gw_trunk {
 	int redirect_hdr;  /* 0 Diversion, 1 History-Info, 2 both */
 	char *tls_name;	   /* the trunk's TLS client certificate must carry this name */
 	char *codecs;	   /* the trunk's own codec list, else [sip] codecs */
+	int g729_annexb;   /* 0 as [sip] g729_annexb, 1 no, 2 yes */
 };
 
 /* [span N]: an E1/T1 span. */

@@ -40,6 +40,7 @@ struct gm_chan {
 	 * line's audio gathered (linear) into 20 ms for the encoder */
 	struct dsp_codec *codec;
 	uint8_t codec_pt;
+	bool codec_vad; /* G.729 annex B: silence not sent, comfort noise made */
 	int16_t txl[FRAME];
 	unsigned txln;
 	size_t moh_pos; /* where the music on hold plays from */
@@ -438,6 +439,14 @@ static void on_fax_tone(void *arg, enum dsp_fax_tone tone)
 	report(c, REPORT_FAX, (int)tone, 0, false);
 }
 
+/* no packet for a frame: the codec's own concealment or comfort noise */
+static int chan_fill(void *arg, bool lost, int16_t *out, size_t n)
+{
+	struct gm_chan *c = arg;
+
+	return c->codec ? dsp_codec_fill(c->codec, lost, out, n) : 0;
+}
+
 static const struct rtp_session_ops chan_rtp_ops = {.digit = on_rtp_digit, .timeout = on_rtp_timeout};
 
 /* the playout's decoder: G.711 by its payload type, the call's codec by its */
@@ -479,6 +488,7 @@ static void rtp_start_fn(void *arg)
 		c->rtp = NULL;
 		return;
 	}
+	rtp_playout_set_fill(&c->po, chan_fill);
 	c->po_ready = true;
 	c->dtx = dsp_dtmf_tx_new(-10, 2);
 	c->line_calls = r->cfg->line_calls;
@@ -513,6 +523,7 @@ struct remote_req {
 	int te_pt;
 	enum gw_media_digits digits;
 	int codec; /* enum dsp_codec_id */
+	bool vad;
 	int rc;
 };
 
@@ -590,10 +601,13 @@ static void remote_fn(void *arg)
 	if (r->codec == DSP_PCMA || r->codec == DSP_PCMU) {
 		dsp_codec_free(r->c->codec);
 		r->c->codec = NULL;
-	} else if (!r->c->codec || r->c->codec_pt != r->pt) {
+	} else if (!r->c->codec || r->c->codec_pt != r->pt || r->c->codec_vad != r->vad) {
 		dsp_codec_free(r->c->codec);
-		r->c->codec = dsp_codec_new((enum dsp_codec_id)r->codec, false);
+		r->c->codec = dsp_codec_new((enum dsp_codec_id)r->codec, r->vad);
+		if (r->c->codec)
+			dsp_codec_set_packet_samples(r->c->codec, FRAME); /* our packets are 20 ms */
 		r->c->codec_pt = r->pt;
+		r->c->codec_vad = r->vad;
 		r->c->txln = 0;
 		if (!r->c->codec)
 			r->rc = -ENOMEM;
@@ -615,9 +629,9 @@ int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *
 			socklen_t len, uint8_t pt, int te_pt, enum gw_media_digits digits, int codec)
 {
 	struct remote_req r = {.c = &m->ch[ts], .len = len, .pt = pt, .te_pt = te_pt, .digits = digits,
-			       .codec = codec};
+			       .codec = codec & ~GW_MEDIA_VAD, .vad = codec & GW_MEDIA_VAD};
 
-	if (codec < 0 || codec >= DSP_CODECS)
+	if (r.codec < 0 || r.codec >= DSP_CODECS)
 		return -EINVAL;
 
 	if (ts == 0 || ts > m->nts || len > sizeof(r.ss))
@@ -772,7 +786,7 @@ static void rtp_out(struct gm_chan *c, const uint8_t *in, unsigned n)
 				uint8_t pl[FRAME];
 				int len = dsp_codec_encode(c->codec, c->txl, FRAME, pl, sizeof(pl));
 
-				if (len > 0 && !c->held) {
+				if (len >= 0 && !c->held) { /* 0: annex B silence, nothing sent */
 					rtp_session_send(c->rtp, pl, (size_t)len, FRAME, !c->sent_first);
 					c->sent_first = true;
 				}

@@ -93,8 +93,9 @@ int gw_media_rtp_start(struct gw_media *m, unsigned ts, const struct gw_media_rt
 enum gw_media_digits { GM_DIGITS_AUDIO, GM_DIGITS_EVENTS, GM_DIGITS_REPORT };
 /* Where the peer's RTP goes (from its SDP), the payload type it chose,
  * its codec (enum dsp_codec_id: G.711 is converted between laws, any
- * other transcoded through linear audio) and its telephone-event type
- * (-1: none). */
+ * other transcoded through linear audio; or'd with GW_MEDIA_VAD when G.729
+ * annex B was agreed) and its telephone-event type (-1: none). */
+#define GW_MEDIA_VAD 0x100
 int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *addr,
 			socklen_t len, uint8_t pt, int te_pt, enum gw_media_digits digits, int codec);
 /* Hold (we send no RTP; what the peer sends, music perhaps, still goes to

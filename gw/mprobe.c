@@ -11,6 +11,7 @@
 #include "rtp/playout.h"
 #include "rtp/session.h"
 #include "sip/sdp.h"
+#include "sip/sdp_oa.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -61,6 +62,7 @@ struct mprobe {
 	const struct dsp_codec_info *ci;
 	struct dsp_codec *codec;
 	int codec_pt;
+	bool annexb; /* G.729 annex B asked for: used when the peer's SDP agrees */
 };
 
 static int probe_decode(void *arg, uint8_t pt, const uint8_t *in, size_t len, int16_t *out, size_t max)
@@ -72,7 +74,15 @@ static int probe_decode(void *arg, uint8_t pt, const uint8_t *in, size_t len, in
 	return playout_decode_g711(NULL, pt, in, len, out, max);
 }
 
-int mprobe_set_codec(struct mprobe *p, const char *name)
+/* no packet for a frame: the codec's concealment or comfort noise */
+static int probe_fill(void *arg, bool lost, int16_t *out, size_t n)
+{
+	struct mprobe *p = arg;
+
+	return p->codec ? dsp_codec_fill(p->codec, lost, out, n) : 0;
+}
+
+int mprobe_set_codec(struct mprobe *p, const char *name, bool annexb)
 {
 	const struct dsp_codec_info *ci = dsp_codec_find(name, 8000);
 
@@ -81,6 +91,7 @@ int mprobe_set_codec(struct mprobe *p, const char *name)
 	dsp_codec_free(p->codec);
 	p->codec = NULL;
 	p->ci = ci;
+	p->annexb = annexb && ci->id == DSP_G729;
 	if (ci->id != DSP_PCMA && ci->id != DSP_PCMU && !(p->codec = dsp_codec_new(ci->id, false)))
 		return -ENOMEM;
 	return 0;
@@ -147,7 +158,7 @@ static void tick(struct timer *t, void *arg)
 	if (p->codec) {
 		int len = dsp_codec_encode(p->codec, pcm, FRAME, out, sizeof(out));
 
-		if (len > 0)
+		if (len >= 0) /* 0: annex B silence, nothing sent */
 			rtp_session_send(p->s, out, (size_t)len, FRAME, p->frames_sent == 0);
 	} else {
 		for (unsigned i = 0; i < FRAME; i++)
@@ -212,6 +223,7 @@ int mprobe_new(struct loop *loop, enum mprobe_kind kind, const char *addr, const
 		return rc;
 	}
 	p->po_ready = true;
+	rtp_playout_set_fill(&p->po, probe_fill);
 	if (digits)
 		snprintf(p->digits, sizeof(p->digits), "%s", digits);
 	if (kind == MPROBE_DTMF && !(p->drx = dsp_dtmf_rx_new(on_digit_heard, p))) {
@@ -279,6 +291,16 @@ int mprobe_start(struct mprobe *p, struct sv sdp)
 	if (pt < 0)
 		return -EPROTO;
 	p->codec_pt = pt;
+	if (p->annexb) { /* RFC 4856: no annexb parameter is yes */
+		bool found;
+		struct sv f = sdp_media_fmtp(m, (unsigned)pt, &found);
+
+		dsp_codec_free(p->codec);
+		p->codec = dsp_codec_new(DSP_G729, !found || sdp_fmtp_annexb(f));
+		if (!p->codec)
+			return -ENOMEM;
+		dsp_codec_set_packet_samples(p->codec, FRAME);
+	}
 	conn = m->conn.set ? &m->conn : &s.conn;
 	if (!conn->set || conn->addr.len >= sizeof(host))
 		return -EPROTO;

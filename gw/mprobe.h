@@ -54,9 +54,10 @@ void mprobe_free(struct mprobe *p);
 uint16_t mprobe_port(const struct mprobe *p);
 /* The peer's SDP (answer or offer): where to send; starts the 20 ms clock. */
 int mprobe_start(struct mprobe *p, struct sv sdp);
-/* Send and take this codec (its dsp/codec.h name) instead of G.711;
- * -EINVAL: not one of ours. */
-int mprobe_set_codec(struct mprobe *p, const char *name);
+/* Send and take this codec (its dsp/codec.h name) instead of G.711, with
+ * G.729 annex B (silence not sent, comfort noise) if annexb and the peer's
+ * SDP agrees; -EINVAL: not one of ours. */
+int mprobe_set_codec(struct mprobe *p, const char *name, bool annexb);
 /* A digit the peer sent by SIP INFO (a dtmf probe reports them). */
 void mprobe_info_digit(struct mprobe *p, char digit);
 /* Analyse what came so far. */

@@ -48,6 +48,7 @@ struct tool {
 	bool probe;		  /* send and check RTP (gw/mprobe.c) */
 	bool early;		  /* UAS: 183 with the answer's SDP before ringing/answering */
 	const struct dsp_codec_info *codec; /* --codec: the only one offered and taken */
+	bool annexb;		  /* --annexb: G.729 annex B offered and used when agreed */
 	enum mprobe_kind probe_kind;
 	const char *digits;
 	char headers[512];	  /* UAC: extra header lines of the INVITE (--header) */
@@ -90,7 +91,8 @@ static struct sdp_local local_sdp(const struct call_ctx *cc)
 	const struct dsp_codec_info *ci = cc->tool->codec;
 
 	if (ci) {
-		one_codec = (struct sdp_codec){ci->name, ci->clock, 1, ci->static_pt, ci->fmtp};
+		one_codec = (struct sdp_codec){ci->name, ci->clock, 1, ci->static_pt,
+					       ci->id == DSP_G729 && cc->tool->annexb ? "annexb=yes" : ci->fmtp};
 		l.codecs = &one_codec;
 		l.ncodecs = 1;
 	}
@@ -102,7 +104,7 @@ static int probe_new(struct tool *t, struct call_ctx *cc)
 {
 	int rc = mprobe_new(t->loop, t->probe_kind, "127.0.0.1", t->digits, &cc->mp);
 
-	if (rc == 0 && t->codec && (rc = mprobe_set_codec(cc->mp, t->codec->name)) < 0) {
+	if (rc == 0 && t->codec && (rc = mprobe_set_codec(cc->mp, t->codec->name, t->annexb)) < 0) {
 		mprobe_free(cc->mp);
 		cc->mp = NULL;
 	}
@@ -521,6 +523,8 @@ static void usage(FILE *f)
 		"                      of an echo test); --probe listen measures the level\n"
 		"  --early             UAS: 183 with the answer's SDP first (early media)\n"
 		"  --codec NAME        offer and take only NAME (PCMA PCMU G722 G726-32 GSM G729)\n"
+		"  --annexb            with --codec G729: offer annex B (no packets in silence,\n"
+		"                      comfort noise) and use it when the peer agrees\n"
 		"  --header 'N: V'     UAC: add this header line to the INVITE (repeatable)\n"
 		"  --max-calls N --max-transactions N   caps (503 beyond; default 2000, 10000)\n"
 		"  --linger MS         keep connections open MS after the last call\n"
@@ -546,7 +550,7 @@ int main(int argc, char **argv)
 {
 	enum { O_FROM = 256, O_PROXY, O_REGISTER, O_AOR, O_RING, O_STATUS, O_HOLD, O_REINVITE,
 	       O_CANCEL, O_EXPECT, O_USER, O_PASSWORD, O_COUNT, O_100REL, O_SE, O_CA, O_CERT,
-	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA, O_MAXCALLS, O_MAXTSX, O_LINGER, O_DNS, O_T1, O_MD5FIRST, O_PROBE, O_DIGITS, O_EARLY, O_HEADER, O_CODEC };
+	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA, O_MAXCALLS, O_MAXTSX, O_LINGER, O_DNS, O_T1, O_MD5FIRST, O_PROBE, O_DIGITS, O_EARLY, O_HEADER, O_CODEC, O_ANNEXB };
 	static const struct option longopts[] = {
 		{"listen", required_argument, NULL, 'l'},   {"from", required_argument, NULL, O_FROM},
 		{"proxy", required_argument, NULL, O_PROXY}, {"register", required_argument, NULL, O_REGISTER},
@@ -564,6 +568,7 @@ int main(int argc, char **argv)
 		{"probe", required_argument, NULL, O_PROBE}, {"digits", required_argument, NULL, O_DIGITS},
 		{"early", no_argument, NULL, O_EARLY}, {"header", required_argument, NULL, O_HEADER},
 		{"codec", required_argument, NULL, O_CODEC},
+		{"annexb", no_argument, NULL, O_ANNEXB},
 		{"max-calls", required_argument, NULL, O_MAXCALLS},
 		{"max-transactions", required_argument, NULL, O_MAXTSX},
 		{"linger", required_argument, NULL, O_LINGER},
@@ -635,6 +640,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case O_ANNEXB: t.annexb = true; break;
 		case O_HEADER: {
 			size_t n = strlen(t.headers);
 

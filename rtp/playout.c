@@ -32,6 +32,11 @@ int rtp_playout_init(struct rtp_playout *p, struct jb *jb, unsigned tick_samples
 	return p->plc ? 0 : -ENOMEM;
 }
 
+void rtp_playout_set_fill(struct rtp_playout *p, playout_fill_fn fill)
+{
+	p->fill = fill;
+}
+
 void rtp_playout_fini(struct rtp_playout *p)
 {
 	if (p->plc)
@@ -59,11 +64,20 @@ static int refill(struct rtp_playout *p)
 		/* fall through */
 	case JB_MISSING:
 	case JB_GROW:
+		if (p->fill && (n = p->fill(p->decode_arg, true, p->pcm + p->have, want)) > 0) {
+			p->have += (size_t)n;
+			return -1;
+		}
 		plc_fillin(p->plc, p->pcm + p->have, (int)want);
 		p->have += want;
 		return -1;
 	case JB_EMPTY:
 	default:
+		/* the peer says nothing: its codec's comfort noise, if any */
+		if (p->fill && (n = p->fill(p->decode_arg, false, p->pcm + p->have, want)) > 0) {
+			p->have += (size_t)n;
+			return 1;
+		}
 		return 0;
 	}
 }

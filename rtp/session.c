@@ -41,6 +41,7 @@ struct rtp_session {
 	bool latched;
 	/* sending */
 	uint32_t ssrc, ts;
+	bool dtx; /* the last frame was not sent (silence suppressed) */
 	uint16_t seq;
 	uint32_t packets, octets;
 	bool sent_since_report;
@@ -169,8 +170,14 @@ int rtp_session_send(struct rtp_session *s, const uint8_t *payload, size_t len, 
 	if (s->tev.active && tev_send_next(&s->tev, &tp)) {
 		/* a digit is going out: its event packet takes this frame's place */
 		rc = send_rtp(s, s->cfg.dtmf_pt, tp.marker, tp.ts, tp.payload, TEV_PAYLOAD_LEN);
+	} else if (len == 0) {
+		/* nothing to say (silence suppressed): time goes on, and the next
+		 * packet starts a talkspurt (RFC 3551 section 4.1: marker) */
+		s->dtx = true;
+		rc = 0;
 	} else {
-		rc = send_rtp(s, s->cfg.pt, marker, s->ts, payload, len);
+		rc = send_rtp(s, s->cfg.pt, marker || s->dtx, s->ts, payload, len);
+		s->dtx = false;
 	}
 	s->ts += samples;
 	return rc;

@@ -95,7 +95,9 @@ void rtp_session_set_pt(struct rtp_session *s, uint8_t pt);
 /* The telephone-event payload type agreed (0: none). */
 void rtp_session_set_dtmf_pt(struct rtp_session *s, uint8_t pt);
 
-/* Send one frame of `samples` samples (the marker starts a talkspurt). */
+/* Send one frame of `samples` samples (the marker starts a talkspurt).
+ * len 0: nothing this frame (a codec's silence suppression), unless a
+ * digit's event takes its place; the next packet gets the marker. */
 int rtp_session_send(struct rtp_session *s, const uint8_t *payload, size_t len, uint32_t samples,
 		     bool marker);
 /* A digit as RFC 4733 events over the next packet periods. */

@@ -122,6 +122,28 @@ static bool pt_is(const struct sdp_media *m, unsigned pt, const struct sdp_codec
 	return c->static_pt >= 0 && (unsigned)c->static_pt == pt;
 }
 
+bool sdp_fmtp_annexb(struct sv fmtp)
+{
+	const char *p = fmtp.p, *end = fmtp.p + fmtp.len;
+
+	for (; p + 7 <= end; p++)
+		if (!strncasecmp(p, "annexb=", 7) && (p == fmtp.p || p[-1] == ';' || p[-1] == ' '))
+			return !(p + 9 <= end && !strncasecmp(p + 7, "no", 2));
+	return true;
+}
+
+/* Did both sides agree to G.729 annex B?  Ours is the fmtp we offer. */
+static bool annexb_agreed(const struct sdp_codec *c, const struct sdp_media *m, unsigned pt)
+{
+	bool found;
+	struct sv theirs;
+
+	if (strcasecmp(c->name, "G729") || !c->fmtp || !sdp_fmtp_annexb(sv_cstr(c->fmtp)))
+		return false;
+	theirs = sdp_media_fmtp(m, pt, &found);
+	return !found || sdp_fmtp_annexb(theirs);
+}
+
 static enum sdp_dir mirror(enum sdp_dir d)
 {
 	switch (d) {
@@ -235,6 +257,10 @@ static int answer_audio(const struct sdp_session *offer, const struct sdp_media 
 						    chosen->clock, chosen->channels)
 				      : arena_printf(ar, "%u %s/%u", chosen_pt, chosen->name, chosen->clock),
 		 true);
+	neg->vad = annexb_agreed(chosen, o, chosen_pt);
+	if (!strcasecmp(chosen->name, "G729")) /* say it: silence in an answer means yes */
+		add_attr(a, SV_LIT("fmtp"), arena_printf(ar, "%u annexb=%s", chosen_pt, neg->vad ? "yes" : "no"),
+			 true);
 	if (te) {
 		bool found;
 		struct sv offered = sdp_media_fmtp(o, te_pt, &found); /* sets found first */
@@ -507,6 +533,7 @@ static int process_audio(const struct sdp_session *answer, const struct sdp_medi
 	}
 	if (!neg->codec)
 		return oa_fail(err, "the answer's audio stream has none of the offered codecs");
+	neg->vad = annexb_agreed(neg->codec, a, neg->pt);
 	if (policy(l, true) != SDP_SRTP_OFF) {
 		const struct sdp_attr *ca = sdp_attr_find(a->attrs, a->nattrs, "crypto", NULL);
 		struct sdp_crypto cr;

@@ -72,11 +72,16 @@ struct sdp_local {
 	unsigned t38_max_datagram; /* what our UDPTL receiver takes; 400 when 0 */
 };
 
+/* G.729 annex B (VAD, comfort noise; RFC 4856): what a G.729 fmtp says
+ * of annexb, yes when it does not say. */
+bool sdp_fmtp_annexb(struct sv fmtp);
+
 /* What was agreed for the audio stream. */
 struct sdp_negotiated {
 	bool audio;			/* an audio stream was accepted */
 	const struct sdp_codec *codec;
 	unsigned pt;			/* its payload type (the offerer's number) */
+	bool vad;			/* G.729 annex B agreed: silence suppressed both ways */
 	int te_pt;			/* telephone-event payload type, -1: none */
 	enum sdp_dir dir;		/* what we do: from our side */
 	struct sv remote_addr;		/* where to send (the offer's c=) */

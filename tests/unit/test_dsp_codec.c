@@ -4,7 +4,10 @@
  * G.729A keep the signal's level and spectrum (their waveform SNR means
  * little); payload sizes per 20 ms are RTP's; an A-law line and PCMA need
  * no transcoding (bytes identical both ways); the registry finds codecs by
- * their SDP names; bad input is refused. */
+ * their SDP names; bad input is refused.  G.729 annex B: silence goes
+ * out as a few SID frames and nothing between them, speech as full
+ * frames, and the far side makes comfort noise near the noise's level
+ * from the SIDs while nothing comes. */
 #include "config.h"
 
 #include "dsp/codec.h"
@@ -169,10 +172,79 @@ static void registry_and_bad_input(void **state)
 	assert_null(dsp_codec_new(DSP_CODECS, false));
 }
 
+/* dBm0 of a linear signal's power (0 dBm0 is 3.14 dB under a full-scale sine) */
+static double dbm0(double power)
+{
+	return 10 * log10(power / (32768.0 * 32768.0 / 2) + 1e-30) - 3.14;
+}
+
+static void g729_annex_b(void **state)
+{
+	struct dsp_codec *tx = dsp_codec_new(DSP_G729, true), *rx = dsp_codec_new(DSP_G729, false);
+	int16_t frame[160], pcm[160];
+	uint8_t pay[40];
+	unsigned speech_bytes = 0, quiet_bytes = 0, sids = 0, filled = 0;
+	double quiet_in = 0, cn = 0;
+	uint32_t seed = 7;
+
+	(void)state;
+	assert_non_null(tx);
+	assert_non_null(rx);
+	assert_int_equal(dsp_codec_fill(rx, false, pcm, 160), 0); /* no SID yet: silence is silence */
+	dsp_codec_set_packet_samples(rx, 160); /* 20 ms packets: a short one is filled up */
+	make_signal();
+	/* 1 s of the two tones, then 2 s of white noise at about -55 dBm0 */
+	for (int f = 0; f < 150; f++) {
+		int len;
+
+		for (int i = 0; i < 160; i++) {
+			if (f < 50) {
+				frame[i] = in[f * 160 + i];
+			} else {
+				seed = seed * 1664525u + 1013904223u;
+				frame[i] = (int16_t)((int32_t)seed >> 24); /* uniform, +-128 */
+			}
+		}
+		len = dsp_codec_encode(tx, frame, 160, pay, sizeof(pay));
+		assert_true(len >= 0);
+		if (f < 50)
+			speech_bytes += (unsigned)len;
+		else if (f >= 100)
+			quiet_bytes += (unsigned)len;
+		sids += len == 2 || len == 12;
+		if (len > 0) {
+			assert_int_equal(dsp_codec_decode(rx, pay, (size_t)len, pcm, 160), 160);
+		} else {
+			assert_int_equal(dsp_codec_fill(rx, false, pcm, 160), 160); /* comfort noise */
+			filled++;
+		}
+		if (f >= 100) {
+			quiet_in += level(frame, 160) > 0 ? pow(10, level(frame, 160) / 10) : 0;
+			cn += pow(10, level(pcm, 160) / 10);
+		}
+	}
+	quiet_in = dbm0(quiet_in / 50);
+	cn = dbm0(cn / 50);
+	print_message("annex B: speech %u bytes a second, quiet %u, %u SIDs, comfort noise %.1f dBm0 for %.1f\n",
+		      speech_bytes, quiet_bytes, sids, cn, quiet_in);
+	if (speech_bytes != 50 * 20 || quiet_bytes > 50 * 20 / 5 || !sids || !filled)
+		fail_msg("speech %u bytes (1000 expected), quiet %u bytes, %u SIDs, %u frames not sent",
+			 speech_bytes, quiet_bytes, sids, filled);
+	if (fabs(cn - quiet_in) > 6)
+		fail_msg("comfort noise %.1f dBm0, the noise sent %.1f dBm0", cn, quiet_in);
+	assert_int_equal(dsp_codec_fill(rx, true, pcm, 100), 0); /* not 10 ms frames */
+	dsp_codec_free(tx);
+	dsp_codec_free(rx);
+	tx = dsp_codec_new(DSP_PCMA, false);
+	assert_int_equal(dsp_codec_fill(tx, true, pcm, 160), 0); /* G.711: the caller's concealment */
+	dsp_codec_free(tx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		SGW_TEST(waveform_codecs_snr),
+		SGW_TEST(g729_annex_b),
 		SGW_TEST(vocoders_keep_level_and_spectrum),
 		SGW_TEST(line_law_needs_no_transcoding),
 		SGW_TEST(registry_and_bad_input),

@@ -3,7 +3,8 @@
  * frame; with nothing lost the ticks carry exactly the decoded stream, no
  * sample dropped or repeated, whatever the packet size; a lost packet is
  * concealed (SpanDSP PLC) with audio of about the tone's level instead of
- * a gap, and counted. */
+ * a gap, and counted.  A codec's own fill function, where there is one,
+ * makes the audio of a lost packet and of the peer's silence. */
 #include "config.h"
 
 #include "rtp/playout.h"
@@ -134,9 +135,61 @@ static void lost_packets_are_concealed_not_silent(void **state)
 	assert_true(o.min_concealed_rms > 0.5 * level);
 }
 
+/* what the codec makes: -7 for a lost packet, 9 while the peer is silent */
+static int codec_fill(void *arg, bool lost, int16_t *out, size_t n)
+{
+	unsigned *calls = arg;
+
+	calls[lost]++;
+	for (size_t i = 0; i < n; i++)
+		out[i] = lost ? -7 : 9;
+	return (int)n;
+}
+
+static void codec_fills_losses_and_silence(void **state)
+{
+	struct jb_config c = {.rate = RATE, .frame_ms = 20, .min_ms = 40, .max_ms = 200};
+	struct jb jb;
+	struct rtp_playout p;
+	unsigned calls[2] = {0, 0}, lost_ticks = 0, quiet_ticks = 0, silent = 0;
+	int16_t out[TICK];
+
+	(void)state;
+	make_tone();
+	jb_init(&jb, &c);
+	assert_int_equal(rtp_playout_init(&p, &jb, TICK, NULL, calls), 0);
+	rtp_playout_set_fill(&p, codec_fill);
+	/* packets 0-9 (5 lost), then nothing: the peer fell silent */
+	for (unsigned t = 0, k = 0; t < 600; t += 20) {
+		int kind;
+
+		if (k < 10 && (k + 1) * 20 <= t) {
+			if (k != 5)
+				jb_put(&jb, 99, (uint16_t)k, 5000u + k * TICK, 8, k == 0, alaw + k * TICK, TICK, t);
+			k++;
+		}
+		kind = rtp_playout_tick(&p, out);
+		if (kind < 0 && out[0] == -7 && out[TICK - 1] == -7)
+			lost_ticks++;
+		else if (kind > 0 && out[0] == 9 && out[TICK - 1] == 9)
+			quiet_ticks++;
+		else if (kind == 0)
+			silent++;
+	}
+	rtp_playout_fini(&p);
+	/* the lost packet is the codec's (and the frame due after the last,
+	 * which the buffer cannot tell from a loss); before the first packet
+	 * and after the last, the codec is asked and fills */
+	assert_true(lost_ticks >= 1);
+	assert_true(calls[1] >= 1 && calls[1] <= 2);
+	assert_true(quiet_ticks >= 10);
+	assert_int_equal(silent, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		SGW_TEST(codec_fills_losses_and_silence),
 		SGW_TEST(every_packet_size_plays_bit_exact),
 		SGW_TEST(lost_packets_are_concealed_not_silent),
 	};

@@ -42,6 +42,8 @@ struct shim {
 	uint8_t held[2000], saved[2000];
 	size_t held_len, saved_len;
 	bool holding;
+	uint32_t ts[NPKT + 20]; /* A's packets: timestamps, markers */
+	bool marker[NPKT + 20];
 };
 
 static struct shim sh;
@@ -79,6 +81,10 @@ static void on_shim(struct loop *l, struct loop_watch *w, uint32_t ev)
 			continue;
 		}
 		i = sh.n++;
+		if (i < NPKT + 20 && len >= 12) {
+			sh.ts[i] = (uint32_t)buf[4] << 24 | (uint32_t)buf[5] << 16 | (uint32_t)buf[6] << 8 | buf[7];
+			sh.marker[i] = buf[1] & 0x80;
+		}
 		if (sh.drop_pt && (buf[1] & 0x7f) == sh.drop_pt && sh.pt_seen++ < 2)
 			continue;
 		if (i < sizeof(sh.drop) && sh.drop[i])
@@ -283,6 +289,32 @@ static void audio_through_a_bad_network(void **state)
 	assert_true(A.last_rtcp.voip.r_factor > 50 && A.last_rtcp.voip.r_factor <= 93);
 	rtp_session_get_stats(A.s, &st);
 	assert_true(st.rtt_ms >= 0 && st.rtt_ms < 1000);
+	pair_close();
+}
+
+/* Silence suppressed (a codec with nothing to say sends nothing): no
+ * packet, time goes on, the next talkspurt starts with the marker, and the
+ * receiver counts nothing lost. */
+static void frames_not_sent_in_silence(void **state)
+{
+	struct rtp_session_stats st;
+	uint8_t pl[20];
+
+	(void)state;
+	pair_open(false);
+	memset(pl, 0x55, sizeof(pl));
+	for (unsigned i = 0; i < 10; i++) {
+		bool quiet = i >= 3 && i < 7;
+
+		assert_int_equal(rtp_session_send(A.s, pl, quiet ? 0 : sizeof(pl), 160, i == 0), 0);
+		loop_run_once(loop, 0);
+	}
+	RUN_UNTIL(sh.n == 6 && (rtp_session_get_stats(B.s, &st), st.received >= 6), 5000);
+	assert_int_equal(sh.n, 6);
+	assert_int_equal(sh.ts[3] - sh.ts[2], 5 * 160); /* four frames of silence between */
+	assert_true(sh.marker[0] && !sh.marker[1] && !sh.marker[2] && sh.marker[3] && !sh.marker[4]);
+	rtp_session_get_stats(B.s, &st);
+	assert_int_equal(st.lost, 0);
 	pair_close();
 }
 
@@ -501,6 +533,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		SGW_TEST(audio_through_a_bad_network),
+		SGW_TEST(frames_not_sent_in_silence),
 		SGW_TEST(digits_with_first_packets_lost),
 		SGW_TEST(srtp_every_suite),
 		SGW_TEST(latching_refuses_strangers),

@@ -217,6 +217,62 @@ static void our_offer_and_its_answer(void **state)
 	assert_int_equal(neg.remote_rtcp_port, 42001);
 }
 
+/* G.729 annex B (RFC 4856): agreed only when both want it, an offer
+ * without the parameter meaning yes; our answer always says which. */
+static void g729_annex_b(void **state)
+{
+	static const struct sdp_codec g729b = {"G729", 8000, 1, 18, "annexb=yes"};
+	static const struct sdp_codec with_b[] = {g729b}, without_b[] = {g729};
+	static const struct {
+		const char *fmtp; /* the offer's, "" for none */
+		bool ours, agreed;
+	} cases[] = {{"", true, true},		     {"a=fmtp:18 annexb=yes\r\n", true, true},
+		     {"a=fmtp:18 annexb=no\r\n", true, false}, {"a=fmtp:18 annexb=No\r\n", true, false},
+		     {"", false, false},		     {"a=fmtp:18 annexb=yes\r\n", false, false}};
+	char offer[512];
+	struct sdp_local l = local(), us = local();
+	struct sdp_session o, o_rx, ans, ans_rx;
+	struct sdp_negotiated neg;
+	struct sdp_error e;
+	static char s1[2048], s2[2048], t1[4096], t2[4096];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		l.codecs = cases[i].ours ? with_b : without_b;
+		l.ncodecs = 1;
+		snprintf(offer, sizeof(offer),
+			 "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+			 "m=audio 5000 RTP/AVP 18\r\n%s",
+			 cases[i].fmtp);
+		answer(offer, &l, &ans, &neg);
+		if (neg.vad != cases[i].agreed)
+			fail_msg("offer fmtp \"%s\", ours %d: agreed %d", cases[i].fmtp, cases[i].ours, neg.vad);
+		assert_non_null(strstr(answer_text, cases[i].agreed ? "a=fmtp:18 annexb=yes\r\n"
+								   : "a=fmtp:18 annexb=no\r\n"));
+	}
+	/* our offer with annex B, answers with and without it */
+	l.srtp_key = NULL;
+	l.codecs = with_b;
+	us.codecs = with_b;
+	us.ncodecs = l.ncodecs = 1;
+	us.srtp_key = NULL;
+	assert_int_equal(sdp_offer_build(&l, SDP_OFFER_AUDIO, SDP_DIR_SENDRECV, &o, s1, sizeof(s1), &e), 0);
+	print_parse(&o, t1, sizeof(t1), &o_rx);
+	assert_non_null(strstr(t1, "a=fmtp:18 annexb=yes\r\n"));
+	assert_int_equal(sdp_answer_build(&o_rx, &us, &ans, s2, sizeof(s2), &neg, &e), 0);
+	print_parse(&ans, t2, sizeof(t2), &ans_rx);
+	memset(&neg, 0, sizeof(neg));
+	assert_int_equal(sdp_answer_process(&o_rx, &ans_rx, &l, &neg, &e), 0);
+	assert_true(neg.vad);
+	us.codecs = without_b;
+	assert_int_equal(sdp_answer_build(&o_rx, &us, &ans, s2, sizeof(s2), &neg, &e), 0);
+	assert_false(neg.vad);
+	print_parse(&ans, t2, sizeof(t2), &ans_rx);
+	memset(&neg, 0, sizeof(neg));
+	assert_int_equal(sdp_answer_process(&o_rx, &ans_rx, &l, &neg, &e), 0);
+	assert_false(neg.vad); /* they said no */
+}
+
 /* SRTP end to end: each side ends with the other's key. */
 static void srtp_offer_and_answer(void **state)
 {
@@ -496,6 +552,7 @@ int main(void)
 		SGW_TEST(streams_we_cannot_take_get_port_zero),
 		SGW_TEST(srtp_suite_choice),
 		SGW_TEST(our_offer_and_its_answer),
+		SGW_TEST(g729_annex_b),
 		SGW_TEST(srtp_offer_and_answer),
 		SGW_TEST(srtp_policies),
 		SGW_TEST(hold_offer),
