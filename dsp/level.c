@@ -8,6 +8,7 @@
 
 #define DBM0_RMS 16086.0
 #define DBM0_PEAK 22748.0
+#define CLIP_LEVEL 32000.0f /* G.711's largest values are 32124 (u-law) and 32256 (A-law) */
 #define ACTIVE_FLOOR (DBM0_RMS * DBM0_RMS * 1e-6) /* -60 dBm0, per sample */
 
 void dsp_level_init(struct dsp_level *l, double gain_db)
@@ -28,10 +29,10 @@ void dsp_level_process(struct dsp_level *l, int16_t *pcm, size_t n)
 		float v = pcm[i] * l->gain;
 		int16_t s;
 
-		if (v > 32767.0f || v < -32768.0f) {
-			l->clipped++;
+		if (v >= CLIP_LEVEL || v <= -CLIP_LEVEL)
+			l->clipped++; /* at the top of G.711 (or beyond, cut) */
+		if (v > 32767.0f || v < -32768.0f)
 			v = v > 0 ? 32767.0f : -32768.0f;
-		}
 		s = (int16_t)lrintf(v);
 		pcm[i] = s;
 		e += (double)s * s;

@@ -1,7 +1,8 @@
 /* level.h: gain and level metering of one direction of a channel.
  *
  * Gain in dB (-24..+24) is applied with saturation; every clipped sample
- * is counted.  The meter keeps the call's mean level (dBm0 over the active
+ * is counted: one at G.711's full scale (the law's largest values, where
+ * a louder signal is cut flat) or cut by the gain.  The meter keeps the call's mean level (dBm0 over the active
  * audio, frames below -60 dBm0 not counted), its peak and the clip count,
  * for call quality records. */
 #ifndef SGW_DSP_LEVEL_H

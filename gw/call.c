@@ -33,6 +33,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -369,6 +370,12 @@ static void write_cdr(struct gw_call *c)
 	r.jitter_ms = c->rl.st.jitter_ms;
 	r.mos = c->rl.st.mos;
 	snprintf(r.route, sizeof(r.route), "%s", c->route);
+	r.from_line_dbm0 = c->rl.st.from_line_dbm0;
+	r.to_line_dbm0 = c->rl.st.to_line_dbm0;
+	r.from_line_clipped = c->rl.st.from_line_clipped;
+	r.to_line_clipped = c->rl.st.to_line_clipped;
+	r.erl_db = c->rl.st.erl_db;
+	r.erle_db = c->rl.st.erle_db;
 	if (gw_cdr_write(c->cc->cfg.cdr, &r) < 0)
 		LOGP(LOGC_GW, LOGL_ERROR, "call C%u: the call record could not be written", c->id);
 }
@@ -2579,6 +2586,14 @@ static void call_json(struct ctl_out *out, const struct gw_call *c)
 	ctl_int(out, "lost", st.lost);
 	ctl_int(out, "jitter_ms", st.jitter_ms);
 	ctl_int(out, "mos_x10", (int64_t)(st.mos * 10.0 + 0.5)); /* 0: not known */
+	/* the line's side, tenths of a dB: levels (-1000: no audio), clipped
+	 * samples, the echo canceller's ERL and ERLE (0: none) */
+	ctl_int(out, "from_line_dbm0_x10", (int64_t)lround(st.from_line_dbm0 * 10.0));
+	ctl_int(out, "to_line_dbm0_x10", (int64_t)lround(st.to_line_dbm0 * 10.0));
+	ctl_int(out, "from_line_clipped", (int64_t)st.from_line_clipped);
+	ctl_int(out, "to_line_clipped", (int64_t)st.to_line_clipped);
+	ctl_int(out, "erl_x10", (int64_t)lround(st.erl_db * 10.0));
+	ctl_int(out, "erle_x10", (int64_t)lround(st.erle_db * 10.0));
 	ctl_str(out, "digits_heard", st.digits);
 	ctl_obj_end(out);
 }

@@ -19,7 +19,8 @@
 #define CDR_HEADER                                                                                 \
 	"call_id,start,answer,end,duration_s,billsec_s,direction,calling,called,calling_out,"     \
 	"called_out,identity,span,channel,trunk,codec,q850_cause,sip_status,released_by,"         \
-	"loss_pct,jitter_ms,mos,route\n"
+	"loss_pct,jitter_ms,mos,route,from_line_dbm0,to_line_dbm0,from_line_clipped,"             \
+	"to_line_clipped,erl_db,erle_db\n"
 
 struct gw_cdr_writer {
 	enum gw_cdr_format format;
@@ -94,6 +95,32 @@ static int repair_tail(int fd, const char *path)
 	return 0;
 }
 
+/* A file whose first line is another layout's header (an older version
+ * wrote it) is renamed to path.<time> so that no line mixes two layouts:
+ * 1 when it was, 0 when the file is ours (or empty), or a negative errno. */
+static int other_header(int fd, const char *path)
+{
+	char line[sizeof(CDR_HEADER)], old[4096];
+	ssize_t n = pread(fd, line, sizeof(line) - 1, 0);
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (n <= 0)
+		return n < 0 ? -errno : 0;
+	line[n] = 0;
+	if (!strncmp(line, CDR_HEADER, sizeof(CDR_HEADER) - 1))
+		return 0;
+	gmtime_r(&now, &tm);
+	snprintf(old, sizeof(old), "%s.", path);
+	strftime(old + strlen(old), sizeof(old) - strlen(old), "%Y%m%dT%H%M%SZ", &tm);
+	if (rename(path, old) < 0)
+		return -errno;
+	LOGP(LOGC_GW, LOGL_WARNING,
+	     "CDR file %s has another layout's header (an older version's): kept as %s, a new file starts",
+	     path, old);
+	return 1;
+}
+
 int gw_cdr_open(const char *path, struct gw_cdr_writer **out, char *err, size_t errlen)
 {
 	struct gw_cdr_writer *w;
@@ -107,6 +134,17 @@ int gw_cdr_open(const char *path, struct gw_cdr_writer **out, char *err, size_t 
 		return rc;
 	}
 	rc = repair_tail(fd, path);
+	if (rc == 0 && (rc = other_header(fd, path)) > 0) {
+		/* records of an older layout: that file keeps them, a new one starts */
+		close(fd);
+		fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+		if (fd < 0) {
+			rc = -errno;
+			snprintf(err, errlen, "cannot open CDR file %s: %s", path, strerror(-rc));
+			return rc;
+		}
+		rc = 0;
+	}
 	if (rc == 0 && fstat(fd, &st) == 0 && st.st_size == 0) {
 		if (write(fd, CDR_HEADER, sizeof(CDR_HEADER) - 1) != (ssize_t)sizeof(CDR_HEADER) - 1 ||
 		    fdatasync(fd) < 0)
@@ -141,15 +179,38 @@ static const char sql_schema[] =
 	" end_ms INTEGER, duration_s INTEGER, billsec_s INTEGER, direction TEXT, calling TEXT,"
 	" called TEXT, calling_out TEXT, called_out TEXT, identity TEXT, span INTEGER,"
 	" channel INTEGER, trunk TEXT, codec TEXT, q850_cause INTEGER, sip_status INTEGER,"
-	" released_by TEXT, loss_pct REAL, jitter_ms REAL, mos REAL, route TEXT);"
+	" released_by TEXT, loss_pct REAL, jitter_ms REAL, mos REAL, route TEXT,"
+	" from_line_dbm0 REAL, to_line_dbm0 REAL, from_line_clipped INTEGER, to_line_clipped INTEGER,"
+	" erl_db REAL, erle_db REAL);"
 	"CREATE INDEX IF NOT EXISTS cdr_start ON cdr(start_ms);";
 
 static const char sql_insert[] =
 	"INSERT INTO cdr (call_id, start_ms, answer_ms, end_ms, duration_s, billsec_s, direction,"
 	" calling, called, calling_out, called_out, identity, span, channel, trunk, codec,"
-	" q850_cause, sip_status, released_by, loss_pct, jitter_ms, mos, route)"
+	" q850_cause, sip_status, released_by, loss_pct, jitter_ms, mos, route, from_line_dbm0,"
+	" to_line_dbm0, from_line_clipped, to_line_clipped, erl_db, erle_db)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-	" ?19, ?20, ?21, ?22, ?23)";
+	" ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)";
+
+/* Columns later versions added: a database made by an older one gets them
+ * (its records keep NULL there). */
+static const char *const sql_added[] = {
+	"from_line_dbm0 REAL", "to_line_dbm0 REAL", "from_line_clipped INTEGER",
+	"to_line_clipped INTEGER", "erl_db REAL", "erle_db REAL"};
+
+static int sqlite_migrate(sqlite3 *db)
+{
+	for (size_t i = 0; i < sizeof(sql_added) / sizeof(sql_added[0]); i++) {
+		char sql[128];
+		int rc;
+
+		snprintf(sql, sizeof(sql), "ALTER TABLE cdr ADD COLUMN %s", sql_added[i]);
+		rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+		if (rc != SQLITE_OK && !strstr(sqlite3_errmsg(db), "duplicate column"))
+			return rc;
+	}
+	return SQLITE_OK;
+}
 
 static int sqlite_open(const char *path, struct gw_cdr_writer *w, char *err, size_t errlen)
 {
@@ -162,7 +223,7 @@ static int sqlite_open(const char *path, struct gw_cdr_writer *w, char *err, siz
 		return -EIO;
 	}
 	sqlite3_busy_timeout(w->db, 2000);
-	if (sqlite3_exec(w->db, sql_schema, NULL, NULL, &msg) != SQLITE_OK ||
+	if (sqlite3_exec(w->db, sql_schema, NULL, NULL, &msg) != SQLITE_OK || sqlite_migrate(w->db) != SQLITE_OK ||
 	    sqlite3_prepare_v2(w->db, sql_insert, -1, &w->insert, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "CDR database %s: %s", path,
 			 msg ? msg : sqlite3_errmsg(w->db));
@@ -208,6 +269,12 @@ static int sqlite_write(struct gw_cdr_writer *w, const struct gw_cdr *c)
 	sqlite3_bind_double(st, 21, c->jitter_ms);
 	sqlite3_bind_double(st, 22, c->mos);
 	sqlite3_bind_text(st, 23, c->route, -1, SQLITE_STATIC);
+	sqlite3_bind_double(st, 24, c->from_line_dbm0);
+	sqlite3_bind_double(st, 25, c->to_line_dbm0);
+	sqlite3_bind_int64(st, 26, (int64_t)c->from_line_clipped);
+	sqlite3_bind_int64(st, 27, (int64_t)c->to_line_clipped);
+	sqlite3_bind_double(st, 28, c->erl_db);
+	sqlite3_bind_double(st, 29, c->erle_db);
 	/* one statement is one transaction; with WAL and synchronous FULL it is
 	 * durable when step returns */
 	rc = sqlite3_step(st);
@@ -293,7 +360,19 @@ static int csv_write(struct gw_cdr_writer *w, const struct gw_cdr *c)
 	field(&b, num, false);
 	snprintf(num, sizeof(num), "%.2f", c->mos);
 	field(&b, num, false);
-	field(&b, c->route, true);
+	field(&b, c->route, false);
+	snprintf(num, sizeof(num), "%.1f", c->from_line_dbm0);
+	field(&b, num, false);
+	snprintf(num, sizeof(num), "%.1f", c->to_line_dbm0);
+	field(&b, num, false);
+	snprintf(num, sizeof(num), "%" PRIu64, c->from_line_clipped);
+	field(&b, num, false);
+	snprintf(num, sizeof(num), "%" PRIu64, c->to_line_clipped);
+	field(&b, num, false);
+	snprintf(num, sizeof(num), "%.1f", c->erl_db);
+	field(&b, num, false);
+	snprintf(num, sizeof(num), "%.1f", c->erle_db);
+	field(&b, num, true);
 	if (b.oom) {
 		buf_release(&b);
 		return -ENOMEM;

@@ -26,6 +26,12 @@ struct gw_cdr {
 	char released_by[16]; /* "caller", "callee", "gateway" */
 	double loss_pct, jitter_ms, mos;
 	char route[64]; /* the dial plan rule */
+	/* the line's side of an RTP call: mean levels after the gains (dBm0,
+	 * -100: no audio), samples clipped, the echo canceller's ERL and ERLE
+	 * at the end (0: none) */
+	double from_line_dbm0, to_line_dbm0;
+	uint64_t from_line_clipped, to_line_clipped;
+	double erl_db, erle_db;
 };
 
 struct gw_cdr_writer;

@@ -499,6 +499,10 @@ static const struct conf_key span_keys[] = {
 	 "cancel the line's echo on calls to SIP: auto (on DAHDI spans, off on loopback cables), yes, no"},
 	{"echo_tail", CONF_DURATION, KEY(gw_span, echo_tail), "128ms", 32, 128, NULL, false,
 	 "the echo canceller's tail, 32ms-128ms"},
+	{"gain_from_line", CONF_INT, KEY(gw_span, gain_from_line), "0", -24, 24, NULL, false,
+	 "dB added to what the line sends on calls to SIP (after the echo canceller)"},
+	{"gain_to_line", CONF_INT, KEY(gw_span, gain_to_line), "0", -24, 24, NULL, false,
+	 "dB added to what goes to the line on calls from SIP"},
 };
 
 static int span_num(const struct conf_section *s)

@@ -108,6 +108,7 @@ struct gw_span {
 	int hunt;	       /* enum isdn_hunt of that group */
 	int echo_cancel;       /* 0 auto (on for DAHDI, off on loopback cables), 1 yes, 2 no */
 	int64_t echo_tail;     /* ms, 32-128 */
+	int64_t gain_from_line, gain_to_line; /* dB, -24..24, on calls to and from SIP */
 };
 
 /* Q.931 type of number of a dialplan/localdialplan index. */

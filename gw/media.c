@@ -3,6 +3,7 @@
 
 #include "gw/media.h"
 #include "dsp/codec.h"
+#include "dsp/level.h"
 #include "dsp/dtmf.h"
 #include "dsp/ec.h"
 #include "dsp/tones.h"
@@ -79,6 +80,9 @@ struct gm_chan {
 	/* level of what the line sent */
 	double energy;
 	uint64_t samples;
+	/* RTP calls: the gains, levels and clipping of what goes to SIP (from
+	 * the line, after the canceller) and of what goes to the line */
+	struct dsp_level lv_from, lv_to;
 	/* a bridge's channel: what it sent "to the line" in the last tick,
 	 * which its partner hears */
 	uint8_t xout[FRAME];
@@ -93,6 +97,7 @@ struct gw_media {
 	struct gm_chan *ch; /* index: timeslot */
 	unsigned active;
 	unsigned ec_taps; /* 0: no echo canceller */
+	int gain_from_db, gain_to_db; /* RTP calls: from the line toward SIP, toward the line */
 	gw_media_timeout_fn on_timeout; /* signalling thread */
 	gw_media_fax_fn on_fax;
 	void *on_fax_arg;
@@ -113,6 +118,12 @@ struct gw_media {
 void gw_media_set_echo_canceller(struct gw_media *m, unsigned taps)
 {
 	m->ec_taps = taps >= EC_MIN_TAPS && taps <= EC_MAX_TAPS ? taps - taps % 32 : 0;
+}
+
+void gw_media_set_gains(struct gw_media *m, int from_line_db, int to_line_db)
+{
+	m->gain_from_db = from_line_db;
+	m->gain_to_db = to_line_db;
 }
 
 void gw_media_set_fax_listener(struct gw_media *m, gw_media_fax_fn fn, void *arg)
@@ -320,6 +331,10 @@ static void stats_of(const struct gm_chan *c, struct gw_media_stats *st)
 		st->erl_db = es.erl_db;
 		st->erle_db = es.erle_db;
 	}
+	st->from_line_dbm0 = dsp_level_mean_dbm0(&c->lv_from);
+	st->to_line_dbm0 = dsp_level_mean_dbm0(&c->lv_to);
+	st->from_line_clipped = c->lv_from.clipped;
+	st->to_line_clipped = c->lv_to.clipped;
 	memcpy(st->digits, c->heard, c->nheard);
 	st->digits[c->nheard] = 0;
 }
@@ -490,6 +505,8 @@ static void rtp_start_fn(void *arg)
 	}
 	rtp_playout_set_fill(&c->po, chan_fill);
 	c->po_ready = true;
+	dsp_level_init(&c->lv_from, m->gain_from_db);
+	dsp_level_init(&c->lv_to, m->gain_to_db);
 	c->dtx = dsp_dtmf_tx_new(-10, 2);
 	c->line_calls = r->cfg->line_calls;
 	c->fd = dsp_faxdet_new(on_fax_tone, c);
@@ -825,6 +842,7 @@ static void rtp_in(struct gm_chan *c, uint8_t *out, unsigned n)
 				}
 			if (c->dtx)
 				dsp_dtmf_tx_mix(c->dtx, pcm, FRAME);
+			dsp_level_process(&c->lv_to, pcm, FRAME); /* the gain toward the line, metered */
 			for (unsigned k = 0; k < FRAME; k++)
 				c->rx[k] = enc(alaw, pcm[k]);
 			c->rxpos = 0;
@@ -872,22 +890,23 @@ static void chan_tick(struct gm_chan *c, struct tdm_span *s, unsigned ts)
 	}
 	c->samples += n;
 	switch (c->mode) {
-	case GM_RTP:
+	case GM_RTP: {
+		/* the line's bytes go on as they came (bit-exact) unless something
+		 * changed the audio: canceller, gain, digits cut */
+		bool recode = c->ec || c->drx || c->lv_from.gain != 1.0f;
+
 		if (c->fd && !c->fax_tone)
 			memcpy(raw, pcm, n * sizeof(int16_t));
-		if (c->ec) {
-			/* the line's echo of what we sent it, out of what it sends */
+		/* the line's echo of what we sent it, out of what it sends */
+		if (c->ec)
 			ec_process(c->ec, c->last_out, pcm, pcm, n);
-			if (!c->drx)
-				for (unsigned i = 0; i < n; i++)
-					in[i] = enc(m->alaw, pcm[i]);
-		}
-		if (c->drx) {
-			/* digits become events: detect (and cut) them, then encode */
+		dsp_level_process(&c->lv_from, pcm, n); /* the gain toward SIP, metered */
+		/* digits become events: detect (and cut) them */
+		if (c->drx)
 			cut_digits(c, pcm, n);
+		if (recode)
 			for (unsigned i = 0; i < n; i++)
 				in[i] = enc(m->alaw, pcm[i]);
-		}
 		rtp_out(c, in, n);
 		rtp_in(c, out, n);
 		if (c->ec)
@@ -901,6 +920,7 @@ static void chan_tick(struct gm_chan *c, struct tdm_span *s, unsigned ts)
 			dsp_faxdet_process(c->fd, c->line_calls ? raw : toward, c->line_calls ? toward : raw, n);
 		}
 		break;
+	}
 	case GM_FAX: /* ANSam-like: 2100 Hz at -12 dBm0, the phase turned every 450 ms */
 		for (unsigned i = 0; i < n; i++) {
 			if (--c->ans_left == 0) {

@@ -35,6 +35,10 @@ struct gw_media_stats {
 	double mos;	     /* 0: not known */
 	double level_dbm0;   /* what the line sent us, mean over the call */
 	double erl_db, erle_db; /* the echo canceller's view of the line at the end; 0: none */
+	/* RTP calls, after the gains: mean level of the active audio (-100:
+	 * none) and samples clipped, from the line toward SIP and toward the line */
+	double from_line_dbm0, to_line_dbm0;
+	uint64_t from_line_clipped, to_line_clipped;
 	char digits[32];     /* DTMF heard from the line (test lines) */
 };
 
@@ -52,6 +56,10 @@ struct gw_media *gw_media_new_bridge(struct media_worker *worker, struct loop *l
  * call whose SIP side holds it (instead of what the peer sends); the
  * buffer must outlive m.  n 0: none. */
 void gw_media_set_music(struct gw_media *m, const int16_t *pcm, size_t n);
+/* Gains in dB (-24..24) on calls bridged to RTP: of what the line sends
+ * (after the echo canceller) and of what goes to the line.  For calls
+ * started after. */
+void gw_media_set_gains(struct gw_media *m, int from_line_db, int to_line_db);
 /* Cancel the line's echo on calls bridged to RTP (dsp/ec.c), with a tail of
  * taps samples (256-1024: 32-128 ms); 0: off.  For calls started after. */
 void gw_media_set_echo_canceller(struct gw_media *m, unsigned taps);

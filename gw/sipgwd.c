@@ -103,6 +103,7 @@ struct gwd {
 		char group[64];
 		int hunt;
 		unsigned ec_taps; /* echo canceller tail in samples, 0 off */
+		int gain_from_line, gain_to_line; /* dB */
 		/* a cable to another gateway: listen on, or keep dialling, a path */
 		struct gwd *d;
 		char *path;
@@ -1302,6 +1303,8 @@ static void span_pri_init(struct gwd *d, struct gwd_span *g, const struct conf_s
 	g->hunt = gs->hunt;
 	g->ec_taps = gs->echo_cancel == 1 || (gs->echo_cancel == 0 && gs->backend == 1)
 			     ? (unsigned)gs->echo_tail * 8 : 0;
+	g->gain_from_line = (int)gs->gain_from_line;
+	g->gain_to_line = (int)gs->gain_to_line;
 	if (gs->group)
 		snprintf(g->group, sizeof(g->group), "%s", gs->group);
 	else
@@ -1361,14 +1364,18 @@ static void span_worker(struct gwd *d, struct gwd_span *g, struct gwd_span *gb, 
 	media_worker_load(g->worker, (int)channels);
 	gw_pri_use_worker(&g->pri, g->worker);
 	g->gm = gw_media_new(g->worker, NULL, g->nts, g->alaw, g->block_ms, d->cfg->general->zone);
-	if (g->gm)
+	if (g->gm) {
 		gw_media_set_echo_canceller(g->gm, g->ec_taps);
+		gw_media_set_gains(g->gm, g->gain_from_line, g->gain_to_line);
+	}
 	if (gb) {
 		gb->worker = g->worker;
 		gw_pri_use_worker(&gb->pri, gb->worker);
 		gb->gm = gw_media_new(gb->worker, NULL, gb->nts, gb->alaw, gb->block_ms, d->cfg->general->zone);
-		if (gb->gm)
+		if (gb->gm) {
 			gw_media_set_echo_canceller(gb->gm, gb->ec_taps);
+			gw_media_set_gains(gb->gm, gb->gain_from_line, gb->gain_to_line);
+		}
 	}
 }
 

@@ -12,7 +12,7 @@
 # cable ending the call, the ladder and the call records.
 . "$top_srcdir/tests/integration/lib.sh"
 UA="$top_builddir/sipgw-ua"
-plan 35
+plan 36
 port=$("$SOCKUTIL" free-port)
 sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
 	-e "s#^state_dir = .*#state_dir = $SCRATCH\ncdr = $SCRATCH/cdr.csv#" \
@@ -56,6 +56,9 @@ diag "$(grep audio: "$SCRATCH/call.out")"
 check "milliwatt test line: 0 dBm0 +-0.5 dB ($(field level) dBm0)" within "$(field level)" -0.5 0.5
 check "milliwatt test line: 1004 Hz ($(field frequency) Hz), SNR >= 30 dB ($(field SNR) dB)" \
 	sh -c "within() { awk -v v=\"\$1\" -v lo=\"\$2\" -v hi=\"\$3\" 'BEGIN { exit !(v != \"\" && v >= lo && v <= hi) }'; }; within '$(field frequency)' 999 1009 && within '$(field SNR)' 30 99"
+mw=$($SIPGWCTL -s "$SCRATCH/ctl.sock" show calls --recent --json | jq -c '[.calls[] | select(.called == "9991004" and .direction == "sip-to-isdn")][0] | [.from_line_dbm0_x10, .from_line_clipped]')
+check "the call's figures: the milliwatt from the line at 0 dBm0 +-0.5 dB, nothing clipped ([level x10, clipped] $mw)" \
+	sh -c "echo '$mw' | jq -e '.[0] >= -5 and .[0] <= 5 and .[1] == 0' >/dev/null"
 ctl show call C1 C2 > "$SCRATCH/ladder" 2>&1
 diag "$(cat "$SCRATCH/ladder")"
 check "the ladder: INVITE, SETUP out on span 1, SETUP in on span 2, CONNECT, 200, in that order" sh -c \
@@ -103,17 +106,19 @@ for spec in G722:30 G726-32:28 G729:20 GSM:15; do
 done
 # G.729 annex B ([sip] g729_annexb = yes here; the calls above offered
 # annexb=no and kept a packet every 20 ms): between the echo bursts neither
-# side sends, and every burst comes back (its level a few dB lower than
-# without annex B: two VADs in tandem, the probe's and the gateway's, each
-# take the first frames of a 60 ms burst; -17 dBm0 against -12.6)
+# side sends, and every burst comes back, heard well above the comfort
+# noise (its level a few dB lower than without annex B and varying from
+# run to run: two VADs in tandem, the probe's and the gateway's, each take
+# the first frames of a 60 ms burst, as many as its alignment with the
+# 10 ms frames makes them; -17 to -19 dBm0 against -12.6)
 call 9991000 --hold 4000 --probe echo --codec G729 --annexb
 diag "$(grep audio: "$SCRATCH/call.out")"
 rx=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$SCRATCH/call.out")
 secs=$(sed -n 's/audio: \([0-9.]*\) s received.*/\1/p' "$SCRATCH/call.out")
 lvl=$(sed -n 's/.*level \([-0-9.]*\) dBm0 (sent.*/\1/p' "$SCRATCH/call.out")
 back=$(sed -n 's/.*, \([0-9]*\) bursts back.*/\1/p' "$SCRATCH/call.out")
-check "G.729 annex B: $rx packets in $secs s of audio (a packet every 20 ms would be 50 a second), $back of 3 echo bursts back at $lvl dBm0" \
-	sh -c "awk -v r='$rx' -v s='$secs' 'BEGIN { exit !(r > 0 && s >= 3 && r < 0.7 * 50 * s) }' && [ '$back' = 3 ] && awk -v v='$lvl' 'BEGIN { exit !(v != \"\" && v >= -19 && v <= -8) }'"
+check "G.729 annex B: $rx packets in $secs s of audio (a packet every 20 ms would be 50 a second), $back of 3 echo bursts back at $lvl dBm0 (over -25)" \
+	sh -c "awk -v r='$rx' -v s='$secs' 'BEGIN { exit !(r > 0 && s >= 3 && r < 0.7 * 50 * s) }' && [ '$back' = 3 ] && awk -v v='$lvl' 'BEGIN { exit !(v != \"\" && v >= -25 && v <= -8) }'"
 call 9991005 --hold 5000 --probe dtmf --digits 147 --codec G729
 check "DTMF over G.729: 147 as events to the line and back, none in the (transcoded) audio" \
 	grep -q 'dtmf sent 147, read back 147 (RFC 4733 events 147, in-band tones -)$' "$SCRATCH/call.out"

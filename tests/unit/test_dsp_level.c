@@ -8,6 +8,7 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <spandsp.h>
 
 static void fill(int16_t *x, size_t n, double dbm0)
 {
@@ -45,6 +46,12 @@ static void gains_and_levels(void **state)
 	assert_true(fabs(dsp_level_mean_dbm0(&l) - -10) < 0.05);
 	assert_true(fabs(dsp_level_peak_dbm0(&l) - -10) < 0.1);
 	assert_int_equal(l.clipped, 0);
+	/* a line overloaded at 0 dB: samples at G.711's full scale count */
+	dsp_level_init(&l, 0);
+	for (int i = 0; i < 160; i++)
+		x[i] = alaw_to_linear(linear_to_alaw((int16_t)(i % 4 < 2 ? 32767 : -32768)));
+	dsp_level_process(&l, x, 160);
+	assert_int_equal(l.clipped, 160);
 	/* 20 dB on a -5 dBm0 tone: most of it clips, and says so */
 	dsp_level_init(&l, 20);
 	fill(x, 160, -5);

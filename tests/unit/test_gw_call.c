@@ -392,13 +392,17 @@ static void overlap_receiving(void **state)
  * the same span (777 taken off); the PBX answers and returns the audio, so
  * the tone it sends on the first call comes back there through both
  * B-channels and the RTP hairpin between them. */
-static void isdn_to_isdn(void **state)
+/* ISDN to ISDN with gains from_db/to_db on the gateway's channels: the
+ * tone crosses two channels each way, so it comes back at
+ * -10 + 2 (from_db + to_db) dBm0; the call record has the first leg's
+ * levels: the tone from the line after its gain, what went back to it. */
+static void through_isdn(int from_db, int to_db)
 {
 	struct rig r;
-	double dbm0, share;
+	double dbm0, share, expect = -10 + 2 * (from_db + to_db);
 
-	(void)state;
 	rig_open(&r, false);
+	gw_media_set_gains(r.media, from_db, to_db);
 	r.pbx.send_tone = true;
 	place(&r, "7779991000", true);
 	RUN_UNTIL(&r, r.pbx.connected, 1000);
@@ -410,8 +414,9 @@ static void isdn_to_isdn(void **state)
 	r.pbx.n = 0;
 	RUN_UNTIL(&r, r.pbx.n >= 8000, 1000);
 	measured(&r.pbx, &dbm0, &share);
-	if (fabs(dbm0 + 10) > 1.0)
-		fail_msg("the tone came back at %.2f dBm0 (sent -10)", dbm0);
+	if (fabs(dbm0 - expect) > 1.0)
+		fail_msg("gains %+d/%+d dB: the tone came back at %.2f dBm0 (sent -10, %.0f expected)", from_db,
+			 to_db, dbm0, expect);
 	/* the PBX hangs up the first call: call control clears the second */
 	isdn_call_hangup(r.pbx.call, 16);
 	RUN_UNTIL(&r, r.pbx.released && r.pbx.in_released, 1000);
@@ -422,7 +427,39 @@ static void isdn_to_isdn(void **state)
 	assert_int_equal(isdn_span_busy(r.pbx.pri.isdn), 0);
 	RUN_UNTIL(&r, gw_cdr_count(r.cdr) == 1, 1000);
 	assert_int_equal(gw_cdr_count(r.cdr), 1);
+	{
+		/* the record: from_line_dbm0 and to_line_dbm0 are columns 24 and 25 */
+		char line[1024] = "", *f = line;
+		FILE *in = fopen(r.cdr_path, "r");
+		double from, to;
+
+		assert_non_null(in);
+		while (fgets(line, sizeof(line), in) && strncmp(line, "call_id", 7))
+			;
+		assert_non_null(fgets(line, sizeof(line), in));
+		fclose(in);
+		for (int col = 1; col < 24 && f; col++)
+			f = strchr(f, ',') ? strchr(f, ',') + 1 : NULL;
+		assert_non_null(f);
+		assert_int_equal(sscanf(f, "%lf,%lf", &from, &to), 2);
+		if (fabs(from - (-10 + from_db)) > 0.5 || fabs(to - expect) > 1.0)
+			fail_msg("the record says %.1f dBm0 from the line, %.1f to it (%d and %.0f expected)", from, to,
+				 -10 + from_db, expect);
+	}
 	rig_close(&r);
+}
+
+static void isdn_to_isdn(void **state)
+{
+	(void)state;
+	through_isdn(0, 0);
+}
+
+/* Per-channel gains both ways, and the levels the call record keeps. */
+static void gains_and_levels(void **state)
+{
+	(void)state;
+	through_isdn(-3, 1);
 }
 
 int main(void)
@@ -433,6 +470,7 @@ int main(void)
 		SGW_TEST(refusals),
 		SGW_TEST(overlap_receiving),
 		SGW_TEST(isdn_to_isdn),
+		SGW_TEST(gains_and_levels),
 	};
 	return cmocka_run_group_tests_name("gw/call", tests, NULL, NULL);
 }

@@ -75,6 +75,12 @@ static const struct gw_cdr sample = {
 	.jitter_ms = 3.5,
 	.mos = 4.31,
 	.route = "national",
+	.from_line_dbm0 = -18.25,
+	.to_line_dbm0 = -21.5,
+	.from_line_clipped = 12,
+	.to_line_clipped = 0,
+	.erl_db = 11.5,
+	.erle_db = 38.0,
 };
 
 static void records_read_back(void **state)
@@ -94,7 +100,7 @@ static void records_read_back(void **state)
 	assert_non_null(strstr(t, ",65,61,sip-to-isdn,201,0301234567,+493012345201,"));
 	/* the identity holds a comma and quotes: quoted, quotes doubled */
 	assert_non_null(strstr(t, ",\"\"\"Alice, Sales\"\" <sip:201@pbx.example>\",1,5,pbx,PCMA,"
-				  "16,200,caller,0.25,3.5,4.31,national\n"));
+				  "16,200,caller,0.25,3.5,4.31,national,-18.2,-21.5,12,0,11.5,38.0\n"));
 	/* reopening appends, no second header */
 	assert_int_equal(gw_cdr_open(path, &w, err, sizeof(err)), 0);
 	assert_int_equal(gw_cdr_write(w, &sample), 0);
@@ -124,6 +130,49 @@ static void torn_record_is_cut_on_reopen(void **state)
 	assert_int_equal(t[strlen(t) - 1], '\n');
 }
 
+/* A file an older version wrote (fewer columns) is kept under another
+ * name with its records; the new records start a file of their own. */
+static void older_layout_is_kept_aside(void **state)
+{
+	static const char old[] = "call_id,start,answer,end,duration_s,billsec_s,direction,calling,called,"
+				  "calling_out,called_out,identity,span,channel,trunk,codec,q850_cause,"
+				  "sip_status,released_by,loss_pct,jitter_ms,mos,route\n"
+				  "old@host,,,,0,0,sip-to-isdn,1,2,1,2,1,1,1,t,PCMA,16,200,caller,0,0,0,r\n";
+	struct gw_cdr_writer *w;
+	char err[200], cmd[200], *t;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+	FILE *ls;
+	char kept[128] = "";
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, old, sizeof(old) - 1), (ssize_t)sizeof(old) - 1);
+	close(fd);
+	assert_int_equal(gw_cdr_open(path, &w, err, sizeof(err)), 0);
+	assert_int_equal(gw_cdr_write(w, &sample), 0);
+	gw_cdr_close(w);
+	t = slurp();
+	assert_int_equal(lines(t), 2);
+	assert_non_null(strstr(t, ",erl_db,erle_db\n"));
+	assert_null(strstr(t, "old@host"));
+	/* the old records, under path.<time> */
+	snprintf(cmd, sizeof(cmd), "ls %s.2*", path);
+	ls = popen(cmd, "r");
+	assert_non_null(ls);
+	assert_non_null(fgets(kept, sizeof(kept), ls));
+	pclose(ls);
+	kept[strcspn(kept, "\n")] = 0;
+	fd = open(kept, O_RDONLY);
+	assert_true(fd >= 0);
+	{
+		char back[sizeof(old)];
+
+		assert_int_equal(read(fd, back, sizeof(back)), (ssize_t)sizeof(old) - 1);
+		assert_memory_equal(back, old, sizeof(old) - 1);
+	}
+	close(fd);
+	unlink(kept);
+}
+
 static void unwritable_place_is_an_error(void **state)
 {
 	struct gw_cdr_writer *w;
@@ -141,6 +190,21 @@ static void sqlite_records_read_back(void **state)
 	sqlite3_stmt *st;
 
 	snprintf(db_path, sizeof(db_path), "%s.db", path);
+	/* a table an older version made, without the line's columns, with a record */
+	assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "CREATE TABLE cdr (id INTEGER PRIMARY KEY, call_id TEXT NOT NULL,"
+				      " start_ms INTEGER, answer_ms INTEGER, end_ms INTEGER, duration_s INTEGER,"
+				      " billsec_s INTEGER, direction TEXT, calling TEXT, called TEXT,"
+				      " calling_out TEXT, called_out TEXT, identity TEXT, span INTEGER,"
+				      " channel INTEGER, trunk TEXT, codec TEXT, q850_cause INTEGER,"
+				      " sip_status INTEGER, released_by TEXT, loss_pct REAL, jitter_ms REAL,"
+				      " mos REAL, route TEXT);"
+				      "INSERT INTO cdr (call_id, identity, billsec_s, called_out)"
+				      " VALUES ('old@host', '\"Alice, Sales\" <sip:201@pbx.example>', 61, '+49301234567')",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
 	assert_int_equal(gw_cdr_open_format(db_path, GW_CDR_SQLITE, &w, err, sizeof(err)), 0);
 	assert_int_equal(gw_cdr_write(w, &sample), 0);
 	assert_int_equal(gw_cdr_write(w, &sample), 0);
@@ -156,11 +220,21 @@ static void sqlite_records_read_back(void **state)
 					    -1, &st, NULL),
 			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 3);
+	assert_int_equal(sqlite3_column_int(st, 0), 4); /* the old record and three new */
 	assert_string_equal((const char *)sqlite3_column_text(st, 1),
 			    "\"Alice, Sales\" <sip:201@pbx.example>");
 	assert_int_equal(sqlite3_column_int(st, 2), 61);
 	assert_string_equal((const char *)sqlite3_column_text(st, 3), "+49301234567");
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*), min(from_line_dbm0), max(erle_db),"
+						" max(from_line_clipped) FROM cdr WHERE erl_db IS NOT NULL",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 3);
+	assert_true(sqlite3_column_double(st, 1) == -18.25);
+	assert_true(sqlite3_column_double(st, 2) == 38.0);
+	assert_int_equal(sqlite3_column_int(st, 3), 12);
 	sqlite3_finalize(st);
 	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -181,6 +255,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(records_read_back),
 		T(torn_record_is_cut_on_reopen),
+		T(older_layout_is_kept_aside),
 		T(unwritable_place_is_an_error),
 		T(sqlite_records_read_back),
 	};
