@@ -141,6 +141,7 @@ struct gw_call {
 	char called[DP_NUMBER_MAX], calling[DP_NUMBER_MAX];
 	char called_out[DP_NUMBER_MAX], calling_out[DP_NUMBER_MAX];
 	bool restricted;
+	bool data; /* ISDN bearer unrestricted digital (64 kbit/s clear channel) */
 	char route[64];
 	char why[96]; /* how it ended, in words */
 	/* ISDN -> SIP: the route's trunks in order, failover on these, the numbers */
@@ -2085,7 +2086,13 @@ static void isdn_dispatch(struct gw_call *c, const struct dp_result *res)
 		isdn_end(c, res->rule->reject_cause);
 		break;
 	case DP_ROUTE:
-		if (res->rule->ntrunks) {
+		if (c->data) {
+			/* 64 kbit/s data would go through the canceller, digit
+			 * detection and G.711 jitter buffering (no CLEARMODE, RFC 4040,
+			 * yet): refused, so that no modem or ISDN terminal gets garbage */
+			set_why(c, "gateway", "a clear-channel data call (unrestricted digital) is not carried");
+			isdn_end(c, Q850_BEARER_CAP_NOT_IMPLEMENTED);
+		} else if (res->rule->ntrunks) {
 			take_route(c, res);
 			route_to_sip(c);
 		} else {
@@ -2137,7 +2144,7 @@ static void isdn_decide(struct gw_call *c, bool final)
 		clock_timer_start_ms(loop_clock(cc->loop), &c->overlap_timer,
 				     cc->cfg.overlap_timeout_ms ? cc->cfg.overlap_timeout_ms : 5000);
 		/* a rule takes these digits already and its trunk does RFC 3578 */
-		if (dialplan_route_first(cc->cfg.dp, &dc, &res) == 0 && res.rule->ntrunks &&
+		if (!c->data && dialplan_route_first(cc->cfg.dp, &dc, &res) == 0 && res.rule->ntrunks &&
 		    trunk_named(cc, res.rule->trunks[0]) && trunk_named(cc, res.rule->trunks[0])->overlap) {
 			c->sip_overlap = true;
 			ladder(c, "sip", "overlap (RFC 3578): INVITE with %s so far", c->called);
@@ -2226,8 +2233,10 @@ static void isdn_incoming(struct gw_cc *cc, struct cc_span *sp, struct isdn_call
 	snprintf(c->redirecting, sizeof(c->redirecting), "%s", su->redirecting.digits);
 	c->redirecting_ton = su->redirecting.ton;
 	snprintf(c->source, sizeof(c->source), "%s", cc->groups[sp->group].name);
-	ladder(c, "isdn", "<- SETUP span %d B%d called %s calling %s%s", sp->num, c->ts, c->called,
-	       c->calling[0] ? c->calling : "-", su->restricted ? " (restricted)" : "");
+	c->data = su->bearer == ISDN_BEARER_DIGITAL_64K;
+	ladder(c, "isdn", "<- SETUP span %d B%d called %s calling %s%s%s", sp->num, c->ts, c->called,
+	       c->calling[0] ? c->calling : "-", su->restricted ? " (restricted)" : "",
+	       c->data ? " (unrestricted digital)" : "");
 	c->called_ton = su->called.ton;
 	c->calling_ton = su->calling.ton;
 	c->overlap = !su->complete && sp->pri->opts.overlap;

@@ -249,17 +249,22 @@ static void rig_close(struct rig *r)
 	unlink(r->cdr_path);
 }
 
-static void place(struct rig *r, const char *called, bool complete)
+static void place_bearer(struct rig *r, const char *called, bool complete, enum isdn_bearer bearer)
 {
 	struct isdn_setup su = {.called = {.ton = ISDN_TON_UNKNOWN, .npi = ISDN_NPI_E164},
 				.calling = {"4930123456", ISDN_TON_INTERNATIONAL, ISDN_NPI_E164},
-				.bearer = ISDN_BEARER_SPEECH, .complete = complete};
+				.bearer = bearer, .complete = complete};
 
 	snprintf(su.called.digits, sizeof(su.called.digits), "%s", called);
 	r->pbx.connected = r->pbx.released = r->pbx.cause = 0;
 	r->pbx.q1 = r->pbx.q2 = r->pbx.e = 0;
 	r->pbx.n = 0;
 	assert_int_equal(isdn_call_place(r->pbx.pri.isdn, &su, NULL, &r->pbx.call), 0);
+}
+
+static void place(struct rig *r, const char *called, bool complete)
+{
+	place_bearer(r, called, complete, ISDN_BEARER_SPEECH);
 }
 
 static void hang_up(struct rig *r)
@@ -340,6 +345,39 @@ static void refusals(void **state)
 	RUN_UNTIL(&r, isdn_span_busy(r.ex.isdn) == 0, 1000);
 	assert_int_equal(isdn_span_busy(r.ex.isdn), 0);
 	assert_int_equal(gw_cdr_count(r.cdr), 3);
+	rig_close(&r);
+}
+
+/* A clear-channel data call (unrestricted digital): the echo test line
+ * takes it (bytes back as they came), a route that would carry it over
+ * RTP refuses it with cause 65 instead of putting data through the echo
+ * canceller and G.711 processing. */
+static void data_calls(void **state)
+{
+	struct rig r;
+	double dbm0, share;
+
+	(void)state;
+	rig_open(&r, false);
+	r.pbx.send_tone = true;
+	place_bearer(&r, "7779991000", true, ISDN_BEARER_DIGITAL_64K);
+	RUN_UNTIL(&r, r.pbx.released, 1000);
+	assert_int_equal(r.pbx.connected, 0);
+	assert_int_equal(r.pbx.cause, 65);
+	assert_int_equal(r.pbx.incoming, 0); /* nothing went out again */
+	place_bearer(&r, "9991000", true, ISDN_BEARER_DIGITAL_64K);
+	RUN_UNTIL(&r, r.pbx.connected, 1000);
+	assert_int_equal(r.pbx.connected, 1);
+	RUN_UNTIL(&r, r.pbx.n >= 8000, 1000);
+	r.pbx.q1 = r.pbx.q2 = r.pbx.e = 0;
+	r.pbx.n = 0;
+	RUN_UNTIL(&r, r.pbx.n >= 8000, 1000);
+	measured(&r.pbx, &dbm0, &share);
+	if (fabs(dbm0 + 10) > 0.1)
+		fail_msg("the echo line returned the data call's tone at %.2f dBm0 (sent -10)", dbm0);
+	hang_up(&r);
+	RUN_UNTIL(&r, gw_cdr_count(r.cdr) == 2, 1000);
+	assert_int_equal(gw_cdr_count(r.cdr), 2);
 	rig_close(&r);
 }
 
@@ -468,6 +506,7 @@ int main(void)
 		SGW_TEST(milliwatt_line),
 		SGW_TEST(echo_line),
 		SGW_TEST(refusals),
+		SGW_TEST(data_calls),
 		SGW_TEST(overlap_receiving),
 		SGW_TEST(isdn_to_isdn),
 		SGW_TEST(gains_and_levels),
