@@ -32,7 +32,7 @@
 #define N 32		  /* block = partition length */
 #define M (2 * N)	  /* FFT size */
 #define K (N + 1)	  /* bins of a real signal's spectrum */
-#define MU 0.7f		  /* background step */
+#define MU 0.9f		  /* background step */
 #define GEIGEL 0.5f	  /* echo is at least 6 dB below the far end */
 #define DT_HANG 10	  /* blocks (40 ms) double talk is held after the last sign */
 #define NLP_HOLD 10	  /* blocks (40 ms) the NLP stays off after near-end energy */
@@ -571,7 +571,12 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 			ec->bad = 0;
 		}
 	}
-	if (ec->erle_db > ec->erle_peak || !ec->converged)
+	/* an ERLE under 0 dB is a filter that adds echo (a near end only
+	 * brings it down to 0): the echo path changed, or taps that learnt
+	 * ahead of a long bulk delay are heard before the echo comes.  The
+	 * best ERLE of the old path no longer arms the correlation detector,
+	 * which would take the new path's echo for a near end. */
+	if (ec->erle_db > ec->erle_peak || !ec->converged || ec->erle_db < 0)
 		ec->erle_peak = ec->erle_db;
 	else
 		ec->erle_peak -= 0.002f;
