@@ -608,7 +608,12 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 		ec->have_ws = false;
 		ec->pef = ec->pd;
 		ec->worse = 0;
-	} else if (far_active && ec->pef > 1.25f * ec->pd) {
+	} else if (far_active && ec->pef > 1.25f * ec->pd && ec->pd > 4.0f * ec->noise_pow + 100.0f) {
+		/* (only while sin holds more than the line's noise: at the start
+		 * of a talkspurt behind a long bulk delay the echo has not come
+		 * yet, and the small output of taps ahead of the delay is no
+		 * reason to throw a good filter away; behind 100 ms it was
+		 * thrown away at every talkspurt) */
 		if (++ec->worse >= 25 && ec->pef > 4.0f * ec->pd) {
 			/* far worse than no canceller and no checkpoint left: anew */
 			memset(ec->wf, 0, sizeof(struct cplx) * K * ec->P);

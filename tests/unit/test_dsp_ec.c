@@ -48,24 +48,43 @@ static void off_is_bit_exact(void **state)
 	ec_free(e);
 }
 
-static void converge(int model, unsigned delay, double erl, double level, enum g168_far far)
+static void converge_with(int model, unsigned delay, double erl, double level, enum g168_far far,
+			  bool alaw, uint32_t seed)
 {
 	struct g168_scenario s = {.taps = 1024, .model = model, .delay_ms = delay, .erl_db = erl,
-				  .alaw = true, .noise_dbm0 = -100, .seed = 42,
+				  .alaw = alaw, .noise_dbm0 = -100, .seed = seed,
 				  .phase = {{4.0, far, level, false, 0, 0}}, .nphases = 1};
 	double t;
 
 	assert_int_equal(g168_run(&s, &g168_sipgw_ec, &run), 0);
 	t = g168_time_to_loss(&run, 0, 40);
 	if (t < 0 || t > 1.0)
-		fail_msg("D.%d %u ms ERL %.0f at %.0f dBm0: echo gone after %.2f s", model, delay, erl, level, t);
+		fail_msg("D.%d %u ms ERL %.0f at %.0f dBm0 (%s): echo gone after %.2f s", model, delay,
+			 erl, level, alaw ? "A-law" : "u-law", t);
 	assert_true(g168_min_loss(&run, 0, 1.0) >= 40);
+}
+
+static void converge(int model, unsigned delay, double erl, double level, enum g168_far far)
+{
+	converge_with(model, delay, erl, level, far, true, 42);
 }
 
 static void speech_echo_gone_within_a_second(void **state)
 {
 	(void)state;
 	converge(2, 20, 6, -10, G168_FAR_SPEECH);
+}
+
+/* Behind 100 ms the echo comes 100 ms after each talkspurt starts; the
+ * small output of the taps ahead of the delay in that time once counted
+ * as a filter "far worse than none" and the filter was thrown away at
+ * every talkspurt.  On a u-law line (true silence between talkspurts)
+ * 20 of 72 such runs passed, now 67; on A-law 60, now 65. */
+static void speech_echo_behind_100ms_gone_within_a_second(void **state)
+{
+	(void)state;
+	converge_with(7, 100, 10, -10, G168_FAR_SPEECH, false, 7492); /* was 3.00 s */
+	converge_with(4, 100, 6, -10, G168_FAR_SPEECH, true, 7194);   /* was 2.55 s */
 }
 
 static void noise_echo_behind_100ms_gone_within_a_second(void **state)
@@ -225,6 +244,7 @@ int main(void)
 		SGW_TEST(bad_lengths_refused),
 		SGW_TEST(off_is_bit_exact),
 		SGW_TEST(speech_echo_gone_within_a_second),
+		SGW_TEST(speech_echo_behind_100ms_gone_within_a_second),
 		SGW_TEST(noise_echo_behind_100ms_gone_within_a_second),
 		SGW_TEST(path_change_relearnt_within_a_second),
 		SGW_TEST(double_talk_passes_near_end),
