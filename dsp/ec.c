@@ -79,6 +79,7 @@ struct ec {
 	int dt_hang;
 	bool dt, nlp, converged, enabled, nlp_on, disabled_by_tone, far_recent;
 	float erle_db, erl_db;
+	float erle_sin, erle_res; /* sin's and the residual's power, smoothed alike (about 20 ms) */
 	float erle_peak; /* the best ERLE of late (falls 0.5 dB a second) */
 	unsigned good, bad, poor;
 	float noise_pow;
@@ -344,6 +345,7 @@ void ec_reset(struct ec *ec)
 	ec->dt_hang = 0;
 	ec->dt = ec->nlp = ec->converged = false;
 	ec->erle_db = ec->erl_db = ec->erle_peak = 0;
+	ec->erle_sin = ec->erle_res = 0;
 	ec->good = ec->bad = ec->poor = ec->worse = 0;
 	ec->pd_slow = 0;
 	ec->silent = 0;
@@ -543,6 +545,8 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 	}
 	if (far_active && !ec->dt) {
 		ec->erle_db += 0.1f * (db(ec->pd / (ec->pef + 1.0f)) - ec->erle_db);
+		ec->erle_sin += 0.2f * (ec->pd - ec->erle_sin);
+		ec->erle_res += 0.2f * (ec->pef - ec->erle_res);
 		ec->erl_db = db(ec->px / (ec->pyf + 1.0f));
 	}
 	if (far_active) {
@@ -582,7 +586,13 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 		ec->erle_peak -= 0.002f;
 	/* converged once the foreground has taken 10 dB off; unconverged only
 	 * by a second of poor cancelling without double talk (a new path) */
-	if (ec->erle_db >= 10.0f) {
+	/* (erle_db, an average of each block's dB, is what the NLP weighs a
+	 * residual against; for convergence the blocks count by their power:
+	 * the quiet end of a talkspurt, where the residual's floor is near
+	 * sin's, no longer holds back a filter that cancels the loud part,
+	 * and on u-law, silent between talkspurts, each talkspurt's tail
+	 * pulled the average down by 20 dB) */
+	if (ec->erle_db >= 10.0f || db(ec->erle_sin / (ec->erle_res + 1.0f)) >= 10.0f) {
 		ec->converged = true;
 		ec->poor = 0;
 	} else if (far_active && !ec->dt && ec->erle_db < 3.0f && ++ec->poor >= 250) {
@@ -625,6 +635,7 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 			ec->dt_hang = 0;
 			ec->dt = false;
 			ec->erle_db = 0;
+			ec->erle_sin = ec->erle_res = 0;
 			ec->worse = 0;
 		}
 	} else {
