@@ -830,6 +830,11 @@ static struct sdp_local local_sdp(const struct gw_call *c, const struct rtp_leg 
 		sl.codecs = buf;
 		sl.ncodecs = n < GW_MAX_CODECS ? n : GW_MAX_CODECS;
 	}
+	if (c->data) { /* a clear-channel data call: CLEARMODE alone, no digits */
+		sl.codecs = &sdp_clearmode;
+		sl.ncodecs = 1;
+		sl.telephone_event = false;
+	}
 	return sl;
 }
 
@@ -898,6 +903,11 @@ static int apply_neg(struct rtp_leg *l, const struct sdp_negotiated *neg)
 	if (!inet_pton(AF_INET, host, &(struct in_addr){0}) && !inet_pton(AF_INET6, host, &(struct in6_addr){{{0}}}))
 		return -EPROTO;
 	sockaddr_of(host, neg->remote_port, &ss, &len);
+	if (!strcasecmp(neg->codec->name, sdp_clearmode.name)) {
+		snprintf(l->codec, sizeof(l->codec), "%s", sdp_clearmode.name);
+		return gw_media_rtp_remote(l->gm, (unsigned)l->ts, (struct sockaddr *)&ss, len, (uint8_t)neg->pt,
+					   -1, GM_DIGITS_AUDIO, GW_MEDIA_CLEARMODE);
+	}
 	codec = dsp_codec_find(neg->codec->name, neg->codec->clock);
 	if (!codec)
 		return -EPROTO;
@@ -1221,7 +1231,7 @@ static void setup_of_route(const struct gw_call *c, const struct dp_result *res,
 	snprintf(su->redirecting.digits, sizeof(su->redirecting.digits), "%.31s", c->redirecting);
 	su->redirecting.ton = (enum isdn_ton)c->redirecting_ton;
 	su->redirecting.npi = ISDN_NPI_E164;
-	su->bearer = ISDN_BEARER_SPEECH;
+	su->bearer = c->data ? ISDN_BEARER_DIGITAL_64K : ISDN_BEARER_SPEECH;
 	su->complete = true;
 }
 
@@ -1259,6 +1269,14 @@ static void route_to_isdn(struct gw_call *c, const struct dp_result *res, struct
 		refuse_sip(c, 488, Q850_BEARER_CAP_NOT_IMPLEMENTED, "INVITE without SDP offer");
 		return;
 	}
+	{
+		struct sdp_session o;
+		struct sdp_error e;
+
+		/* CLEARMODE offered alone (RFC 4040): 64 kbit/s unrestricted
+		 * digital on the ISDN side */
+		c->data = sdp_parse(&o, offer.p, offer.len, &e) == 0 && sdp_offer_is_clearmode(&o);
+	}
 	setup_of_route(c, res, &su);
 	rc = place_on_group(cc, g, &su, &c->ref, &c->isdn);
 	if (rc < 0) {
@@ -1278,8 +1296,9 @@ static void route_to_isdn(struct gw_call *c, const struct dp_result *res, struct
 		if (pdd > cc->pdd_max_us)
 			cc->pdd_max_us = pdd;
 	}
-	ladder(c, "isdn", "-> SETUP span %d B%d called %s calling %s%s", c->span ? c->span->num : 0, c->ts,
-	       su.called.digits, su.calling.digits, su.restricted ? " (restricted)" : "");
+	ladder(c, "isdn", "-> SETUP span %d B%d called %s calling %s%s%s", c->span ? c->span->num : 0, c->ts,
+	       su.called.digits, su.calling.digits, su.restricted ? " (restricted)" : "",
+	       c->data ? " (unrestricted digital)" : "");
 	if (!c->span || answer_offer(c, &c->rl, offer) < 0) {
 		isdn_end(c, Q850_BEARER_CAP_NOT_AVAIL);
 		refuse_sip(c, 488, Q850_BEARER_CAP_NOT_AVAIL, "no common codec");
@@ -2050,8 +2069,9 @@ static void route_isdn_to_isdn(struct gw_call *c, const struct dp_result *res)
 	}
 	x->span = span_of(cc, isdn_call_span(x->isdn));
 	x->ts = isdn_call_channel(x->isdn);
-	ladder(c, "isdn-out", "-> SETUP span %d B%d called %s calling %s%s", x->span ? x->span->num : 0, x->ts,
-	       su.called.digits, su.calling.digits, su.restricted ? " (restricted)" : "");
+	ladder(c, "isdn-out", "-> SETUP span %d B%d called %s calling %s%s%s", x->span ? x->span->num : 0, x->ts,
+	       su.called.digits, su.calling.digits, su.restricted ? " (restricted)" : "",
+	       c->data ? " (unrestricted digital)" : "");
 	if (x->span) {
 		x->rl.gm = x->span->media;
 		x->rl.ts = x->ts;
@@ -2063,11 +2083,19 @@ static void route_isdn_to_isdn(struct gw_call *c, const struct dp_result *res)
 		isdn_end(c, Q850_RESOURCE_UNAVAILABLE);
 		return;
 	}
-	sockaddr_of("127.0.0.1", pb, &ss, &len);
-	gw_media_rtp_remote(c->rl.gm, (unsigned)c->rl.ts, (struct sockaddr *)&ss, len, 8, -1, GM_DIGITS_AUDIO, DSP_PCMA);
-	sockaddr_of("127.0.0.1", pa, &ss, &len);
-	gw_media_rtp_remote(x->rl.gm, (unsigned)x->rl.ts, (struct sockaddr *)&ss, len, 8, -1, GM_DIGITS_AUDIO, DSP_PCMA);
-	snprintf(c->rl.codec, sizeof(c->rl.codec), "PCMA");
+	{
+		/* voice as PCMA; a data call's octets as CLEARMODE (97) */
+		int codec = c->data ? GW_MEDIA_CLEARMODE : DSP_PCMA;
+		uint8_t pt = c->data ? 97 : 8;
+
+		sockaddr_of("127.0.0.1", pb, &ss, &len);
+		gw_media_rtp_remote(c->rl.gm, (unsigned)c->rl.ts, (struct sockaddr *)&ss, len, pt, -1, GM_DIGITS_AUDIO,
+				    codec);
+		sockaddr_of("127.0.0.1", pa, &ss, &len);
+		gw_media_rtp_remote(x->rl.gm, (unsigned)x->rl.ts, (struct sockaddr *)&ss, len, pt, -1, GM_DIGITS_AUDIO,
+				    codec);
+		snprintf(c->rl.codec, sizeof(c->rl.codec), "%s", c->data ? sdp_clearmode.name : "PCMA");
+	}
 	in_proceeding(c);
 	c->state = CS_PROCEEDING;
 	no_answer_start(c);
@@ -2086,13 +2114,10 @@ static void isdn_dispatch(struct gw_call *c, const struct dp_result *res)
 		isdn_end(c, res->rule->reject_cause);
 		break;
 	case DP_ROUTE:
-		if (c->data) {
-			/* 64 kbit/s data would go through the canceller, digit
-			 * detection and G.711 jitter buffering (no CLEARMODE, RFC 4040,
-			 * yet): refused, so that no modem or ISDN terminal gets garbage */
-			set_why(c, "gateway", "a clear-channel data call (unrestricted digital) is not carried");
-			isdn_end(c, Q850_BEARER_CAP_NOT_IMPLEMENTED);
-		} else if (res->rule->ntrunks) {
+		/* a clear-channel data call (unrestricted digital) goes as
+		 * CLEARMODE (RFC 4040): offered alone toward SIP, on the hairpin
+		 * between ISDN legs; a trunk that does not take it answers 488 */
+		if (res->rule->ntrunks) {
 			take_route(c, res);
 			route_to_sip(c);
 		} else {

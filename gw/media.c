@@ -42,6 +42,7 @@ struct gm_chan {
 	struct dsp_codec *codec;
 	uint8_t codec_pt;
 	bool codec_vad; /* G.729 annex B: silence not sent, comfort noise made */
+	bool clear;	/* CLEARMODE: octets both ways, untouched */
 	int16_t txl[FRAME];
 	unsigned txln;
 	size_t moh_pos; /* where the music on hold plays from */
@@ -459,6 +460,11 @@ static int chan_fill(void *arg, bool lost, int16_t *out, size_t n)
 {
 	struct gm_chan *c = arg;
 
+	if (c->clear) { /* a data channel's idle: all ones */
+		for (size_t i = 0; i < n; i++)
+			out[i] = 0xff;
+		return (int)n;
+	}
 	return c->codec ? dsp_codec_fill(c->codec, lost, out, n) : 0;
 }
 
@@ -469,6 +475,13 @@ static int chan_decode(void *arg, uint8_t pt, const uint8_t *in, size_t len, int
 {
 	struct gm_chan *c = arg;
 
+	if (c->clear) { /* the octets ride in the samples to rtp_in */
+		if (len > max)
+			return -1;
+		for (size_t i = 0; i < len; i++)
+			out[i] = in[i];
+		return (int)len;
+	}
 	if (pt == 0 || pt == 8)
 		return playout_decode_g711(NULL, pt, in, len, out, max);
 	if (c->codec && pt == c->codec_pt)
@@ -540,7 +553,7 @@ struct remote_req {
 	int te_pt;
 	enum gw_media_digits digits;
 	int codec; /* enum dsp_codec_id */
-	bool vad;
+	bool vad, clear;
 	int rc;
 };
 
@@ -614,6 +627,28 @@ static void remote_fn(void *arg)
 	r->rc = rtp_session_set_remote(r->c->rtp, (const struct sockaddr *)&r->ss, r->len, false);
 	rtp_session_set_pt(r->c->rtp, r->pt);
 	r->c->pt_alaw = r->pt == 8;
+	if (r->clear) {
+		struct gm_chan *c = r->c;
+		struct jb_config fixed = {.rate = 8000, .frame_ms = 20, .fixed = true, .fixed_ms = 60};
+
+		/* the line's octets as they are: its own law "both ways", and
+		 * nothing that changes a byte */
+		c->clear = true;
+		c->pt_alaw = c->m->alaw;
+		dsp_codec_free(c->codec);
+		c->codec = NULL;
+		ec_free(c->ec);
+		c->ec = NULL;
+		dsp_faxdet_free(c->fd);
+		c->fd = NULL;
+		dsp_dtmf_rx_free(c->drx);
+		c->drx = NULL;
+		dsp_level_init(&c->lv_from, 0);
+		dsp_level_init(&c->lv_to, 0);
+		jb_init(rtp_session_jb(c->rtp), &fixed);
+		rtp_session_set_dtmf_pt(c->rtp, 0);
+		return;
+	}
 	/* a codec other than G.711: transcoded through linear here */
 	if (r->codec == DSP_PCMA || r->codec == DSP_PCMU) {
 		dsp_codec_free(r->c->codec);
@@ -646,7 +681,8 @@ int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *
 			socklen_t len, uint8_t pt, int te_pt, enum gw_media_digits digits, int codec)
 {
 	struct remote_req r = {.c = &m->ch[ts], .len = len, .pt = pt, .te_pt = te_pt, .digits = digits,
-			       .codec = codec & ~GW_MEDIA_VAD, .vad = codec & GW_MEDIA_VAD};
+			       .codec = codec & ~(GW_MEDIA_VAD | GW_MEDIA_CLEARMODE),
+			       .vad = codec & GW_MEDIA_VAD, .clear = codec & GW_MEDIA_CLEARMODE};
 
 	if (r.codec < 0 || r.codec >= DSP_CODECS)
 		return -EINVAL;
@@ -835,6 +871,13 @@ static void rtp_in(struct gm_chan *c, uint8_t *out, unsigned n)
 			int16_t pcm[FRAME];
 
 			rtp_playout_tick(&c->po, pcm);
+			if (c->clear) { /* CLEARMODE: the octets that came */
+				for (unsigned k = 0; k < FRAME; k++)
+					c->rx[k] = (uint8_t)pcm[k];
+				c->rxpos = 0;
+				out[i] = c->rx[c->rxpos++];
+				continue;
+			}
 			if (c->held && c->m->moh) /* held: our music instead of what the peer sends */
 				for (unsigned k = 0; k < FRAME; k++) {
 					pcm[k] = c->m->moh[c->moh_pos];

@@ -104,6 +104,11 @@ enum gw_media_digits { GM_DIGITS_AUDIO, GM_DIGITS_EVENTS, GM_DIGITS_REPORT };
  * other transcoded through linear audio; or'd with GW_MEDIA_VAD when G.729
  * annex B was agreed) and its telephone-event type (-1: none). */
 #define GW_MEDIA_VAD 0x100
+/* or'd instead: CLEARMODE (RFC 4040), a data call's 64 kbit/s clear
+ * channel: the octets go as they are both ways (no law, canceller,
+ * detector, gain or concealment: lost packets play as 0xff), through a
+ * fixed jitter buffer */
+#define GW_MEDIA_CLEARMODE 0x200
 int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *addr,
 			socklen_t len, uint8_t pt, int te_pt, enum gw_media_digits digits, int codec);
 /* Hold (we send no RTP; what the peer sends, music perhaps, still goes to

@@ -65,10 +65,31 @@ struct mprobe {
 	bool annexb; /* G.729 annex B asked for: used when the peer's SDP agrees */
 };
 
+/* the data probe's octet n: pseudo-random, every value */
+static uint8_t data_octet(size_t n)
+{
+	uint32_t h = (uint32_t)n * 2654435761u;
+
+	return (uint8_t)((h >> 13) ^ (h >> 24) ^ n);
+}
+
+/* a data call's probe: CLEARMODE octets, not audio */
+static bool octets(const struct mprobe *p)
+{
+	return p->kind == MPROBE_DATA || p->kind == MPROBE_DATA_REFLECT;
+}
+
 static int probe_decode(void *arg, uint8_t pt, const uint8_t *in, size_t len, int16_t *out, size_t max)
 {
 	struct mprobe *p = arg;
 
+	if (octets(p)) { /* CLEARMODE: octets kept as they came */
+		if (len > max)
+			return -1;
+		for (size_t i = 0; i < len; i++)
+			out[i] = in[i];
+		return (int)len;
+	}
 	if (p->codec && pt == p->codec_pt)
 		return dsp_codec_decode(p->codec, in, len, out, max);
 	return playout_decode_g711(NULL, pt, in, len, out, max);
@@ -79,6 +100,11 @@ static int probe_fill(void *arg, bool lost, int16_t *out, size_t n)
 {
 	struct mprobe *p = arg;
 
+	if (octets(p)) { /* nothing came: idle octets (all ones) */
+		for (size_t i = 0; i < n; i++)
+			out[i] = 0xff;
+		return (int)n;
+	}
 	return p->codec ? dsp_codec_fill(p->codec, lost, out, n) : 0;
 }
 
@@ -155,7 +181,13 @@ static void tick(struct timer *t, void *arg)
 	    (now - SETTLE_MS * 8) % (250 * 8) == 0 && !rtp_session_sending_digit(p->s))
 		rtp_session_send_digit(p->s, p->digits[p->next_digit++], 100);
 	/* (an RFC 4733 packet takes the frame's place while a digit goes out) */
-	if (p->codec) {
+	if (octets(p)) {
+		for (unsigned i = 0; i < FRAME; i++) /* data-reflect: the last 20 ms that came */
+			out[i] = p->kind == MPROBE_DATA ? data_octet(now + i)
+			       : p->nrx >= FRAME	  ? (uint8_t)p->rx[p->nrx - FRAME + i]
+							  : 0xff;
+		rtp_session_send(p->s, out, FRAME, FRAME, p->frames_sent == 0);
+	} else if (p->codec) {
 		int len = dsp_codec_encode(p->codec, pcm, FRAME, out, sizeof(out));
 
 		if (len >= 0) /* 0: annex B silence, nothing sent */
@@ -280,7 +312,10 @@ int mprobe_start(struct mprobe *p, struct sv sdp)
 
 		for (size_t k = 0; k < m->fmts[i].len && k < 3; k++)
 			n = n * 10 + (unsigned)(m->fmts[i].p[k] - '0');
-		if (p->ci) { /* the codec asked for: by rtpmap, or its static number */
+		if (octets(p)) { /* CLEARMODE, by rtpmap */
+			if (sdp_media_rtpmap(m, n, &enc, &clock, &ch) && sv_eq_cstr_nocase(enc, sdp_clearmode.name))
+				pt = (int)n;
+		} else if (p->ci) { /* the codec asked for: by rtpmap, or its static number */
 			if ((sdp_media_rtpmap(m, n, &enc, &clock, &ch) && sv_eq_cstr_nocase(enc, p->ci->name)) ||
 			    (p->ci->static_pt >= 0 && n == (unsigned)p->ci->static_pt))
 				pt = (int)n;
@@ -388,6 +423,29 @@ void mprobe_result(const struct mprobe *p, struct mprobe_result *r)
 	r->level_dbm0 = level(x, n);
 	r->talk_back_dbm0 = p->kind == MPROBE_TALK ? talk_back(p) : -100;
 	r->delay_ms = -1;
+	r->data_delay_ms = -1;
+	if (p->kind == MPROBE_DATA) {
+		/* where the octets sent from 1 s on come back: the first 32 in a
+		 * row; then every octet after them against what was sent */
+		size_t key = 8000, sent = (size_t)p->frames_sent * FRAME, pos = SIZE_MAX;
+
+		for (size_t i = 0; i + 32 <= p->nrx && pos == SIZE_MAX; i++) {
+			size_t k = 0;
+
+			while (k < 32 && p->rx[i + k] == data_octet(key + k))
+				k++;
+			if (k == 32)
+				pos = i;
+		}
+		if (pos != SIZE_MAX && sent > key) {
+			for (size_t k = 0; pos + k < p->nrx && key + k < sent; k++) {
+				r->data_compared++;
+				r->data_bad += p->rx[pos + k] != data_octet(key + k);
+			}
+			/* received and sent samples run on one clock (one tick each) */
+			r->data_delay_ms = ((double)pos - (double)key) / 8.0;
+		}
+	}
 	snprintf(r->digits_sent, sizeof(r->digits_sent), "%.*s", (int)p->next_digit, p->digits);
 	memcpy(r->digits_heard, p->heard, p->nheard);
 	memcpy(r->digits_events, p->events, p->nevents);
@@ -489,8 +547,18 @@ void mprobe_report(const struct mprobe *p, char *buf, size_t size)
 		snprintf(buf + n, size - (size_t)n, "audio: talk sent -15.0 dBm0, back at %.1f dBm0 while talking (return loss %.1f dB)\n",
 			 r.talk_back_dbm0, -15.0 - r.talk_back_dbm0);
 		break;
+	case MPROBE_DATA:
+		if (r.data_delay_ms < 0)
+			snprintf(buf + n, size - (size_t)n, "data: the octets sent never came back\n");
+		else
+			snprintf(buf + n, size - (size_t)n,
+				 "data: %llu octets back compared, %llu bad, round trip %.1f ms\n",
+				 (unsigned long long)r.data_compared, (unsigned long long)r.data_bad,
+				 r.data_delay_ms);
+		break;
 	case MPROBE_LISTEN:
 	case MPROBE_REFLECT:
+	case MPROBE_DATA_REFLECT:
 		snprintf(buf + n, size - (size_t)n, "audio: level %.1f dBm0\n", r.level_dbm0);
 		break;
 	}
@@ -498,10 +566,11 @@ void mprobe_report(const struct mprobe *p, char *buf, size_t size)
 
 enum mprobe_kind mprobe_kind_parse(const char *name, bool *ok)
 {
-	static const char *const names[] = {"listen", "milliwatt", "echo", "dtmf", "reflect", "talk"};
+	static const char *const names[] = {"listen", "milliwatt", "echo", "dtmf", "reflect", "talk", "data",
+					    "data-reflect"};
 
 	*ok = true;
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 8; i++)
 		if (!strcmp(name, names[i]))
 			return (enum mprobe_kind)i;
 	*ok = false;

@@ -15,6 +15,12 @@
  *   talk       send noise at -15 dBm0, 500 ms on and 500 ms off, and measure
  *              what comes back while it talks, over the second half of the
  *              call: the return loss a talker meets (echo cancelled or not)
+ *   data       a clear-channel data call (CLEARMODE, RFC 4040, offered
+ *              alone): send a pseudo-random octet stream and find it in
+ *              what comes back (an echo test line returns it): how many
+ *              octets came back bit-exact, how many not, after what delay
+ *   data-reflect  a data call's far end: CLEARMODE, the octets sent back
+ *              as they came, 20 ms later
  * The report is one line per measure, for people and for scripts. */
 #ifndef SGW_GW_MPROBE_H
 #define SGW_GW_MPROBE_H
@@ -28,7 +34,8 @@
 struct loop;
 struct mprobe;
 
-enum mprobe_kind { MPROBE_LISTEN, MPROBE_MILLIWATT, MPROBE_ECHO, MPROBE_DTMF, MPROBE_REFLECT, MPROBE_TALK };
+enum mprobe_kind { MPROBE_LISTEN, MPROBE_MILLIWATT, MPROBE_ECHO, MPROBE_DTMF, MPROBE_REFLECT, MPROBE_TALK, MPROBE_DATA,
+		  MPROBE_DATA_REFLECT };
 
 struct mprobe_result {
 	double level_dbm0;	/* received, over the measured part */
@@ -44,6 +51,10 @@ struct mprobe_result {
 	uint64_t sent, received, concealed; /* RTP packets, frames concealed */
 	double seconds;		/* of audio received */
 	double talk_back_dbm0;	/* talk: the level back while talking (second half) */
+	/* data: octets compared with what was sent (from the first 32 that
+	 * match on), how many of those differ, the round trip */
+	uint64_t data_compared, data_bad;
+	double data_delay_ms; /* -1: the stream never came back */
 };
 
 /* kind's RTP on addr (an address of ours, "127.0.0.1"), any even port.

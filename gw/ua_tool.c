@@ -96,6 +96,12 @@ static struct sdp_local local_sdp(const struct call_ctx *cc)
 		l.codecs = &one_codec;
 		l.ncodecs = 1;
 	}
+	if (cc->tool->probe_kind == MPROBE_DATA || cc->tool->probe_kind == MPROBE_DATA_REFLECT) {
+		/* a data call: CLEARMODE alone */
+		l.codecs = &sdp_clearmode;
+		l.ncodecs = 1;
+		l.telephone_event = false;
+	}
 	return l;
 }
 
@@ -517,10 +523,13 @@ static void usage(FILE *f)
 		"  --probe KIND        UAC: send and check RTP: milliwatt (level, frequency, SNR),\n"
 		"                      echo (round trip), dtmf (--digits as RFC 4733, read back\n"
 		"                      from the audio), talk (noise 500 ms on/off: the return\n"
-		"                      loss met) or listen; a report follows each call\n"
+		"                      loss met), data (CLEARMODE alone: octets sent and found\n"
+		"                      again bit-exact) or listen; a report follows each call\n"
 		"  --digits DIGITS     what --probe dtmf sends\n"
 		"                      UAS: --probe reflect sends back what arrives (the far end\n"
-		"                      of an echo test); --probe listen measures the level\n"
+		"                      of an echo test), data-reflect the same for a data call\n"
+		"                      (CLEARMODE alone, octets as they came); --probe listen\n"
+		"                      measures the level\n"
 		"  --early             UAS: 183 with the answer's SDP first (early media)\n"
 		"  --codec NAME        offer and take only NAME (PCMA PCMU G722 G726-32 GSM G729)\n"
 		"  --annexb            with --codec G729: offer annex B (no packets in silence,\n"

@@ -122,6 +122,35 @@ static bool pt_is(const struct sdp_media *m, unsigned pt, const struct sdp_codec
 	return c->static_pt >= 0 && (unsigned)c->static_pt == pt;
 }
 
+const struct sdp_codec sdp_clearmode = {"CLEARMODE", 8000, 1, -1, NULL};
+
+bool sdp_offer_is_clearmode(const struct sdp_session *offer)
+{
+	for (size_t i = 0; i < offer->nmedia; i++) {
+		const struct sdp_media *m = &offer->media[i];
+		bool clear = false;
+
+		if (!sv_eq_cstr(m->type, "audio") || !m->port)
+			continue;
+		for (size_t f = 0; f < m->nfmts; f++) {
+			unsigned pt = 0, clock, ch;
+			struct sv enc;
+			size_t k;
+
+			for (k = 0; k < m->fmts[f].len && k < 3 && m->fmts[f].p[k] >= '0' && m->fmts[f].p[k] <= '9'; k++)
+				pt = pt * 10 + (unsigned)(m->fmts[f].p[k] - '0');
+			if (k != m->fmts[f].len || !sdp_media_rtpmap(m, pt, &enc, &clock, &ch))
+				return false; /* a static (audio) type, or one we cannot read */
+			if (sv_eq_cstr_nocase(enc, "CLEARMODE") && clock == 8000)
+				clear = true;
+			else if (!sv_eq_cstr_nocase(enc, "telephone-event"))
+				return false;
+		}
+		return clear;
+	}
+	return false;
+}
+
 bool sdp_fmtp_annexb(struct sv fmtp)
 {
 	const char *p = fmtp.p, *end = fmtp.p + fmtp.len;

@@ -72,6 +72,15 @@ struct sdp_local {
 	unsigned t38_max_datagram; /* what our UDPTL receiver takes; 400 when 0 */
 };
 
+/* CLEARMODE/8000 (RFC 4040): 64 kbit/s clear channel, the octets of an
+ * ISDN unrestricted digital call as they are, 160 to 20 ms; a dynamic
+ * payload type. */
+extern const struct sdp_codec sdp_clearmode;
+/* A data call's offer: its first audio stream (with a port) offers
+ * CLEARMODE and no other format but telephone-event (RFC 4040 §3: a
+ * caller that wants the clear channel offers it alone). */
+bool sdp_offer_is_clearmode(const struct sdp_session *offer);
+
 /* G.729 annex B (VAD, comfort noise; RFC 4856): what a G.729 fmtp says
  * of annexb, yes when it does not say. */
 bool sdp_fmtp_annexb(struct sv fmtp);

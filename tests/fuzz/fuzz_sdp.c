@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -38,6 +39,18 @@ static void offer_answer(const struct sdp_session *s)
 	if (sdp_offer_build(&l, SDP_OFFER_AUDIO, SDP_DIR_SENDRECV, &ours, scratch, sizeof(scratch),
 			    &e) == 0)
 		(void)sdp_answer_process(&ours, s, &l, &neg, &e);
+	/* a data call's offer: answered with CLEARMODE alone, or not at all */
+	if (sdp_offer_is_clearmode(s)) {
+		l.codecs = &sdp_clearmode;
+		l.ncodecs = 1;
+		l.telephone_event = false;
+		if (sdp_answer_build(s, &l, &ans, scratch, sizeof(scratch), &neg, &e) == 0 && neg.audio &&
+		    strcasecmp(neg.codec->name, "CLEARMODE"))
+			abort(); /* a data call answered with a voice codec */
+		l.codecs = codecs;
+		l.ncodecs = 3;
+		l.telephone_event = true;
+	}
 	for (size_t i = 0; i < s->nmedia; i++) {
 		const struct sdp_media *m = &s->media[i];
 		const struct sdp_attr *a;

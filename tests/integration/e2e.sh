@@ -19,7 +19,7 @@ if ! command -v sipp >/dev/null 2>&1; then
 	echo "1..0 # SKIP sipp is not installed (scripts/setup installs sip-tester)"
 	exit 0
 fi
-plan 26
+plan 27
 port=$("$SOCKUTIL" free-port)
 far=$("$SOCKUTIL" free-port)
 far2=$("$SOCKUTIL" free-port)
@@ -171,6 +171,18 @@ diag "$(grep 'audio: echo' "$SCRATCH/phone.out")"
 lvl=$(sed -n 's/.*level \([-0-9.]*\) dBm0 (sent.*/\1/p' "$SCRATCH/phone.out")
 check "audio: bursts reflected by the far end come back at -10 dBm0 +-1 dB ($lvl)" \
 	awk -v v="$lvl" 'BEGIN { exit !(v != "" && v >= -11 && v <= -9) }'
+
+# a data call end to end (CLEARMODE alone, RFC 4040): the phone's INVITE
+# becomes an unrestricted digital SETUP, crosses the cable, and goes to the
+# far trunk as CLEARMODE again; the far end sends the octets back as they
+# came, and the phone finds them bit-exact
+far --probe data-reflect
+phone 5551001 --hold 3000 --probe data
+wait_uas far
+diag "$(grep 'data:' "$SCRATCH/phone.out")"
+dn=$(sed -n 's/.*data: \([0-9]*\) octets back compared, \([0-9]*\) bad.*/\1 \2/p' "$SCRATCH/phone.out")
+check "a data call SIP -> ISDN -> SIP: CLEARMODE both trunks, octets back bit-exact ($dn: compared, bad)" sh -c \
+	"$SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '[.calls[] | select(.called == \"5551001\" and .codec == \"CLEARMODE\")] | length == 2' >/dev/null && set -- $dn && [ \"\$1\" -ge 8000 ] && [ \"\$2\" -eq 0 ]"
 
 far --ring 800
 phone 5551002 --hold 300

@@ -274,6 +274,68 @@ static void g729_annex_b(void **state)
 }
 
 /* SRTP end to end: each side ends with the other's key. */
+/* CLEARMODE (RFC 4040): a data call's offer is CLEARMODE alone (with
+ * telephone-event at most); offered with a voice codec it is a voice
+ * call.  A data call's own offer and answer carry CLEARMODE alone. */
+static void clearmode(void **state)
+{
+	static const struct {
+		const char *m;
+		bool data;
+	} cases[] = {
+		{"m=audio 5000 RTP/AVP 97\r\na=rtpmap:97 CLEARMODE/8000\r\n", true},
+		{"m=audio 5000 RTP/AVP 97 101\r\na=rtpmap:97 clearmode/8000\r\na=rtpmap:101 telephone-event/8000\r\n", true},
+		{"m=audio 5000 RTP/AVP 8 97\r\na=rtpmap:97 CLEARMODE/8000\r\n", false},
+		{"m=audio 5000 RTP/AVP 97 98\r\na=rtpmap:97 CLEARMODE/8000\r\na=rtpmap:98 G726-32/8000\r\n", false},
+		{"m=audio 5000 RTP/AVP 97\r\na=rtpmap:97 CLEARMODE/16000\r\n", false},
+		{"m=audio 5000 RTP/AVP 8\r\n", false},
+		{"m=audio 0 RTP/AVP 97\r\na=rtpmap:97 CLEARMODE/8000\r\n", false},
+	};
+	static const struct sdp_codec voice[] = {{"PCMA", 8000, 1, 8, NULL}};
+	static char s1[2048], s2[2048], t1[4096];
+	struct sdp_local l = local(), us = local();
+	struct sdp_session o, o_rx, ans;
+	struct sdp_negotiated neg;
+	struct sdp_error e;
+	char offer[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(offer, sizeof(offer), "v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n%s",
+			 cases[i].m);
+		assert_int_equal(sdp_parse(&o, offer, strlen(offer), &e), 0);
+		if (sdp_offer_is_clearmode(&o) != cases[i].data)
+			fail_msg("offer %zu: a data call %d, expected %d", i, !cases[i].data, cases[i].data);
+	}
+	/* a data call's answer: CLEARMODE under the offer's number, no events */
+	l.codecs = &sdp_clearmode;
+	l.ncodecs = 1;
+	l.telephone_event = false;
+	l.srtp_key = NULL;
+	answer("v=0\r\no=- 1 1 IN IP4 h\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\n"
+	       "m=audio 5000 RTP/AVP 99 101\r\na=rtpmap:99 CLEARMODE/8000\r\na=rtpmap:101 telephone-event/8000\r\n",
+	       &l, &ans, &neg);
+	assert_true(neg.audio);
+	assert_string_equal(neg.codec->name, "CLEARMODE");
+	assert_int_equal(neg.pt, 99);
+	assert_int_equal(neg.te_pt, -1);
+	assert_non_null(strstr(answer_text, "m=audio 30000 RTP/AVP 99\r\n"));
+	assert_non_null(strstr(answer_text, "a=rtpmap:99 CLEARMODE/8000\r\n"));
+	/* our data call's offer: CLEARMODE alone, dynamic; a voice-only peer
+	 * cannot take it */
+	assert_int_equal(sdp_offer_build(&l, SDP_OFFER_AUDIO, SDP_DIR_SENDRECV, &o, s1, sizeof(s1), &e), 0);
+	print_parse(&o, t1, sizeof(t1), &o_rx);
+	if (!strstr(t1, "m=audio 30000 RTP/AVP 96\r\n"))
+		fail_msg("our data offer:\n%s", t1);
+	assert_non_null(strstr(t1, "a=rtpmap:96 CLEARMODE/8000\r\n"));
+	assert_true(sdp_offer_is_clearmode(&o_rx));
+	us.codecs = voice;
+	us.ncodecs = 1;
+	us.srtp_key = NULL;
+	assert_int_equal(sdp_answer_build(&o_rx, &us, &ans, s2, sizeof(s2), &neg, &e), 0);
+	assert_false(neg.audio);
+}
+
 static void srtp_offer_and_answer(void **state)
 {
 	struct sdp_local l = local(), far = local();
@@ -553,6 +615,7 @@ int main(void)
 		SGW_TEST(srtp_suite_choice),
 		SGW_TEST(our_offer_and_its_answer),
 		SGW_TEST(g729_annex_b),
+		SGW_TEST(clearmode),
 		SGW_TEST(srtp_offer_and_answer),
 		SGW_TEST(srtp_policies),
 		SGW_TEST(hold_offer),
