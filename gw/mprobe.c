@@ -8,6 +8,7 @@
 #include "lib/loop.h"
 #include "lib/mem.h"
 #include "lib/timer.h"
+#include "rtp/jb.h"
 #include "rtp/playout.h"
 #include "rtp/session.h"
 #include "sip/sdp.h"
@@ -354,6 +355,11 @@ int mprobe_start(struct mprobe *p, struct sv sdp)
 		return -EPROTO;
 	}
 	p->alaw = pt == 8;
+	if (octets(p)) { /* a data call: a fixed jitter buffer, no frame added or dropped */
+		struct jb_config fixed = {.rate = 8000, .frame_ms = 20, .fixed = true, .fixed_ms = 100};
+
+		jb_init(rtp_session_jb(p->s), &fixed);
+	}
 	rtp_session_set_pt(p->s, (uint8_t)pt);
 	if (rtp_session_set_remote(p->s, (struct sockaddr *)&ss, len, m->rtcp_mux) < 0)
 		return -EIO;
@@ -438,12 +444,45 @@ void mprobe_result(const struct mprobe *p, struct mprobe_result *r)
 				pos = i;
 		}
 		if (pos != SIZE_MAX && sent > key) {
-			for (size_t k = 0; pos + k < p->nrx && key + k < sent; k++) {
-				r->data_compared++;
-				r->data_bad += p->rx[pos + k] != data_octet(key + k);
-			}
+			size_t e = key; /* the sent octet the next received one should be */
+
 			/* received and sent samples run on one clock (one tick each) */
 			r->data_delay_ms = ((double)pos - (double)key) / 8.0;
+			for (size_t i = pos; i < p->nrx && e < sent; i++, e++) {
+				size_t run = 0;
+
+				r->data_compared++;
+				if (p->rx[i] == data_octet(e)) {
+					r->data_good++;
+					continue;
+				}
+				while (i + run < p->nrx && run < 16 && p->rx[i + run] == 0xff)
+					run++;
+				if (run == 16 || (run && i + run == p->nrx)) {
+					r->data_lost++; /* inside a run of idle octets */
+					continue;
+				}
+				/* the stream further on, up to 10 frames either way */
+				if (i + 16 <= p->nrx) {
+					size_t lo = e > 1600 ? e - 1600 : 0, found = SIZE_MAX;
+
+					for (size_t c = lo; c < e + 1600 && c + 16 <= sent && found == SIZE_MAX; c++) {
+						size_t k = 0;
+
+						while (k < 16 && p->rx[i + k] == data_octet(c + k))
+							k++;
+						if (k == 16)
+							found = c;
+					}
+					if (found != SIZE_MAX) {
+						r->data_slips++;
+						r->data_good++;
+						e = found;
+						continue;
+					}
+				}
+				r->data_bad++;
+			}
 		}
 	}
 	snprintf(r->digits_sent, sizeof(r->digits_sent), "%.*s", (int)p->next_digit, p->digits);
@@ -552,8 +591,10 @@ void mprobe_report(const struct mprobe *p, char *buf, size_t size)
 			snprintf(buf + n, size - (size_t)n, "data: the octets sent never came back\n");
 		else
 			snprintf(buf + n, size - (size_t)n,
-				 "data: %llu octets back compared, %llu bad, round trip %.1f ms\n",
-				 (unsigned long long)r.data_compared, (unsigned long long)r.data_bad,
+				 "data: %llu octets back compared, %llu as sent, %llu lost, %llu altered, %u slips, "
+				 "round trip %.1f ms\n",
+				 (unsigned long long)r.data_compared, (unsigned long long)r.data_good,
+				 (unsigned long long)r.data_lost, (unsigned long long)r.data_bad, r.data_slips,
 				 r.data_delay_ms);
 		break;
 	case MPROBE_LISTEN:

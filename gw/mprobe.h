@@ -52,8 +52,13 @@ struct mprobe_result {
 	double seconds;		/* of audio received */
 	double talk_back_dbm0;	/* talk: the level back while talking (second half) */
 	/* data: octets compared with what was sent (from the first 32 that
-	 * match on), how many of those differ, the round trip */
-	uint64_t data_compared, data_bad;
+	 * match on): back as sent, lost (runs of idle 0xff: a packet that
+	 * came too late for a jitter buffer on a loaded host), altered (any
+	 * other difference: what a clear channel must never do); slips: the
+	 * stream found again further on (a jitter buffer that dropped or
+	 * added a frame) */
+	uint64_t data_compared, data_good, data_lost, data_bad;
+	unsigned data_slips;
 	double data_delay_ms; /* -1: the stream never came back */
 };
 

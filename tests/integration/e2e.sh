@@ -175,14 +175,15 @@ check "audio: bursts reflected by the far end come back at -10 dBm0 +-1 dB ($lvl
 # a data call end to end (CLEARMODE alone, RFC 4040): the phone's INVITE
 # becomes an unrestricted digital SETUP, crosses the cable, and goes to the
 # far trunk as CLEARMODE again; the far end sends the octets back as they
-# came, and the phone finds them bit-exact
+# came, and the phone finds them bit-exact (none altered, at least half
+# back: a packet too late on a loaded host is lost, not altered)
 far --probe data-reflect
 phone 5551001 --hold 3000 --probe data
 wait_uas far
 diag "$(grep 'data:' "$SCRATCH/phone.out")"
-dn=$(sed -n 's/.*data: \([0-9]*\) octets back compared, \([0-9]*\) bad.*/\1 \2/p' "$SCRATCH/phone.out")
-check "a data call SIP -> ISDN -> SIP: CLEARMODE both trunks, octets back bit-exact ($dn: compared, bad)" sh -c \
-	"$SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '[.calls[] | select(.called == \"5551001\" and .codec == \"CLEARMODE\")] | length == 2' >/dev/null && set -- $dn && [ \"\$1\" -ge 8000 ] && [ \"\$2\" -eq 0 ]"
+dn=$(sed -n 's/.*data: \([0-9]*\) octets back compared, \([0-9]*\) as sent, [0-9]* lost, \([0-9]*\) altered.*/\1 \2 \3/p' "$SCRATCH/phone.out")
+check "a data call SIP -> ISDN -> SIP: CLEARMODE both trunks, octets back bit-exact ($dn: compared, as sent, altered)" sh -c \
+	"$SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '[.calls[] | select(.called == \"5551001\" and .codec == \"CLEARMODE\")] | length == 2' >/dev/null && set -- $dn && [ \"\$1\" -ge 8000 ] && [ \"\$3\" -eq 0 ] && [ \$((\$2 * 2)) -ge \"\$1\" ]"
 
 far --ring 800
 phone 5551002 --hold 300
