@@ -441,17 +441,25 @@ static void on_rtp_timeout(void *arg)
 /* in the worker: a fax or modem is on the call: pass-through (no echo
  * canceller, a fixed jitter buffer: no sample added or dropped), and call
  * control hears of it */
+/* fax, modem and data: a fixed 60 ms jitter buffer (no sample added or
+ * dropped) */
+static void jb_fixed(struct gm_chan *c)
+{
+	struct jb_config fixed = {.rate = 8000, .frame_ms = 20, .fixed = true, .fixed_ms = 60};
+
+	jb_init(rtp_session_jb(c->rtp), &fixed);
+}
+
 static void on_fax_tone(void *arg, enum dsp_fax_tone tone)
 {
 	struct gm_chan *c = arg;
-	struct jb_config fixed = {.rate = 8000, .frame_ms = 20, .fixed = true, .fixed_ms = 60};
 
 	if (c->fax_tone || !c->rtp)
 		return;
 	c->fax_tone = (int)tone;
 	if (c->ec)
 		ec_enable(c->ec, false);
-	jb_init(rtp_session_jb(c->rtp), &fixed);
+	jb_fixed(c);
 	report(c, REPORT_FAX, (int)tone, 0, false);
 }
 
@@ -629,7 +637,6 @@ static void remote_fn(void *arg)
 	r->c->pt_alaw = r->pt == 8;
 	if (r->clear) {
 		struct gm_chan *c = r->c;
-		struct jb_config fixed = {.rate = 8000, .frame_ms = 20, .fixed = true, .fixed_ms = 60};
 
 		/* the line's octets as they are: its own law "both ways", and
 		 * nothing that changes a byte */
@@ -645,7 +652,7 @@ static void remote_fn(void *arg)
 		c->drx = NULL;
 		dsp_level_init(&c->lv_from, 0);
 		dsp_level_init(&c->lv_to, 0);
-		jb_init(rtp_session_jb(c->rtp), &fixed);
+		jb_fixed(c);
 		rtp_session_set_dtmf_pt(c->rtp, 0);
 		return;
 	}
