@@ -6,9 +6,11 @@ dsp_libdsp_a_SOURCES = \
 	dsp/codec.c dsp/codec.h \
 	dsp/tones.c dsp/tones.h \
 	dsp/level.c dsp/level.h \
-	dsp/chain.c dsp/chain.h
-dsp_libdsp_a_CFLAGS = $(AM_CFLAGS) $(SPANDSP_CFLAGS) $(BCG729_CFLAGS)
-DSP_LIBS = dsp/libdsp.a $(LIB_LIBS) $(SPANDSP_LIBS) $(BCG729_LIBS) -lm
+	dsp/chain.c dsp/chain.h \
+	dsp/t38gw.c dsp/t38gw.h \
+	dsp/faxpage.c dsp/faxpage.h
+dsp_libdsp_a_CFLAGS = $(AM_CFLAGS) $(SPANDSP_CFLAGS) $(BCG729_CFLAGS) $(TIFF_CFLAGS)
+DSP_LIBS = dsp/libdsp.a $(LIB_LIBS) $(SPANDSP_LIBS) $(BCG729_LIBS) $(TIFF_LIBS) -lm
 EXTRA_DIST += dsp/README.md
 
 # the G.168 bench: echo path models, signals, measures (tests and bench)
@@ -16,7 +18,10 @@ G168_SOURCES = tests/g168/g168.c tests/g168/g168.h tests/g168/sipgw_ec.c
 G168_CFLAGS = $(SPANDSP_CFLAGS) -I$(top_srcdir)/tests/g168
 
 UNIT_TESTS += tests/unit/test_dsp_ec tests/unit/test_dsp_dtmf tests/unit/test_dsp_codec \
-	tests/unit/test_dsp_tones tests/unit/test_dsp_level tests/unit/test_dsp_chain
+	tests/unit/test_dsp_tones tests/unit/test_dsp_level tests/unit/test_dsp_chain \
+	tests/unit/test_dsp_t38
+tests_unit_test_dsp_t38_CFLAGS = $(UNIT_CFLAGS) $(SPANDSP_CFLAGS) $(TIFF_CFLAGS)
+tests_unit_test_dsp_t38_LDADD = rtp/librtp.a $(DSP_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_dsp_ec_SOURCES = tests/unit/test_dsp_ec.c $(G168_SOURCES)
 tests_unit_test_dsp_ec_CFLAGS = $(UNIT_CFLAGS) $(G168_CFLAGS)
 tests_unit_test_dsp_ec_LDADD = $(DSP_LIBS) $(CMOCKA_LIBS)

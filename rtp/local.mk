@@ -6,6 +6,7 @@ rtp_librtp_a_SOURCES = \
 	rtp/rtcp.c rtp/rtcp.h \
 	rtp/jb.c rtp/jb.h \
 	rtp/tevent.c rtp/tevent.h \
+	rtp/udptl.c rtp/udptl.h \
 	rtp/srtp.c rtp/srtp.h rtp/srtp_crypto.c \
 	rtp/playout.c rtp/playout.h \
 	rtp/dtls.c rtp/dtls.h \
@@ -17,7 +18,9 @@ EXTRA_DIST += rtp/README.md tests/unit/rtp_test.h
 
 UNIT_TESTS += tests/unit/test_rtp_packet tests/unit/test_rtp_jb tests/unit/test_rtp_tevent \
 	tests/unit/test_rtp_srtp tests/unit/test_rtp_session tests/unit/test_rtp_dtls \
-	tests/unit/test_rtp_playout
+	tests/unit/test_rtp_playout tests/unit/test_rtp_udptl
+tests_unit_test_rtp_udptl_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_rtp_udptl_LDADD = $(RTP_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_rtp_packet_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_rtp_packet_LDADD = $(RTP_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_rtp_jb_CFLAGS = $(UNIT_CFLAGS)

@@ -59,7 +59,7 @@ check-unit:
 # tests/fuzz/run for a bounded time each, with their seed corpora.
 if ENABLE_FUZZING
 FUZZERS = tests/fuzz/fuzz_conf tests/fuzz/fuzz_ctl tests/fuzz/fuzz_isdn tests/fuzz/fuzz_sip_msg \
-	tests/fuzz/fuzz_sip_uri tests/fuzz/fuzz_sdp
+	tests/fuzz/fuzz_sip_uri tests/fuzz/fuzz_sdp tests/fuzz/fuzz_udptl
 noinst_PROGRAMS += $(FUZZERS)
 FUZZ_FLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c
@@ -80,13 +80,16 @@ tests_fuzz_fuzz_sip_uri_LDADD = $(SIP_LIBS)
 tests_fuzz_fuzz_sdp_SOURCES = tests/fuzz/fuzz_sdp.c
 tests_fuzz_fuzz_sdp_LDFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_sdp_LDADD = $(SIP_LIBS)
+tests_fuzz_fuzz_udptl_SOURCES = tests/fuzz/fuzz_udptl.c
+tests_fuzz_fuzz_udptl_LDFLAGS = $(FUZZ_FLAGS)
+tests_fuzz_fuzz_udptl_LDADD = $(RTP_LIBS)
 endif
 # make check-fuzz: the fuzz run through the test harness, so it is counted.
 check-fuzz:
 	$(MAKE) $(AM_MAKEFLAGS) $(FUZZERS)
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS="tests/fuzz/fuzz.sh" check_PROGRAMS=
 .PHONY: check-fuzz
-EXTRA_DIST += tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_ctl.c tests/fuzz/fuzz_isdn.c tests/fuzz/fuzz_sip_msg.c tests/fuzz/fuzz_sip_uri.c tests/fuzz/fuzz_sdp.c tests/fuzz/run tests/fuzz/fuzz.sh \
+EXTRA_DIST += tests/fuzz/fuzz_conf.c tests/fuzz/fuzz_ctl.c tests/fuzz/fuzz_isdn.c tests/fuzz/fuzz_sip_msg.c tests/fuzz/fuzz_sip_uri.c tests/fuzz/fuzz_sdp.c tests/fuzz/fuzz_udptl.c tests/fuzz/run tests/fuzz/fuzz.sh \
 	tests/fuzz/corpus
 
 # Unit and integration tests of every fragment (each layer's local.mk adds
