@@ -21,7 +21,7 @@ UNIT_TESTS += tests/unit/test_dsp_ec tests/unit/test_dsp_dtmf tests/unit/test_ds
 	tests/unit/test_dsp_tones tests/unit/test_dsp_level tests/unit/test_dsp_chain \
 	tests/unit/test_dsp_t38
 tests_unit_test_dsp_t38_CFLAGS = $(UNIT_CFLAGS) $(SPANDSP_CFLAGS) $(TIFF_CFLAGS)
-tests_unit_test_dsp_t38_LDADD = rtp/librtp.a $(DSP_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_dsp_t38_LDADD = $(RTP_LIBS) $(DSP_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_dsp_ec_SOURCES = tests/unit/test_dsp_ec.c $(G168_SOURCES)
 tests_unit_test_dsp_ec_CFLAGS = $(UNIT_CFLAGS) $(G168_CFLAGS)
 tests_unit_test_dsp_ec_LDADD = $(DSP_LIBS) $(CMOCKA_LIBS)

@@ -10,6 +10,7 @@
 
 #include "gw/call.h"
 #include "dsp/codec.h"
+#include "dsp/dtmf.h"
 #include "gw/cause.h"
 #include "gw/cdr.h"
 #include "gw/ctl.h"
@@ -83,6 +84,12 @@ struct rtp_leg {
 	uint8_t codecs[GW_MAX_CODECS];
 	size_t ncodecs;
 	int annexb; /* G.729 annex B: the trunk's (1 yes, 0 no), -1 [sip] g729_annexb */
+	int t38;    /* T.38 fax: the trunk's (1 yes, 0 no), -1 [sip] t38 */
+	/* T.38: our re-INVITE moving the call to it is out (its offer), or the
+	 * leg carries T.38 now; tried: a fax on this call asked once */
+	char *t38_offer;
+	int t38_offer_len;
+	bool t38_pending, t38_on, t38_tried;
 	struct gw_media_stats st;
 };
 
@@ -274,6 +281,7 @@ static void leg2_free(struct gw_leg2 *x)
 	if (!x)
 		return;
 	mem_free(x->rl.sdp);
+	mem_free(x->rl.t38_offer);
 	mem_free(x);
 }
 
@@ -281,6 +289,7 @@ static void call_free(struct gw_call *c)
 {
 	leg2_free(c->x);
 	mem_free(c->rl.sdp);
+	mem_free(c->rl.t38_offer);
 	mem_free(c->ladder);
 	mem_free(c);
 }
@@ -298,6 +307,7 @@ static struct gw_call *call_new(struct gw_cc *cc, const char *direction)
 	c->start_us = mono_us();
 	c->rl.sdp_version = 1;
 	c->rl.annexb = -1; /* as [sip] g729_annexb until a trunk says */
+	c->rl.t38 = -1;
 	timer_setup(&c->overlap_timer, on_overlap_timeout, c);
 	timer_setup(&c->announce_timer, on_announce_timeout, c);
 	timer_setup(&c->dial_timer, on_dial_timer, c);
@@ -627,6 +637,8 @@ static void on_media_digit(void *arg, struct gw_media *m, unsigned ts, uint16_t 
 		     digit);
 }
 
+static void t38_offer(struct gw_call *c, struct rtp_leg *l);
+
 /* A fax or modem on a call: its channel is in pass-through now. */
 static void on_media_fax(void *arg, struct gw_media *m, unsigned ts, uint16_t port, int tone)
 {
@@ -642,6 +654,13 @@ static void on_media_fax(void *arg, struct gw_media *m, unsigned ts, uint16_t po
 	       names[tone >= 0 && tone <= 4 ? tone : 0]);
 	LOGP(LOGC_GW, LOGL_INFO, "call C%u: fax/modem tone %s, pass-through", c->id,
 	     names[tone >= 0 && tone <= 4 ? tone : 0]);
+	/* a fax (not a modem's answer tone with phase reversals: V.34 and data
+	 * modems stay pass-through) moves to T.38 when the leg's side allows */
+	if (tone != DSP_TONE_ANS_PR) {
+		hold(c);
+		t38_offer(c, l);
+		release(c);
+	}
 }
 
 static void listen_media(struct gw_cc *cc, struct gw_media *media)
@@ -888,21 +907,50 @@ static int start_rtp(struct gw_call *c, struct rtp_leg *l, uint16_t *port)
 	return start_rtp_at(c, l, c->cc->cfg.media_addr, port);
 }
 
+/* An SDP c= address (a literal: we resolve no names for media) and port. */
+static int sdp_sockaddr(struct sv addr, uint16_t port, struct sockaddr_storage *ss, socklen_t *len)
+{
+	char host[64];
+
+	if (addr.len >= sizeof(host))
+		return -EPROTO;
+	memcpy(host, addr.p, addr.len);
+	host[addr.len] = 0;
+	if (!inet_pton(AF_INET, host, &(struct in_addr){0}) && !inet_pton(AF_INET6, host, &(struct in6_addr){{{0}}}))
+		return -EPROTO;
+	sockaddr_of(host, port, ss, len);
+	return 0;
+}
+
+/* T.38 agreed for leg l (its answer or ours): the channel relays the fax */
+static int t38_apply(struct rtp_leg *l, const struct sdp_negotiated *neg)
+{
+	struct gw_media_t38 p = {.version = neg->t38p.version, .max_bitrate = neg->t38p.max_bitrate,
+				 .max_datagram = neg->t38p.max_datagram,
+				 .transferred_tcf = !sv_eq_cstr_nocase(neg->t38p.rate_management, "localTCF"),
+				 .redundancy = !sv_eq_cstr_nocase(neg->t38p.udp_ec, "t38UDPNoEC")};
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int rc;
+
+	if (!neg->t38 || sdp_sockaddr(neg->t38_addr, neg->t38_port, &ss, &len) < 0)
+		return -EPROTO;
+	if ((rc = gw_media_t38_start(l->gm, (unsigned)l->ts, (struct sockaddr *)&ss, len, &p)) < 0)
+		return rc;
+	l->t38_on = true;
+	snprintf(l->codec, sizeof(l->codec), "T.38");
+	return 0;
+}
+
 /* Where the negotiated stream goes, to the media worker. */
 static int apply_neg(struct rtp_leg *l, const struct sdp_negotiated *neg)
 {
 	const struct dsp_codec_info *codec;
 	struct sockaddr_storage ss;
-	char host[64];
 	socklen_t len;
 
-	if (!neg->audio || !neg->codec || neg->remote_addr.len >= sizeof(host))
+	if (!neg->audio || !neg->codec || sdp_sockaddr(neg->remote_addr, neg->remote_port, &ss, &len) < 0)
 		return -EPROTO;
-	memcpy(host, neg->remote_addr.p, neg->remote_addr.len);
-	host[neg->remote_addr.len] = 0;
-	if (!inet_pton(AF_INET, host, &(struct in_addr){0}) && !inet_pton(AF_INET6, host, &(struct in6_addr){{{0}}}))
-		return -EPROTO;
-	sockaddr_of(host, neg->remote_port, &ss, &len);
 	if (!strcasecmp(neg->codec->name, sdp_clearmode.name)) {
 		snprintf(l->codec, sizeof(l->codec), "%s", sdp_clearmode.name);
 		return gw_media_rtp_remote(l->gm, (unsigned)l->ts, (struct sockaddr *)&ss, len, (uint8_t)neg->pt,
@@ -992,6 +1040,105 @@ static int take_answer(struct gw_call *c, struct rtp_leg *l, struct sv body)
 	if (sdp_answer_process(&o, &a, &sl, &neg, &e) < 0)
 		return -EPROTO;
 	return apply_neg(l, &neg);
+}
+
+/* ---- T.38 (fax relay, T.38 Annex D) ---------------------------------------------------- */
+
+static struct gw_call *sip_call_of(struct sip_call *s);
+static bool sip_second(struct sip_call *s);
+
+static struct sip_call *leg_dialog(const struct gw_call *c, const struct rtp_leg *l)
+{
+	if (l == &c->rl)
+		return c->sip_ending ? NULL : c->sip;
+	return c->x && !c->x->ending ? c->x->sip : NULL;
+}
+
+/* T.38 with this leg's side: its trunk says, else [sip] t38; never on a
+ * bridge (SIP to SIP, ISDN to ISDN: no line whose modems to relay) */
+static bool t38_allowed(const struct gw_call *c, const struct rtp_leg *l)
+{
+	if (!l->gm || l->gm == c->cc->bridge)
+		return false;
+	return l->t38 >= 0 ? l->t38 == 1 : c->cc->cfg.t38;
+}
+
+/* A fax on the call: offer T.38 (the audio stream refused, an image stream
+ * on the channel's UDPTL port) by re-INVITE, once. */
+static void t38_offer(struct gw_call *c, struct rtp_leg *l)
+{
+	struct sip_call *s = leg_dialog(c, l);
+	const char *side = l == &c->rl ? "sip" : "sip-in";
+	struct sdp_session o;
+	struct sdp_error e;
+	struct sdp_local sl;
+	struct sdp_codec cbuf[GW_MAX_CODECS];
+	char scratch[2048];
+	uint16_t port;
+	int n, rc;
+
+	if (l->t38_tried || l->t38_on || !s || !t38_allowed(c, l) || !sip_call_confirmed(s))
+		return;
+	l->t38_tried = true;
+	if ((rc = gw_media_t38_open(l->gm, (unsigned)l->ts, &port)) < 0) {
+		ladder(c, "rtp", "no UDPTL port for T.38 (%s): the fax stays G.711 pass-through", strerror(-rc));
+		return;
+	}
+	sl = local_sdp(c, l, l->port, cbuf);
+	sl.sess_version = ++l->sdp_version;
+	sl.t38 = true;
+	sl.t38_port = port;
+	if ((!l->t38_offer && !(l->t38_offer = mem_zalloc(SDP_MAX))) ||
+	    sdp_offer_build(&sl, SDP_OFFER_T38, SDP_DIR_SENDRECV, &o, scratch, sizeof(scratch), &e) < 0 ||
+	    (n = sdp_print(&o, l->t38_offer, SDP_MAX)) < 0 ||
+	    sip_call_reinvite(s, sv_make(l->t38_offer, (size_t)n)) < 0) {
+		gw_media_t38_stop(l->gm, (unsigned)l->ts);
+		ladder(c, side, "T.38 re-INVITE not sent: the fax stays G.711 pass-through");
+		return;
+	}
+	l->t38_offer_len = n;
+	l->t38_pending = true;
+	ladder(c, side, "-> re-INVITE (T.38 on UDPTL port %u)", port);
+	LOGP(LOGC_GW, LOGL_INFO, "call C%u: fax: T.38 offered", c->id);
+}
+
+/* Our T.38 re-INVITE ended: a 2xx whose answer takes the image stream
+ * starts the relay; anything else leaves the call as it was (RFC 3261
+ * §14.1), the fax in G.711 pass-through. */
+static void cc_reoffer_done(void *arg, struct sip_call *s, int status, struct sv body)
+{
+	struct gw_call *c = sip_call_of(s);
+	struct rtp_leg *l;
+	const char *side;
+	struct sdp_session o, a;
+	struct sdp_negotiated neg;
+	struct sdp_error e;
+	struct sdp_local sl;
+	struct sdp_codec cbuf[GW_MAX_CODECS];
+
+	(void)arg;
+	if (!c)
+		return;
+	l = sip_second(s) ? &c->x->rl : &c->rl;
+	side = sip_second(s) ? "sip-in" : "sip";
+	if (!l->t38_pending)
+		return;
+	l->t38_pending = false;
+	hold(c);
+	sl = local_sdp(c, l, 0, cbuf);
+	if (status >= 200 && status < 300 && body.len &&
+	    sdp_parse(&o, l->t38_offer, (size_t)l->t38_offer_len, &e) == 0 &&
+	    sdp_parse(&a, body.p, body.len, &e) == 0 && sdp_answer_process(&o, &a, &sl, &neg, &e) == 0 &&
+	    neg.t38 && t38_apply(l, &neg) == 0) {
+		ladder(c, side, "<- %d: T.38 (%u bit/s, %.*s, %.*s)", status, neg.t38p.max_bitrate,
+		       (int)neg.t38p.rate_management.len, neg.t38p.rate_management.p, (int)neg.t38p.udp_ec.len,
+		       neg.t38p.udp_ec.p);
+		LOGP(LOGC_GW, LOGL_INFO, "call C%u: fax relayed as T.38", c->id);
+	} else {
+		gw_media_t38_stop(l->gm, (unsigned)l->ts);
+		ladder(c, side, "<- %d: no T.38, the fax stays G.711 pass-through", status);
+	}
+	release(c);
 }
 
 /* ---- ending legs ------------------------------------------------------------------------ */
@@ -1249,6 +1396,7 @@ static struct gw_leg2 *leg2_new(struct gw_call *c)
 		c->x->ref.c = c;
 		c->x->ref.second = true;
 		c->x->rl.annexb = -1;
+		c->x->rl.t38 = -1;
 	}
 	return c->x;
 }
@@ -1349,9 +1497,11 @@ static void route_sip_to_sip(struct gw_call *c, const struct dp_result *res, str
 	memcpy(x->rl.codecs, c->rl.codecs, sizeof(x->rl.codecs));
 	x->rl.ncodecs = c->rl.ncodecs;
 	x->rl.annexb = c->rl.annexb;
+	x->rl.t38 = c->rl.t38;
 	c->rl.dtmf_inband = c->rl.dtmf_info = false;
 	c->rl.ncodecs = 0;
 	c->rl.annexb = -1;
+	c->rl.t38 = -1;
 	x->rl.gm = c->rl.gm = cc->bridge;
 	x->rl.ts = (int)(2 * k + 1);
 	c->rl.ts = (int)(2 * k + 2);
@@ -1428,6 +1578,7 @@ static void cc_incoming(void *arg, struct sip_call *s, const struct sip_msg *m, 
 		memcpy(c->rl.codecs, t->codecs, sizeof(c->rl.codecs));
 		c->rl.ncodecs = t->ncodecs;
 		c->rl.annexb = t->g729_annexb;
+		c->rl.t38 = t->t38;
 	}
 	uri_number(cc, &m->ruri, c->called, sizeof(c->called), &called_ton);
 	if (from && sip_name_addr_parse(from->value, &na) == 0)
@@ -1958,6 +2109,7 @@ static void route_to_sip(struct gw_call *c)
 		memcpy(c->rl.codecs, t->codecs, sizeof(c->rl.codecs));
 		c->rl.ncodecs = t->ncodecs;
 		c->rl.annexb = t->g729_annexb;
+		c->rl.t38 = t->t38;
 		number_uri(cc, &u, c->out.called, c->out.called_ton, to, sizeof(to));
 		hdrs[0] = 0;
 		if (c->out.calling[0]) {
@@ -2447,10 +2599,39 @@ static int cc_reoffer(void *arg, struct sip_call *s, struct sv offer, char *ans,
 		return -1;
 	l = local_sdp(c, rl, rl->port, cbuf);
 	l.sess_version = ++rl->sdp_version;
-	if (sdp_answer_build(&o, &l, &a, scratch, sizeof(scratch), &neg, &e) < 0 || !neg.audio ||
-	    (n = sdp_print(&a, ans, size)) < 0)
+	/* an image stream (T.38): our UDPTL port for the answer */
+	for (size_t i = 0; i < o.nmedia; i++)
+		if (sdp_media_is_t38(&o.media[i]) && o.media[i].port && t38_allowed(c, rl) &&
+		    gw_media_t38_open(rl->gm, (unsigned)rl->ts, &l.t38_port) == 0) {
+			l.t38 = true;
+			break;
+		}
+	if (sdp_answer_build(&o, &l, &a, scratch, sizeof(scratch), &neg, &e) < 0 || (!neg.audio && !neg.t38) ||
+	    (n = sdp_print(&a, ans, size)) < 0) {
+		if (l.t38 && !rl->t38_on)
+			gw_media_t38_stop(rl->gm, (unsigned)rl->ts);
 		return -1;
+	}
 	hold(c);
+	if (neg.t38) { /* a fax, moved to T.38 by the peer */
+		rl->t38_tried = true;
+		if (t38_apply(rl, &neg) < 0) {
+			release(c);
+			return -1;
+		}
+		ladder(c, side, "<- re-INVITE (T.38, %u bit/s)", neg.t38p.max_bitrate);
+		ladder(c, side, "-> 200 with SDP (T.38 on UDPTL port %u)", l.t38_port);
+		LOGP(LOGC_GW, LOGL_INFO, "call C%u: fax relayed as T.38 (the peer's re-INVITE)", c->id);
+		release(c);
+		return n;
+	}
+	if (rl->t38_on) { /* back to audio after a fax */
+		gw_media_t38_stop(rl->gm, (unsigned)rl->ts);
+		rl->t38_on = false;
+		ladder(c, side, "<- re-INVITE (audio again: T.38 over)");
+	} else if (l.t38) {
+		gw_media_t38_stop(rl->gm, (unsigned)rl->ts);
+	}
 	held = neg.dir == SDP_DIR_RECVONLY || neg.dir == SDP_DIR_INACTIVE;
 	ladder(c, side, "<- re-INVITE%s", held != rl->held ? (held ? " (hold)" : " (resume)") : "");
 	apply_neg(rl, &neg);
@@ -2488,6 +2669,7 @@ static void cc_info(void *arg, struct sip_call *s, struct sv ct, struct sv body)
 const struct sip_ua_ops gw_cc_ua_ops = {
 	.info = cc_info,
 	.reoffer = cc_reoffer,
+	.reoffer_done = cc_reoffer_done,
 	.incoming = cc_incoming,
 	.progress = cc_progress,
 	.answered = cc_answered,
@@ -2629,6 +2811,19 @@ static void call_json(struct ctl_out *out, const struct gw_call *c)
 	ctl_int(out, "erl_x10", (int64_t)lround(st.erl_db * 10.0));
 	ctl_int(out, "erle_x10", (int64_t)lround(st.erle_db * 10.0));
 	ctl_str(out, "digits_heard", st.digits);
+	/* fax: relayed as T.38 (pages, UDPTL datagrams sent, IFP packets
+	 * received, recovered by redundancy, lost); the faxrx test line's T.30
+	 * result (-1: none, 0: good, else SpanDSP's code), rows, bad rows */
+	ctl_bool(out, "t38", st.t38);
+	ctl_int(out, "fax_pages", st.fax_pages);
+	ctl_int(out, "fax_bit_rate", st.fax_bit_rate);
+	ctl_int(out, "udptl_sent", (int64_t)st.udptl_sent);
+	ctl_int(out, "udptl_received", (int64_t)st.udptl_received);
+	ctl_int(out, "udptl_recovered", (int64_t)st.udptl_recovered);
+	ctl_int(out, "udptl_lost", (int64_t)st.udptl_lost);
+	ctl_int(out, "fax_result", st.fax_result);
+	ctl_int(out, "fax_rows", st.fax_rows);
+	ctl_int(out, "fax_bad_rows", st.fax_bad_rows);
 	ctl_obj_end(out);
 }
 

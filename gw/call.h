@@ -63,6 +63,7 @@ struct gw_cc_trunk {
 	uint8_t codecs[GW_MAX_CODECS]; /* enum dsp_codec_id, in order; none: [sip] codecs */
 	size_t ncodecs;
 	int g729_annexb;	/* G.729 annex B: 1 yes, 0 no, -1 as gw_cc_config's */
+	int t38;		/* T.38 fax: 1 yes, 0 no, -1 as gw_cc_config's */
 };
 
 struct gw_cc_config {
@@ -82,6 +83,7 @@ struct gw_cc_config {
 	uint8_t codecs[GW_MAX_CODECS];	   /* [sip] codecs (enum dsp_codec_id); none: the line's law first */
 	size_t ncodecs;
 	bool g729_annexb;		   /* [sip] g729_annexb */
+	bool t38;			   /* [sip] t38: fax relayed as T.38 */
 };
 
 int gw_cc_new(struct loop *loop, const struct gw_cc_config *cfg, struct gw_cc **out);

@@ -18,7 +18,7 @@
 const char *const dp_action_names[] = {"route", "reject", "redirect", "testline", NULL};
 const char *const dp_testline_names[] = {"echo",   "milliwatt", "dtmf",	   "busy",
 					 "congestion", "hybrid", "fax", "busytone", "congestiontone",
-					 NULL};
+					 "faxrx", NULL};
 static const char *const source_names[] = {"any", "span-group", "trunk", "address", NULL};
 static const char *const ton_names[] = {"keep", "unknown", "international", "national",
 					"subscriber", NULL};
@@ -88,7 +88,8 @@ static const struct conf_key route_keys[] = {
 	{"redirect", CONF_STRING, K(redirect), NULL, 0, 120, NULL, false,
 	 "redirect: the Contact URI of the 302"},
 	{"testline", CONF_ENUM, K(testline), NULL, 0, 0, dp_testline_names, false,
-	 "testline: echo, milliwatt, dtmf, busy, congestion, hybrid (echo 10 dB down) or fax (an answer tone)"},
+	 "testline: echo, milliwatt, dtmf, busy, congestion, hybrid (echo 10 dB down), fax (an answer tone) "
+	 "or faxrx (a fax machine that receives a page and checks it against the test page)"},
 };
 
 /* ---- patterns --------------------------------------------------------------- */
@@ -478,8 +479,8 @@ static int rule_compile(const struct conf_section *s, struct dp_rule *r,
 		break;
 	case DP_TESTLINE:
 		if (c->testline < 0)
-			FAIL("action", "action = testline needs testline = echo, milliwatt, dtmf, busy "
-				       "or congestion");
+			FAIL("action", "action = testline needs testline = echo, milliwatt, dtmf, busy, "
+				       "congestion, hybrid, fax or faxrx");
 		else
 			r->testline = (enum dp_testline)c->testline;
 		break;

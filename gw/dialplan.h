@@ -36,7 +36,7 @@ enum dp_action { DP_ROUTE, DP_REJECT, DP_REDIRECT, DP_TESTLINE };
 enum dp_source_kind { DP_SOURCE_ANY, DP_SOURCE_SPAN_GROUP, DP_SOURCE_TRUNK, DP_SOURCE_ADDRESS };
 enum dp_testline { DP_TEST_ECHO, DP_TEST_MILLIWATT, DP_TEST_DTMF, DP_TEST_BUSY,
 		   DP_TEST_CONGESTION, DP_TEST_HYBRID, DP_TEST_FAX, DP_TEST_BUSYTONE,
-		   DP_TEST_CONGESTIONTONE };
+		   DP_TEST_CONGESTIONTONE, DP_TEST_FAXRX };
 
 extern const char *const dp_action_names[];
 extern const char *const dp_testline_names[];

@@ -210,6 +210,10 @@ static const struct conf_key sip_keys[] = {
 	{"g729_annexb", CONF_BOOL, KEY(gw_sip, g729_annexb), "no", 0, 0, NULL, false,
 	 "G.729 annex B (RFC 4856 annexb): no packets while a side is silent, comfort noise made from "
 	 "its SID frames; used when the peer agrees (an offer without annexb means yes)"},
+	{"t38", CONF_BOOL, KEY(gw_sip, t38), "yes", 0, 0, NULL, false,
+	 "fax as T.38 over UDPTL (T.38 Annex D): a fax heard on the line moves the call to T.38 by "
+	 "re-INVITE, and a peer's T.38 re-INVITE is accepted; refused by the peer: the call stays G.711 "
+	 "pass-through"},
 	{"music_on_hold", CONF_STRING, KEY(gw_sip, music_on_hold), NULL, 0, 200, NULL, false,
 	 "a WAVE file (mono 8000 Hz, 16-bit PCM, A-law or u-law, up to 60 s) looped to the line while the "
 	 "SIP side holds the call; unset: the line hears what the peer sends (or silence)"},
@@ -367,6 +371,8 @@ static const struct conf_key trunk_keys[] = {
 	 "the trunk's codecs, in order (as [sip] codecs, which applies when unset)"},
 	{"g729_annexb", CONF_ENUM, KEY(gw_trunk, g729_annexb), "default", 0, 0, annexb_names, false,
 	 "G.729 annex B with this trunk: yes, no, or default ([sip] g729_annexb)"},
+	{"t38", CONF_ENUM, KEY(gw_trunk, t38), "default", 0, 0, annexb_names, false,
+	 "T.38 fax with this trunk: yes, no (fax stays G.711 pass-through), or default ([sip] t38)"},
 	{"tls_name", CONF_STRING, KEY(gw_trunk, tls_name), NULL, 0, 200, NULL, false,
 	 "requests from the trunk's address count as the trunk's only over TLS with a client certificate "
 	 "(checked against [sip] tls_ca) carrying this name (CN or DNS subjectAltName)"},

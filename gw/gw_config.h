@@ -55,6 +55,7 @@ struct gw_sip {
 	int64_t rtp_timeout;   /* ms; 0: calls never end for want of RTP */
 	char *codecs;	       /* "PCMA, PCMU, G729": offered and taken, in order */
 	bool g729_annexb;      /* offer and take G.729 annex B (silence suppressed, comfort noise) */
+	bool t38;	       /* fax relayed as T.38 (else G.711 pass-through) */
 	char *music_on_hold;   /* a WAVE file the line hears while SIP holds; NULL: the peer's */
 };
 
@@ -78,6 +79,7 @@ struct gw_trunk {
 	char *tls_name;	   /* the trunk's TLS client certificate must carry this name */
 	char *codecs;	   /* the trunk's own codec list, else [sip] codecs */
 	int g729_annexb;   /* 0 as [sip] g729_annexb, 1 no, 2 yes */
+	int t38;	   /* 0 as [sip] t38, 1 no, 2 yes */
 };
 
 /* [span N]: an E1/T1 span. */

@@ -15,7 +15,7 @@ gw_libgw_a_SOURCES = \
 	gw/wav.c gw/wav.h \
 	gw/version.h
 gw_libgw_a_CFLAGS = $(AM_CFLAGS) $(SQLITE_CFLAGS) $(SPANDSP_CFLAGS)
-GW_LIBS = gw/libgw.a isdn/libisdn.a tdm/libtdm.a dsp/libdsp.a $(RTP_LIBS) $(SIP_LIBS) $(SQLITE_LIBS) $(PRI_LIBS) $(SPANDSP_LIBS) $(BCG729_LIBS)
+GW_LIBS = gw/libgw.a isdn/libisdn.a tdm/libtdm.a dsp/libdsp.a $(RTP_LIBS) $(SIP_LIBS) $(SQLITE_LIBS) $(PRI_LIBS) $(SPANDSP_LIBS) $(BCG729_LIBS) $(TIFF_LIBS)
 
 sbin_PROGRAMS += sipgwd
 sipgwd_SOURCES = gw/sipgwd.c

@@ -6,6 +6,8 @@
 #include "dsp/level.h"
 #include "dsp/dtmf.h"
 #include "dsp/ec.h"
+#include "dsp/faxpage.h"
+#include "dsp/t38gw.h"
 #include "dsp/tones.h"
 #include "lib/log.h"
 #include "lib/loop.h"
@@ -13,6 +15,7 @@
 #include "lib/timer.h"
 #include "rtp/playout.h"
 #include "rtp/session.h"
+#include "rtp/udptl.h"
 #include "rtp/worker.h"
 #include "tdm/tdm.h"
 
@@ -20,14 +23,17 @@
 #include <math.h>
 #include <pthread.h>
 #include <spandsp.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DBM0_RMS 16086.0    /* RMS of a 0 dBm0 sine in 16-bit linear */
 #define FRAME 160	     /* 20 ms at 8 kHz: one RTP packet */
 #define READBACK_QUIET_MS 700 /* the caller stopped dialling: play the digits back */
 #define READBACK_DIGIT_MS 120
 
-enum gm_mode { GM_IDLE, GM_RTP, GM_ECHO, GM_HYBRID, GM_MILLIWATT, GM_DTMF, GM_TONE, GM_FAX };
+enum gm_mode { GM_IDLE, GM_RTP, GM_ECHO, GM_HYBRID, GM_MILLIWATT, GM_DTMF, GM_TONE, GM_FAX, GM_T38,
+	       GM_FAXRX };
 
 struct gm_chan {
 	struct gw_media *m;
@@ -87,6 +93,22 @@ struct gm_chan {
 	/* a bridge's channel: what it sent "to the line" in the last tick,
 	 * which its partner hears */
 	uint8_t xout[FRAME];
+	/* T.38: the RTP session's address and ports (for the UDPTL port), the
+	 * UDPTL session and the gateway between it and the line's modems */
+	struct sockaddr_storage local;
+	uint16_t port_min, port_max;
+	struct udptl_session *ut;
+	struct dsp_t38gw *t38;
+	bool t38_used;
+	struct dsp_t38gw_stats t38st; /* of the last gateway, kept when it stops */
+	struct udptl_session_stats utst;
+	/* the fax-receiving test line: SpanDSP's fax machine, its file, and
+	 * what it received once the call ended (T.30 phase E) */
+	fax_state_t *faxrx;
+	char fax_path[40];
+	int fax_result; /* T.30 completion code; -1: not ended */
+	unsigned fax_pages, fax_bit_rate;
+	struct dsp_faxpage_check fax_chk;
 };
 
 struct gw_media {
@@ -268,9 +290,15 @@ static void chan_clear(struct gm_chan *c)
 	ec_free(c->ec);
 	dsp_faxdet_free(c->fd);
 	dsp_codec_free(c->codec);
+	dsp_t38gw_free(c->t38);
+	udptl_session_free(c->ut);
+	if (c->faxrx)
+		fax_free(c->faxrx);
+	if (c->fax_path[0])
+		unlink(c->fax_path);
 	if (c->mode != GM_IDLE)
 		__atomic_sub_fetch(&c->m->active, 1, __ATOMIC_RELAXED);
-	*c = (struct gm_chan){.m = c->m};
+	*c = (struct gm_chan){.m = c->m, .fax_result = -1};
 	memset(c->xout, 0xd5, FRAME);
 }
 
@@ -285,6 +313,8 @@ static void stop_fn(void *arg)
 {
 	struct stop_req *r = arg;
 
+	if (r->c->faxrx && r->c->fax_result < 0) /* the call ended first: what T.30 has now */
+		t30_terminate(fax_get_t30_state(r->c->faxrx));
 	if (r->st)
 		stats_of(r->c, r->st);
 	chan_clear(r->c);
@@ -338,6 +368,30 @@ static void stats_of(const struct gm_chan *c, struct gw_media_stats *st)
 	st->to_line_clipped = c->lv_to.clipped;
 	memcpy(st->digits, c->heard, c->nheard);
 	st->digits[c->nheard] = 0;
+	if (c->t38_used) {
+		struct dsp_t38gw_stats t = c->t38st;
+		struct udptl_session_stats u = c->utst;
+
+		if (c->t38)
+			dsp_t38gw_stats(c->t38, &t);
+		if (c->ut)
+			udptl_session_stats(c->ut, &u);
+		st->t38 = true;
+		st->fax_pages = t.pages;
+		st->fax_bit_rate = t.bit_rate;
+		st->udptl_sent = u.sent;
+		st->udptl_received = u.rx.ifp;
+		st->udptl_recovered = u.rx.recovered;
+		st->udptl_lost = u.rx.lost;
+	}
+	st->fax_result = -1;
+	if (c->mode == GM_FAXRX || c->fax_result >= 0) {
+		st->fax_result = c->fax_result;
+		st->fax_pages = c->fax_pages;
+		st->fax_bit_rate = c->fax_bit_rate;
+		st->fax_rows = c->fax_chk.rows;
+		st->fax_bad_rows = c->fax_chk.bad_rows;
+	}
 }
 
 void gw_media_stop(struct gw_media *m, unsigned ts, struct gw_media_stats *st)
@@ -534,6 +588,9 @@ static void rtp_start_fn(void *arg)
 	if (m->ec_taps && !(c->ec = ec_new(m->ec_taps)))
 		LOGP(LOGC_DSP, LOGL_ERROR, "timeslot %u: no memory for the echo canceller", (unsigned)(c - m->ch));
 	c->pt_alaw = r->cfg->pt == 8;
+	c->local = r->cfg->local;
+	c->port_min = r->cfg->port_min;
+	c->port_max = r->cfg->port_max;
 	c->rxpos = FRAME;
 	c->mode = GM_RTP;
 	__atomic_add_fetch(&m->active, 1, __ATOMIC_RELAXED);
@@ -770,6 +827,8 @@ static void on_line_digit(void *arg, char digit, bool start, unsigned duration_m
 	c->quiet_ms = 0;
 }
 
+static int faxrx_start(struct gm_chan *c);
+
 struct test_req {
 	struct gm_chan *c;
 	enum dp_testline kind;
@@ -794,6 +853,13 @@ static void test_fn(void *arg)
 	case DP_TEST_FAX:
 		c->mode = GM_FAX;
 		c->ans_left = 3600;
+		break;
+	case DP_TEST_FAXRX:
+		if ((r->rc = faxrx_start(c)) < 0) {
+			chan_clear(c);
+			return;
+		}
+		c->mode = GM_FAXRX;
 		break;
 	case DP_TEST_MILLIWATT:
 		c->mode = GM_MILLIWATT;
@@ -830,6 +896,193 @@ int gw_media_testline(struct gw_media *m, unsigned ts, enum dp_testline kind)
 		return -EINVAL;
 	in_worker(m, test_fn, &r);
 	return r.rc;
+}
+
+/* ---- fax: T.38 and the fax-receiving test line ----------------------------------- */
+
+static void fax_quiet(logging_state_t *l)
+{
+	if (l)
+		span_log_set_level(l, SPAN_LOG_NONE);
+}
+
+/* T.30 is over on the test line (phase E): what arrived, checked against
+ * the test page; the file goes */
+static void faxrx_done(t30_state_t *t30, void *arg, int code)
+{
+	struct gm_chan *c = arg;
+	t30_stats_t ts;
+
+	if (c->fax_result >= 0)
+		return;
+	t30_get_transfer_statistics(t30, &ts);
+	c->fax_result = code;
+	c->fax_pages = ts.pages_rx > 0 ? (unsigned)ts.pages_rx : 0;
+	c->fax_bit_rate = ts.bit_rate > 0 ? (unsigned)ts.bit_rate : 0;
+	if (c->fax_pages)
+		dsp_faxpage_check(c->fax_path, &c->fax_chk);
+	unlink(c->fax_path);
+	c->fax_path[0] = 0;
+	LOGP(LOGC_DSP, LOGL_INFO, "timeslot %u: fax test line: %s, %u page(s) at %u bit/s, %u rows, %u not as sent",
+	     (unsigned)(c - c->m->ch), t30_completion_code_to_str(code), c->fax_pages, c->fax_bit_rate,
+	     c->fax_chk.rows, c->fax_chk.bad_rows);
+}
+
+/* the faxrx test line: SpanDSP's fax machine answers (CED, DIS) and takes
+ * pages into a scratch file */
+static int faxrx_start(struct gm_chan *c)
+{
+	t30_state_t *t30;
+	int fd;
+
+	snprintf(c->fax_path, sizeof(c->fax_path), "/tmp/sipgw-faxrx-XXXXXX");
+	if ((fd = mkstemp(c->fax_path)) < 0) {
+		c->fax_path[0] = 0;
+		return -errno;
+	}
+	close(fd);
+	if (!(c->faxrx = fax_init(NULL, 0)))
+		return -ENOMEM;
+	fax_quiet(fax_get_logging_state(c->faxrx));
+	t30 = fax_get_t30_state(c->faxrx);
+	fax_quiet(t30_get_logging_state(t30));
+	fax_set_transmit_on_idle(c->faxrx, 1);
+	t30_set_tx_ident(t30, "sipgw faxrx");
+	t30_set_ecm_capability(t30, 1);
+	t30_set_supported_compressions(t30, T30_SUPPORT_T4_1D_COMPRESSION | T30_SUPPORT_T4_2D_COMPRESSION);
+	t30_set_rx_file(t30, c->fax_path, -1);
+	t30_set_phase_e_handler(t30, faxrx_done, c);
+	return 0;
+}
+
+/* an IFP packet from the peer, in order, in the worker */
+static void on_udptl_ifp(void *arg, const uint8_t *ifp, size_t len, uint16_t seq)
+{
+	struct gm_chan *c = arg;
+
+	if (c->t38)
+		dsp_t38gw_ifp(c->t38, ifp, len, seq);
+}
+
+static void t38_out(void *arg, const uint8_t *ifp, size_t len, int count)
+{
+	struct gm_chan *c = arg;
+
+	if (c->ut)
+		udptl_session_send(c->ut, ifp, len, count);
+}
+
+struct t38_req {
+	struct gm_chan *c;
+	const struct sockaddr *addr;
+	socklen_t len;
+	const struct gw_media_t38 *p;
+	uint16_t port;
+	int rc;
+};
+
+static void t38_open_fn(void *arg)
+{
+	struct t38_req *r = arg;
+	struct gm_chan *c = r->c;
+	struct gw_media *m = c->m;
+
+	r->rc = 0;
+	if (c->mode != GM_RTP && c->mode != GM_T38) {
+		r->rc = -ENOTCONN;
+		return;
+	}
+	if (!c->ut)
+		r->rc = udptl_session_new(m->w ? media_worker_loop(m->w) : m->loop, &c->local, c->port_min,
+					  c->port_max, on_udptl_ifp, c, &c->ut);
+	if (r->rc == 0)
+		r->port = udptl_session_port(c->ut);
+}
+
+static void t38_keep_stats(struct gm_chan *c)
+{
+	if (c->t38)
+		dsp_t38gw_stats(c->t38, &c->t38st);
+	if (c->ut)
+		udptl_session_stats(c->ut, &c->utst);
+}
+
+static void t38_start_fn(void *arg)
+{
+	struct t38_req *r = arg;
+	struct gm_chan *c = r->c;
+	struct dsp_t38gw_params prm = {.version = r->p->version, .max_bitrate = r->p->max_bitrate,
+				       .transferred_tcf = r->p->transferred_tcf,
+				       .max_datagram = r->p->max_datagram, .ecm = true};
+
+	if ((c->mode != GM_RTP && c->mode != GM_T38) || !c->ut) {
+		r->rc = -ENOTCONN;
+		return;
+	}
+	if ((r->rc = udptl_session_set_remote(c->ut, r->addr, r->len, r->p->max_datagram,
+					      r->p->redundancy ? 3 : 0)) < 0)
+		return;
+	if (!c->t38 && !(c->t38 = dsp_t38gw_new(&prm, t38_out, c))) {
+		r->rc = -ENOMEM;
+		return;
+	}
+	/* the audio stream rests: no RTP sent, none expected (no timeout) */
+	rtp_session_set_hold(c->rtp, true);
+	if (c->ec)
+		ec_enable(c->ec, false);
+	c->t38_used = true;
+	c->mode = GM_T38;
+}
+
+static void t38_stop_fn(void *arg)
+{
+	struct t38_req *r = arg;
+	struct gm_chan *c = r->c;
+
+	r->rc = 0;
+	t38_keep_stats(c);
+	dsp_t38gw_free(c->t38);
+	c->t38 = NULL;
+	udptl_session_free(c->ut);
+	c->ut = NULL;
+	if (c->mode == GM_T38) {
+		rtp_session_set_hold(c->rtp, c->held);
+		c->mode = GM_RTP;
+	}
+}
+
+static int t38_req(struct gw_media *m, unsigned ts, media_fn fn, struct t38_req *r)
+{
+	if (ts == 0 || ts > m->nts)
+		return -EINVAL;
+	r->c = &m->ch[ts];
+	in_worker(m, fn, r);
+	return r->rc;
+}
+
+int gw_media_t38_open(struct gw_media *m, unsigned ts, uint16_t *port)
+{
+	struct t38_req r = {0};
+	int rc = t38_req(m, ts, t38_open_fn, &r);
+
+	if (rc == 0)
+		*port = r.port;
+	return rc;
+}
+
+int gw_media_t38_start(struct gw_media *m, unsigned ts, const struct sockaddr *addr, socklen_t len,
+		       const struct gw_media_t38 *p)
+{
+	struct t38_req r = {.addr = addr, .len = len, .p = p};
+
+	return t38_req(m, ts, t38_start_fn, &r);
+}
+
+int gw_media_t38_stop(struct gw_media *m, unsigned ts)
+{
+	struct t38_req r = {0};
+
+	return t38_req(m, ts, t38_stop_fn, &r);
 }
 
 /* ---- the tick ----------------------------------------------------------------- */
@@ -981,6 +1234,21 @@ static void chan_tick(struct gm_chan *c, struct tdm_span *s, unsigned ts)
 			out[i] = enc(m->alaw, (int16_t)(DBM0_RMS * 1.4142 * 0.2512 * sin(c->ans_phase)));
 		}
 		break;
+	case GM_T38: /* the line's modems through the T.38 gateway */
+		dsp_t38gw_from_line(c->t38, pcm, n);
+		dsp_t38gw_to_line(c->t38, gen, n);
+		for (unsigned i = 0; i < n; i++)
+			out[i] = enc(m->alaw, gen[i]);
+		break;
+	case GM_FAXRX: {
+		int got;
+
+		fax_rx(c->faxrx, pcm, (int)n);
+		got = fax_tx(c->faxrx, gen, (int)n);
+		for (unsigned i = 0; i < n; i++)
+			out[i] = enc(m->alaw, (int)i < got ? gen[i] : 0);
+		break;
+	}
 	case GM_ECHO:
 		memcpy(out, in, n);
 		break;

@@ -40,6 +40,16 @@ struct gw_media_stats {
 	double from_line_dbm0, to_line_dbm0;
 	uint64_t from_line_clipped, to_line_clipped;
 	char digits[32];     /* DTMF heard from the line (test lines) */
+	/* fax: relayed as T.38 (pages and bit rate the gateway saw, UDPTL
+	 * datagrams, IFP packets received, brought back by redundancy, lost);
+	 * the faxrx test line: the T.30 result (-1: none yet, 0: a good end,
+	 * else SpanDSP's T.30 error code), pages, the first page's rows and
+	 * how many of them differ from the test page */
+	bool t38;
+	unsigned fax_pages, fax_bit_rate;
+	uint64_t udptl_sent, udptl_received, udptl_recovered, udptl_lost;
+	int fax_result;
+	unsigned fax_rows, fax_bad_rows;
 };
 
 /* worker NULL: everything runs in the caller's thread on loop (tests).
@@ -116,6 +126,22 @@ int gw_media_rtp_remote(struct gw_media *m, unsigned ts, const struct sockaddr *
 int gw_media_rtp_hold(struct gw_media *m, unsigned ts, bool hold);
 /* Play a DTMF digit on the line of an RTP call (a SIP INFO's), ms long. */
 int gw_media_digit(struct gw_media *m, unsigned ts, char digit, unsigned ms);
+/* T.38 fax relay on an RTP call (T.38 Annex D: the call's re-INVITE moved
+ * it to an image stream over UDPTL).  Open: the channel's UDPTL port, for
+ * the SDP (on the RTP session's address, a port of its range).  Start: the
+ * peer's UDPTL address and what SDP agreed; from now on the line's fax
+ * modems go through SpanDSP's T.38 gateway and the RTP stream rests (no
+ * RTP sent, no RTP timeout).  Stop: back to audio, the UDPTL port closed
+ * (a refused or ended T.38); the figures stay in the call's stats. */
+struct gw_media_t38 {
+	unsigned version, max_bitrate, max_datagram;
+	bool transferred_tcf; /* else localTCF */
+	bool redundancy;      /* t38UDPRedundancy (else no error correction) */
+};
+int gw_media_t38_open(struct gw_media *m, unsigned ts, uint16_t *port);
+int gw_media_t38_start(struct gw_media *m, unsigned ts, const struct sockaddr *addr, socklen_t len,
+		       const struct gw_media_t38 *p);
+int gw_media_t38_stop(struct gw_media *m, unsigned ts);
 /* A test line on timeslot ts. */
 int gw_media_testline(struct gw_media *m, unsigned ts, enum dp_testline kind);
 /* The figures of what runs on ts so far (a live call's quality). */

@@ -259,6 +259,7 @@ static int cc_configure(struct gwd *d, struct gw_cc_config *c)
 		d->cc_trunks[n].redirect_hdr = (enum gw_redirect_hdr)t->redirect_hdr;
 		d->cc_trunks[n].tls_name = t->tls_name;
 		d->cc_trunks[n].g729_annexb = t->g729_annexb - 1;
+		d->cc_trunks[n].t38 = t->t38 - 1;
 		if (t->codecs) {
 			char err[120];
 
@@ -277,6 +278,7 @@ static int cc_configure(struct gwd *d, struct gw_cc_config *c)
 	c->no_answer_ms = (unsigned)d->cfg->general->no_answer_timeout;
 	c->overlap_timeout_ms = (unsigned)d->cfg->general->digit_timeout;
 	c->g729_annexb = d->cfg->sip->g729_annexb;
+	c->t38 = d->cfg->sip->t38;
 	if (d->cfg->sip->codecs) {
 		char err[120];
 

@@ -486,10 +486,11 @@ static int bind_one(const struct sockaddr_storage *local, uint16_t port)
 	return fd;
 }
 
-static int bind_ports(struct rtp_session *s)
+int rtp_bind_ports(const struct sockaddr_storage *local, uint16_t port_min, uint16_t port_max, bool pair,
+		   int *fd, int *fd2, uint16_t *port)
 {
-	uint16_t lo = s->cfg.port_min ? s->cfg.port_min : DEFAULT_PORT_MIN;
-	uint16_t hi = s->cfg.port_max ? s->cfg.port_max : DEFAULT_PORT_MAX;
+	uint16_t lo = port_min ? port_min : DEFAULT_PORT_MIN;
+	uint16_t hi = port_max ? port_max : DEFAULT_PORT_MAX;
 	unsigned span = (unsigned)(hi - lo) / 2 + 1, start;
 	uint32_t r;
 
@@ -498,22 +499,29 @@ static int bind_ports(struct rtp_session *s)
 	start = r % span;
 	for (unsigned i = 0; i < span; i++) {
 		uint16_t p = (uint16_t)(lo + 2 * ((start + i) % span));
-		int fd, fd2 = -1;
+		int a, b = -1;
 
-		if (p + (s->cfg.rtcp_mux ? 0 : 1) > hi)
+		if (p + (pair ? 1 : 0) > hi)
 			continue;
-		if ((fd = bind_one(&s->cfg.local, p)) < 0)
+		if ((a = bind_one(local, p)) < 0)
 			continue;
-		if (!s->cfg.rtcp_mux && (fd2 = bind_one(&s->cfg.local, (uint16_t)(p + 1))) < 0) {
-			close(fd);
+		if (pair && (b = bind_one(local, (uint16_t)(p + 1))) < 0) {
+			close(a);
 			continue;
 		}
-		s->fd = fd;
-		s->rtcp_fd = fd2;
-		s->port = p;
+		*fd = a;
+		if (fd2)
+			*fd2 = b;
+		*port = p;
 		return 0;
 	}
 	return -EADDRINUSE;
+}
+
+static int bind_ports(struct rtp_session *s)
+{
+	return rtp_bind_ports(&s->cfg.local, s->cfg.port_min, s->cfg.port_max, !s->cfg.rtcp_mux, &s->fd,
+			      &s->rtcp_fd, &s->port);
 }
 
 int rtp_session_new(struct loop *loop, const struct rtp_session_config *cfg,

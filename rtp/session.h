@@ -69,6 +69,12 @@ struct rtp_session_stats {
 	bool latched;
 };
 
+/* Bind a UDP socket (two: port and port + 1, when pair) on local's address
+ * at an even port of port_min..port_max (0, 0: 30000-39999), tried from a
+ * random place.  0, or -EADDRINUSE when every port is taken. */
+int rtp_bind_ports(const struct sockaddr_storage *local, uint16_t port_min, uint16_t port_max, bool pair,
+		   int *fd, int *fd2, uint16_t *port);
+
 int rtp_session_new(struct loop *loop, const struct rtp_session_config *cfg,
 		    const struct rtp_session_ops *ops, void *arg, struct rtp_session **out);
 void rtp_session_free(struct rtp_session *s);

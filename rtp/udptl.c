@@ -2,9 +2,15 @@
 #include "config.h"
 
 #include "rtp/udptl.h"
+#include "lib/loop.h"
+#include "lib/mem.h"
+#include "rtp/session.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #define JUMP 100 /* packets: a larger jump in sequence numbers is a new start */
 
@@ -193,4 +199,122 @@ int udptl_decode(struct udptl_rx *rx, const uint8_t *pkt, size_t len, udptl_ifp_
 bad:
 	rx->st.malformed++;
 	return -EBADMSG;
+}
+
+/* ---- the session ---------------------------------------------------------------------- */
+
+struct udptl_session {
+	struct loop *loop;
+	struct loop_watch w;
+	int fd;
+	uint16_t port;
+	struct udptl_tx tx;
+	struct udptl_rx rx;
+	udptl_ifp_fn fn;
+	void *arg;
+	struct sockaddr_storage remote;
+	socklen_t remote_len;
+	bool latched;
+	uint64_t sent, send_errors;
+};
+
+static void on_readable(struct loop *loop, struct loop_watch *w, uint32_t events)
+{
+	struct udptl_session *s = w->arg;
+
+	(void)loop;
+	(void)events;
+	for (int i = 0; i < 32; i++) { /* what is there now, bounded */
+		uint8_t buf[UDPTL_MAX_PACKET];
+		struct sockaddr_storage from;
+		socklen_t flen = sizeof(from);
+		ssize_t n = recvfrom(s->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+
+		if (n < 0)
+			break;
+		if (udptl_decode(&s->rx, buf, (size_t)n, s->fn, s->arg) == 0 && !s->latched) {
+			s->remote = from; /* symmetric: answer where the peer sends from */
+			s->remote_len = flen;
+			s->latched = true;
+		}
+	}
+}
+
+int udptl_session_new(struct loop *loop, const struct sockaddr_storage *local, uint16_t port_min,
+		      uint16_t port_max, udptl_ifp_fn fn, void *arg, struct udptl_session **out)
+{
+	struct udptl_session *s = mem_zalloc(sizeof(*s));
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	s->loop = loop;
+	s->fn = fn;
+	s->arg = arg;
+	udptl_tx_init(&s->tx, 3, 0);
+	udptl_rx_init(&s->rx);
+	if ((rc = rtp_bind_ports(local, port_min, port_max, false, &s->fd, NULL, &s->port)) < 0) {
+		mem_free(s);
+		return rc;
+	}
+	if ((rc = loop_watch_add(loop, &s->w, s->fd, EPOLLIN, on_readable, s)) < 0) {
+		close(s->fd);
+		mem_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void udptl_session_free(struct udptl_session *s)
+{
+	if (!s)
+		return;
+	loop_watch_del(s->loop, &s->w);
+	close(s->fd);
+	mem_free(s);
+}
+
+uint16_t udptl_session_port(const struct udptl_session *s)
+{
+	return s->port;
+}
+
+int udptl_session_set_remote(struct udptl_session *s, const struct sockaddr *addr, unsigned len,
+			     size_t max_datagram, unsigned depth)
+{
+	if (len > sizeof(s->remote))
+		return -EINVAL;
+	memcpy(&s->remote, addr, len);
+	s->remote_len = len;
+	s->latched = false;
+	s->tx.depth = depth > UDPTL_MAX_DEPTH ? UDPTL_MAX_DEPTH : depth;
+	s->tx.max_datagram = max_datagram && max_datagram < UDPTL_MAX_PACKET ? max_datagram : 400;
+	return 0;
+}
+
+int udptl_session_send(struct udptl_session *s, const uint8_t *ifp, size_t len, int count)
+{
+	uint8_t out[UDPTL_MAX_PACKET];
+	int n;
+
+	if (!s->remote_len)
+		return -ENOTCONN;
+	if ((n = udptl_encode(&s->tx, ifp, len, out, sizeof(out))) < 0)
+		return n;
+	/* a repeat is the same datagram: the receiver drops the copies */
+	for (int i = 0; i < (count < 1 ? 1 : count > 5 ? 5 : count); i++) {
+		if (sendto(s->fd, out, (size_t)n, MSG_DONTWAIT, (struct sockaddr *)&s->remote, s->remote_len) < 0)
+			s->send_errors++;
+		else
+			s->sent++;
+	}
+	return 0;
+}
+
+void udptl_session_stats(const struct udptl_session *s, struct udptl_session_stats *st)
+{
+	st->sent = s->sent;
+	st->send_errors = s->send_errors;
+	st->rx = s->rx.st;
 }

@@ -71,4 +71,32 @@ void udptl_rx_init(struct udptl_rx *rx);
  * (nothing handed on, counted as malformed). */
 int udptl_decode(struct udptl_rx *rx, const uint8_t *pkt, size_t len, udptl_ifp_fn fn, void *arg);
 
+/* ---- a UDPTL session: one UDP socket of a call's fax stream ---------------------- *
+ * Bound like RTP (an even port of the range, on our media address); sends
+ * each IFP packet as one UDPTL datagram with redundancy to the peer's
+ * address from SDP, or to where its packets come from once they come
+ * (symmetric, as a peer behind NAT needs); what arrives goes through
+ * udptl_decode to fn, in the socket's thread. */
+struct loop;
+struct udptl_session;
+struct sockaddr;
+struct sockaddr_storage;
+
+struct udptl_session_stats {
+	uint64_t sent, send_errors;
+	struct udptl_rx_stats rx;
+};
+
+int udptl_session_new(struct loop *loop, const struct sockaddr_storage *local, uint16_t port_min,
+		      uint16_t port_max, udptl_ifp_fn fn, void *arg, struct udptl_session **out);
+void udptl_session_free(struct udptl_session *s);
+uint16_t udptl_session_port(const struct udptl_session *s);
+/* The peer (its SDP's address and port) and its T38FaxMaxDatagram (0: 400);
+ * depth: redundancy (0 when it asked for t38UDPNoEC). */
+int udptl_session_set_remote(struct udptl_session *s, const struct sockaddr *addr, unsigned len,
+			     size_t max_datagram, unsigned depth);
+/* One IFP packet out, count times (T.38 repeats indicators). */
+int udptl_session_send(struct udptl_session *s, const uint8_t *ifp, size_t len, int count);
+void udptl_session_stats(const struct udptl_session *s, struct udptl_session_stats *st);
+
 #endif

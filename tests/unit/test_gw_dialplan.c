@@ -248,7 +248,7 @@ static void mistakes_are_file_line_errors(void **state)
 	HAS(8, "called: '030-123' is not digits (start a pattern with _ or a regex with ~)");
 	HAS(9, "action = redirect needs redirect = a sip:, sips: or tel: URI");
 	HAS(12, "from: 'not-an-address' is not an address or network like 192.0.2.0/24");
-	HAS(13, "action = testline needs testline = echo, milliwatt, dtmf, busy or congestion");
+	HAS(13, "action = testline needs testline = echo, milliwatt, dtmf, busy, congestion, hybrid, fax or faxrx");
 	HAS(14, "rewrite_called: 's/x/' is not s/REGEX/REPLACEMENT/");
 	HAS(15, "hours: '8-18' is not like 08:00-18:00");
 	HAS(19, "failover_on: '503, 250' is not a list of SIP statuses");
