@@ -4,6 +4,7 @@
 #include "gw/mprobe.h"
 #include "dsp/codec.h"
 #include "dsp/dtmf.h"
+#include "dsp/faxpage.h"
 #include "lib/clock.h"
 #include "lib/loop.h"
 #include "lib/mem.h"
@@ -11,6 +12,7 @@
 #include "rtp/jb.h"
 #include "rtp/playout.h"
 #include "rtp/session.h"
+#include "rtp/udptl.h"
 #include "sip/sdp.h"
 #include "sip/sdp_oa.h"
 
@@ -21,8 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define FRAME 160
+#define FAX_ROWS 300 /* the test page's length */
 #define MAX_SECONDS 30
 #define DBM0_RMS 16086.0
 #define BURST_MS 60
@@ -64,7 +68,24 @@ struct mprobe {
 	struct dsp_codec *codec;
 	int codec_pt;
 	bool annexb; /* G.729 annex B asked for: used when the peer's SDP agrees */
+	/* fax: SpanDSP's fax machine on the audio, or its T.38 terminal once
+	 * the call moved to T.38 (UDPTL); the page's file; how T.30 ended */
+	fax_state_t *fax;
+	t38_terminal_state_t *term;
+	struct udptl_session *ut;
+	char fax_path[40];
+	bool fax_over, fax_t38;
+	int fax_code;
+	unsigned fax_pages, fax_bit_rate;
+	struct dsp_faxpage_check fax_chk;
+	void (*done)(void *arg);
+	void *done_arg;
 };
+
+static bool is_fax(const struct mprobe *p)
+{
+	return p->kind == MPROBE_FAX || p->kind == MPROBE_FAX_RECV;
+}
 
 /* the data probe's octet n: pseudo-random, every value */
 static uint8_t data_octet(size_t n)
@@ -181,8 +202,18 @@ static void tick(struct timer *t, void *arg)
 	if (p->kind == MPROBE_DTMF && p->digits[p->next_digit] && now >= SETTLE_MS * 8 &&
 	    (now - SETTLE_MS * 8) % (250 * 8) == 0 && !rtp_session_sending_digit(p->s))
 		rtp_session_send_digit(p->s, p->digits[p->next_digit++], 100);
+	if (p->fax) { /* the fax machine's audio */
+		int got = fax_tx(p->fax, pcm, FRAME);
+
+		if (got < FRAME)
+			memset(pcm + (got > 0 ? got : 0), 0, (size_t)(FRAME - (got > 0 ? got : 0)) * sizeof(int16_t));
+	}
+	if (p->term) /* T.38: the terminal's clock; no RTP while the audio rests */
+		t38_terminal_send_timeout(p->term, FRAME);
 	/* (an RFC 4733 packet takes the frame's place while a digit goes out) */
-	if (octets(p)) {
+	if (p->fax_t38) {
+		/* nothing on the audio stream */
+	} else if (octets(p)) {
 		for (unsigned i = 0; i < FRAME; i++) /* data-reflect: the last 20 ms that came */
 			out[i] = p->kind == MPROBE_DATA ? data_octet(now + i)
 			       : p->nrx >= FRAME	  ? (uint8_t)p->rx[p->nrx - FRAME + i]
@@ -211,6 +242,8 @@ static void tick(struct timer *t, void *arg)
 	}
 	if (p->drx)
 		dsp_dtmf_rx_process(p->drx, pcm, FRAME);
+	if (p->fax && !p->fax_t38)
+		fax_rx(p->fax, pcm, FRAME);
 	/* the next tick on an absolute schedule */
 	p->next_ns += 20000000ull;
 	{
@@ -219,6 +252,135 @@ static void tick(struct timer *t, void *arg)
 
 		clock_timer_start_ms(loop_clock(p->loop), &p->tick, wait);
 	}
+}
+
+/* ---- fax ------------------------------------------------------------------------- */
+
+static void fax_log_off(logging_state_t *l)
+{
+	if (l)
+		span_log_set_level(l, SPAN_LOG_NONE);
+}
+
+/* T.30 is over (phase E): how, and what arrived (checked against the test page) */
+static void fax_phase_e(t30_state_t *t30, void *arg, int code)
+{
+	struct mprobe *p = arg;
+	t30_stats_t st;
+
+	if (p->fax_over)
+		return;
+	t30_get_transfer_statistics(t30, &st);
+	p->fax_over = true;
+	p->fax_code = code;
+	p->fax_pages = (unsigned)(p->kind == MPROBE_FAX ? st.pages_tx : st.pages_rx);
+	p->fax_bit_rate = st.bit_rate > 0 ? (unsigned)st.bit_rate : 0;
+	if (p->kind == MPROBE_FAX_RECV && p->fax_pages)
+		dsp_faxpage_check(p->fax_path, &p->fax_chk);
+	if (p->done)
+		p->done(p->done_arg);
+}
+
+static void fax_t30_setup(struct mprobe *p, t30_state_t *t30)
+{
+	fax_log_off(t30_get_logging_state(t30));
+	t30_set_tx_ident(t30, p->kind == MPROBE_FAX ? "sipgw-ua sender" : "sipgw-ua receiver");
+	t30_set_ecm_capability(t30, 1);
+	t30_set_supported_compressions(t30, T30_SUPPORT_T4_1D_COMPRESSION | T30_SUPPORT_T4_2D_COMPRESSION);
+	if (p->kind == MPROBE_FAX)
+		t30_set_tx_file(t30, p->fax_path, -1, -1);
+	else
+		t30_set_rx_file(t30, p->fax_path, -1);
+	t30_set_phase_e_handler(t30, fax_phase_e, p);
+}
+
+/* the fax machine on the audio stream, with the test page to send or a
+ * scratch file to receive into */
+static int fax_new(struct mprobe *p)
+{
+	int fd, rc;
+
+	snprintf(p->fax_path, sizeof(p->fax_path), "/tmp/sipgw-ua-fax-XXXXXX");
+	if ((fd = mkstemp(p->fax_path)) < 0) {
+		p->fax_path[0] = 0;
+		return -errno;
+	}
+	close(fd);
+	if (p->kind == MPROBE_FAX && (rc = dsp_faxpage_write(p->fax_path, FAX_ROWS)) < 0)
+		return rc;
+	if (!(p->fax = fax_init(NULL, p->kind == MPROBE_FAX)))
+		return -ENOMEM;
+	fax_log_off(fax_get_logging_state(p->fax));
+	fax_set_transmit_on_idle(p->fax, 1);
+	fax_t30_setup(p, fax_get_t30_state(p->fax));
+	return 0;
+}
+
+void mprobe_set_done(struct mprobe *p, void (*fn)(void *arg), void *arg)
+{
+	p->done = fn;
+	p->done_arg = arg;
+}
+
+static void on_ifp(void *arg, const uint8_t *ifp, size_t len, uint16_t seq)
+{
+	struct mprobe *p = arg;
+
+	if (p->term)
+		t38_core_rx_ifp_packet(t38_terminal_get_t38_core_state(p->term), ifp, (int)len, seq);
+}
+
+static int term_tx(t38_core_state_t *s, void *arg, const uint8_t *buf, int len, int count)
+{
+	struct mprobe *p = arg;
+
+	(void)s;
+	return p->ut ? udptl_session_send(p->ut, buf, (size_t)len, count) : -1;
+}
+
+int mprobe_t38_open(struct mprobe *p, uint16_t *port)
+{
+	struct sockaddr_storage local;
+	int rc;
+
+	if (!is_fax(p))
+		return -EINVAL;
+	if (!p->ut) {
+		memset(&local, 0, sizeof(local));
+		local.ss_family = AF_INET;
+		inet_pton(AF_INET, "127.0.0.1", &((struct sockaddr_in *)&local)->sin_addr);
+		if ((rc = udptl_session_new(p->loop, &local, 0, 0, on_ifp, p, &p->ut)) < 0)
+			return rc;
+	}
+	*port = udptl_session_port(p->ut);
+	return 0;
+}
+
+int mprobe_t38_start(struct mprobe *p, const char *host, uint16_t port, unsigned max_datagram, bool redundancy)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+	t30_state_t *t30;
+
+	if (!p->ut || inet_pton(AF_INET, host, &a.sin_addr) != 1)
+		return -EINVAL;
+	udptl_session_set_remote(p->ut, (struct sockaddr *)&a, sizeof(a), max_datagram, redundancy ? 3 : 0);
+	if (p->term)
+		return 0;
+	/* T.30 starts afresh on T.38: the audio machine had said no more than
+	 * CNG (or CED) before the switch */
+	if (!(p->term = t38_terminal_init(NULL, p->kind == MPROBE_FAX, term_tx, p)))
+		return -ENOMEM;
+	fax_log_off(t38_terminal_get_logging_state(p->term));
+	t30 = t38_terminal_get_t30_state(p->term);
+	fax_t30_setup(p, t30);
+	if (p->fax) {
+		t30_set_phase_e_handler(fax_get_t30_state(p->fax), NULL, NULL);
+		fax_free(p->fax);
+		p->fax = NULL;
+	}
+	p->fax_t38 = true;
+	rtp_session_set_hold(p->s, true);
+	return 0;
 }
 
 int mprobe_new(struct loop *loop, enum mprobe_kind kind, const char *addr, const char *digits,
@@ -263,6 +425,10 @@ int mprobe_new(struct loop *loop, enum mprobe_kind kind, const char *addr, const
 		mprobe_free(p);
 		return -ENOMEM;
 	}
+	if (is_fax(p) && (rc = fax_new(p)) < 0) {
+		mprobe_free(p);
+		return rc;
+	}
 	*out = p;
 	return 0;
 }
@@ -278,6 +444,13 @@ void mprobe_free(struct mprobe *p)
 		rtp_session_free(p->s);
 	dsp_dtmf_rx_free(p->drx);
 	dsp_codec_free(p->codec);
+	if (p->fax)
+		fax_free(p->fax);
+	if (p->term)
+		t38_terminal_free(p->term);
+	udptl_session_free(p->ut);
+	if (p->fax_path[0])
+		unlink(p->fax_path);
 	mem_free(p->rx);
 	mem_free(p);
 }
@@ -355,7 +528,7 @@ int mprobe_start(struct mprobe *p, struct sv sdp)
 		return -EPROTO;
 	}
 	p->alaw = pt == 8;
-	if (octets(p)) { /* a data call: a fixed jitter buffer, no frame added or dropped */
+	if (octets(p) || is_fax(p)) { /* data, fax: a fixed jitter buffer, no frame added or dropped */
 		struct jb_config fixed = {.rate = 8000, .frame_ms = 20, .fixed = true, .fixed_ms = 100};
 
 		jb_init(rtp_session_jb(p->s), &fixed);
@@ -428,6 +601,20 @@ void mprobe_result(const struct mprobe *p, struct mprobe_result *r)
 	r->seconds = (double)p->nrx / 8000.0;
 	r->level_dbm0 = level(x, n);
 	r->talk_back_dbm0 = p->kind == MPROBE_TALK ? talk_back(p) : -100;
+	r->fax_over = p->fax_over;
+	r->fax_code = p->fax_code;
+	r->fax_t38 = p->fax_t38;
+	r->fax_pages = p->fax_pages;
+	r->fax_bit_rate = p->fax_bit_rate;
+	r->fax_rows = p->fax_chk.rows;
+	r->fax_bad_rows = p->fax_chk.bad_rows;
+	if (p->ut) {
+		struct udptl_session_stats us;
+
+		udptl_session_stats(p->ut, &us);
+		r->udptl_sent = us.sent;
+		r->udptl_received = us.rx.ifp;
+	}
 	r->delay_ms = -1;
 	r->data_delay_ms = -1;
 	if (p->kind == MPROBE_DATA) {
@@ -597,6 +784,22 @@ void mprobe_report(const struct mprobe *p, char *buf, size_t size)
 				 (unsigned long long)r.data_lost, (unsigned long long)r.data_bad, r.data_slips,
 				 r.data_delay_ms);
 		break;
+	case MPROBE_FAX:
+	case MPROBE_FAX_RECV:
+		if (!r.fax_over)
+			snprintf(buf + n, size - (size_t)n, "fax: T.30 did not end (%s)\n", r.fax_t38 ? "T.38" : "G.711");
+		else if (p->kind == MPROBE_FAX)
+			snprintf(buf + n, size - (size_t)n,
+				 "fax: %s, %u page(s) sent at %u bit/s over %s (UDPTL %llu sent, %llu received)\n",
+				 r.fax_code == 0 ? "ok" : t30_completion_code_to_str(r.fax_code), r.fax_pages,
+				 r.fax_bit_rate, r.fax_t38 ? "T.38" : "G.711", (unsigned long long)r.udptl_sent,
+				 (unsigned long long)r.udptl_received);
+		else
+			snprintf(buf + n, size - (size_t)n,
+				 "fax: %s, %u page(s) received at %u bit/s over %s, %u rows, %u not as the test page\n",
+				 r.fax_code == 0 ? "ok" : t30_completion_code_to_str(r.fax_code), r.fax_pages,
+				 r.fax_bit_rate, r.fax_t38 ? "T.38" : "G.711", r.fax_rows, r.fax_bad_rows);
+		break;
 	case MPROBE_LISTEN:
 	case MPROBE_REFLECT:
 	case MPROBE_DATA_REFLECT:
@@ -608,10 +811,10 @@ void mprobe_report(const struct mprobe *p, char *buf, size_t size)
 enum mprobe_kind mprobe_kind_parse(const char *name, bool *ok)
 {
 	static const char *const names[] = {"listen", "milliwatt", "echo", "dtmf", "reflect", "talk", "data",
-					    "data-reflect"};
+					    "data-reflect", "fax", "fax-recv"};
 
 	*ok = true;
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < 10; i++)
 		if (!strcmp(name, names[i]))
 			return (enum mprobe_kind)i;
 	*ok = false;

@@ -21,6 +21,10 @@
  *              octets came back bit-exact, how many not, after what delay
  *   data-reflect  a data call's far end: CLEARMODE, the octets sent back
  *              as they came, 20 ms later
+ *   fax        SpanDSP's fax machine sends the test page (dsp/faxpage.h)
+ *              over G.711, or as a T.38 terminal over UDPTL once the call
+ *              moved to T.38 (mprobe_t38_*); T.30's end is reported
+ *   fax-recv   the same, receiving: the page is checked row by row
  * The report is one line per measure, for people and for scripts. */
 #ifndef SGW_GW_MPROBE_H
 #define SGW_GW_MPROBE_H
@@ -35,7 +39,7 @@ struct loop;
 struct mprobe;
 
 enum mprobe_kind { MPROBE_LISTEN, MPROBE_MILLIWATT, MPROBE_ECHO, MPROBE_DTMF, MPROBE_REFLECT, MPROBE_TALK, MPROBE_DATA,
-		  MPROBE_DATA_REFLECT };
+		  MPROBE_DATA_REFLECT, MPROBE_FAX, MPROBE_FAX_RECV };
 
 struct mprobe_result {
 	double level_dbm0;	/* received, over the measured part */
@@ -60,6 +64,12 @@ struct mprobe_result {
 	uint64_t data_compared, data_good, data_lost, data_bad;
 	unsigned data_slips;
 	double data_delay_ms; /* -1: the stream never came back */
+	/* fax: T.30 over (code 0: a good end, else SpanDSP's T30_ERR_*), over
+	 * T.38 or G.711, pages, bit rate; received: rows, rows not as sent */
+	bool fax_over, fax_t38;
+	int fax_code;
+	unsigned fax_pages, fax_bit_rate, fax_rows, fax_bad_rows;
+	uint64_t udptl_sent, udptl_received;
 };
 
 /* kind's RTP on addr (an address of ours, "127.0.0.1"), any even port.
@@ -76,6 +86,13 @@ int mprobe_start(struct mprobe *p, struct sv sdp);
 int mprobe_set_codec(struct mprobe *p, const char *name, bool annexb);
 /* A digit the peer sent by SIP INFO (a dtmf probe reports them). */
 void mprobe_info_digit(struct mprobe *p, char digit);
+/* fax: fn is called once T.30 is over (the call may end). */
+void mprobe_set_done(struct mprobe *p, void (*fn)(void *arg), void *arg);
+/* fax: our UDPTL port for a T.38 offer or answer, then the peer's (its
+ * SDP's IPv4 address, port, T38FaxMaxDatagram, redundancy or none): the
+ * fax goes on as a T.38 terminal and the audio stream rests. */
+int mprobe_t38_open(struct mprobe *p, uint16_t *port);
+int mprobe_t38_start(struct mprobe *p, const char *host, uint16_t port, unsigned max_datagram, bool redundancy);
 /* Analyse what came so far. */
 void mprobe_result(const struct mprobe *p, struct mprobe_result *r);
 /* The result as text lines ("audio: ..."), written into buf. */

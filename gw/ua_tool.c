@@ -49,6 +49,7 @@ struct tool {
 	bool early;		  /* UAS: 183 with the answer's SDP before ringing/answering */
 	const struct dsp_codec_info *codec; /* --codec: the only one offered and taken */
 	bool annexb;		  /* --annexb: G.729 annex B offered and used when agreed */
+	int t38;		  /* --t38: 0 accept a T.38 re-INVITE, 1 refuse it (488), 2 offer T.38 */
 	enum mprobe_kind probe_kind;
 	const char *digits;
 	char headers[512];	  /* UAC: extra header lines of the INVITE (--header) */
@@ -67,11 +68,13 @@ struct call_ctx {
 	long n;
 	struct timer ring, hold, reinvite, cancel;
 	int answered_status;
-	bool reinvite_ok, reinvite_sent;
+	bool reinvite_ok, reinvite_sent, t38_offered;
 	uint64_t t_start_ns;
 	uint32_t sdp_version;
 	struct mprobe *mp;
 	char answer[4096]; /* UAS: what we answer with */
+	char t38_sdp[2048]; /* our T.38 offer (--t38 offer) */
+	int t38_sdp_len;
 	int answer_len;	   /* < 0: the offer had nothing we take */
 };
 
@@ -106,6 +109,14 @@ static struct sdp_local local_sdp(const struct call_ctx *cc)
 }
 
 /* the probe speaks the codec asked for */
+static void on_fax_done(void *arg);
+static void say(struct tool *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool fax_probe(const struct tool *t)
+{
+	return t->probe && (t->probe_kind == MPROBE_FAX || t->probe_kind == MPROBE_FAX_RECV);
+}
+
 static int probe_new(struct tool *t, struct call_ctx *cc)
 {
 	int rc = mprobe_new(t->loop, t->probe_kind, "127.0.0.1", t->digits, &cc->mp);
@@ -114,6 +125,8 @@ static int probe_new(struct tool *t, struct call_ctx *cc)
 		mprobe_free(cc->mp);
 		cc->mp = NULL;
 	}
+	if (rc == 0 && fax_probe(t))
+		mprobe_set_done(cc->mp, on_fax_done, cc);
 	return rc;
 }
 
@@ -132,6 +145,23 @@ static struct sv make_offer(struct call_ctx *cc, enum sdp_dir dir, char *out, si
 	return sv_make(out, (size_t)n);
 }
 
+/* T.38 agreed (an answer of ours or theirs): the probe's fax goes on as a
+ * T.38 terminal */
+static int t38_go(struct call_ctx *cc, const struct sdp_negotiated *neg)
+{
+	char host[64];
+
+	if (!neg->t38 || neg->t38_addr.len >= sizeof(host))
+		return -1;
+	memcpy(host, neg->t38_addr.p, neg->t38_addr.len);
+	host[neg->t38_addr.len] = 0;
+	if (mprobe_t38_start(cc->mp, host, neg->t38_port, neg->t38p.max_datagram,
+			     !sv_eq_cstr_nocase(neg->t38p.udp_ec, "t38UDPNoEC")) < 0)
+		return -1;
+	say(cc->tool, "call %ld: fax over T.38 (UDPTL %s:%u)\n", cc->n, host, neg->t38_port);
+	return 0;
+}
+
 /* The answer to an offer (initial or re-offer), printed into out. */
 static int make_answer(struct call_ctx *cc, struct sv offer, char *out, size_t size)
 {
@@ -145,7 +175,17 @@ static int make_answer(struct call_ctx *cc, struct sv offer, char *out, size_t s
 		fprintf(stderr, "sipgw-ua: call %ld: offer line %u: %s\n", cc->n, e.line, e.msg);
 		return -1;
 	}
-	if (sdp_answer_build(&o, &l, &a, scratch, sizeof(scratch), &neg, &e) < 0 || !neg.audio)
+	/* a fax probe takes an image stream (T.38) unless told to refuse it */
+	if (cc->mp && fax_probe(cc->tool) && cc->tool->t38 != 1)
+		for (size_t i = 0; i < o.nmedia; i++)
+			if (sdp_media_is_t38(&o.media[i]) && o.media[i].port &&
+			    mprobe_t38_open(cc->mp, &l.t38_port) == 0) {
+				l.t38 = true;
+				break;
+			}
+	if (sdp_answer_build(&o, &l, &a, scratch, sizeof(scratch), &neg, &e) < 0 || (!neg.audio && !neg.t38))
+		return -1;
+	if (neg.t38 && t38_go(cc, &neg) < 0)
 		return -1;
 	return sdp_print(&a, out, size);
 }
@@ -207,8 +247,40 @@ static void on_reinvite(struct timer *tm, void *arg)
 	(void)tm;
 	cc->sdp_version++;
 	cc->reinvite_sent = true;
+	if (fax_probe(cc->tool) && cc->tool->t38 == 2) { /* move our fax to T.38 */
+		struct sdp_local l = local_sdp(cc);
+		struct sdp_session o;
+		struct sdp_error e;
+		char scratch[2048];
+		int n;
+
+		l.t38 = true;
+		if (!cc->mp || mprobe_t38_open(cc->mp, &l.t38_port) < 0 ||
+		    sdp_offer_build(&l, SDP_OFFER_T38, SDP_DIR_SENDRECV, &o, scratch, sizeof(scratch), &e) < 0 ||
+		    (n = sdp_print(&o, cc->t38_sdp, sizeof(cc->t38_sdp))) < 0 ||
+		    sip_call_reinvite(cc->call, sv_make(cc->t38_sdp, (size_t)n)) < 0) {
+			fprintf(stderr, "sipgw-ua: call %ld: T.38 re-INVITE not sent\n", cc->n);
+			return;
+		}
+		cc->t38_sdp_len = n;
+		cc->t38_offered = true;
+		say(cc->tool, "call %ld: re-INVITE to T.38\n", cc->n);
+		return;
+	}
 	if (sip_call_reinvite(cc->call, make_offer(cc, SDP_DIR_SENDONLY, sdp, sizeof(sdp))) < 0)
 		fprintf(stderr, "sipgw-ua: call %ld: re-INVITE not sent\n", cc->n);
+}
+
+/* the fax is over: hang up a moment later (the last frames drain) */
+static void on_fax_done(void *arg)
+{
+	struct call_ctx *cc = arg;
+	struct clock *k = loop_clock(cc->tool->loop);
+
+	clock_timer_stop(k, &cc->hold);
+	clock_timer_stop(k, &cc->reinvite);
+	if (cc->tool->target)
+		clock_timer_start_ms(k, &cc->hold, 500);
 }
 
 static void on_cancel(struct timer *tm, void *arg)
@@ -353,6 +425,19 @@ static void ua_reoffer_done(void *arg, struct sip_call *c, int status, struct sv
 	cc->reinvite_ok = status >= 200 && status < 300;
 	say(cc->tool, "call %ld: re-INVITE %d%s\n", cc->n, status,
 	    body.len && memmem(body.p, body.len, "a=recvonly", 10) ? " (peer holds: recvonly)" : "");
+	if (cc->t38_offered && cc->reinvite_ok) {
+		struct sdp_local l = local_sdp(cc);
+		struct sdp_session o, a;
+		struct sdp_negotiated neg;
+		struct sdp_error e;
+
+		cc->t38_offered = false;
+		if (sdp_parse(&o, cc->t38_sdp, (size_t)cc->t38_sdp_len, &e) < 0 || sdp_parse(&a, body.p, body.len, &e) < 0 ||
+		    sdp_answer_process(&o, &a, &l, &neg, &e) < 0 || t38_go(cc, &neg) < 0) {
+			fprintf(stderr, "sipgw-ua: call %ld: the answer to our T.38 offer takes no T.38\n", cc->n);
+			cc->reinvite_ok = false;
+		}
+	}
 }
 
 static void ua_ended(void *arg, struct sip_call *c, int status, const char *why)
@@ -375,6 +460,14 @@ static void ua_ended(void *arg, struct sip_call *c, int status, const char *why)
 		good = t->status >= 300 ? status == t->status : status == 0;
 	if (cc->reinvite_sent && !cc->reinvite_ok)
 		good = false;
+	if (cc->mp && fax_probe(t)) { /* a fax: T.30 ended well, a received page as sent */
+		struct mprobe_result r;
+
+		mprobe_result(cc->mp, &r);
+		if (!r.fax_over || r.fax_code != 0 || r.fax_pages == 0 ||
+		    (t->probe_kind == MPROBE_FAX_RECV && r.fax_bad_rows))
+			good = false;
+	}
 	say(t, "call %ld: ended %d (%s) after %ld ms: %s\n", cc->n, status, why, ms, good ? "ok" : "FAILED");
 	if (cc->mp) {
 		char rep[1024];
@@ -525,6 +618,12 @@ static void usage(FILE *f)
 		"                      from the audio), talk (noise 500 ms on/off: the return\n"
 		"                      loss met), data (CLEARMODE alone: octets sent and found\n"
 		"                      again bit-exact) or listen; a report follows each call\n"
+		"                      fax: SpanDSP's fax machine sends the test page (G.711, or\n"
+		"                      T.38 when the call moves to it); fax-recv (UAS) receives\n"
+		"                      it and checks every row; the call ends with the fax\n"
+		"  --t38 MODE          fax probes: accept (default) or refuse (488) the peer's\n"
+		"                      T.38 re-INVITE, or offer: re-INVITE to T.38 --reinvite MS\n"
+		"                      after the answer\n"
 		"  --digits DIGITS     what --probe dtmf sends\n"
 		"                      UAS: --probe reflect sends back what arrives (the far end\n"
 		"                      of an echo test), data-reflect the same for a data call\n"
@@ -559,7 +658,7 @@ int main(int argc, char **argv)
 {
 	enum { O_FROM = 256, O_PROXY, O_REGISTER, O_AOR, O_RING, O_STATUS, O_HOLD, O_REINVITE,
 	       O_CANCEL, O_EXPECT, O_USER, O_PASSWORD, O_COUNT, O_100REL, O_SE, O_CA, O_CERT,
-	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA, O_MAXCALLS, O_MAXTSX, O_LINGER, O_DNS, O_T1, O_MD5FIRST, O_PROBE, O_DIGITS, O_EARLY, O_HEADER, O_CODEC, O_ANNEXB };
+	       O_KEY, O_NOVERIFY, O_TIMEOUT, O_VERSION, O_MEDIA, O_MAXCALLS, O_MAXTSX, O_LINGER, O_DNS, O_T1, O_MD5FIRST, O_PROBE, O_DIGITS, O_EARLY, O_HEADER, O_CODEC, O_ANNEXB, O_T38 };
 	static const struct option longopts[] = {
 		{"listen", required_argument, NULL, 'l'},   {"from", required_argument, NULL, O_FROM},
 		{"proxy", required_argument, NULL, O_PROXY}, {"register", required_argument, NULL, O_REGISTER},
@@ -577,7 +676,7 @@ int main(int argc, char **argv)
 		{"probe", required_argument, NULL, O_PROBE}, {"digits", required_argument, NULL, O_DIGITS},
 		{"early", no_argument, NULL, O_EARLY}, {"header", required_argument, NULL, O_HEADER},
 		{"codec", required_argument, NULL, O_CODEC},
-		{"annexb", no_argument, NULL, O_ANNEXB},
+		{"annexb", no_argument, NULL, O_ANNEXB}, {"t38", required_argument, NULL, O_T38},
 		{"max-calls", required_argument, NULL, O_MAXCALLS},
 		{"max-transactions", required_argument, NULL, O_MAXTSX},
 		{"linger", required_argument, NULL, O_LINGER},
@@ -636,7 +735,8 @@ int main(int argc, char **argv)
 			t.probe = true;
 			t.probe_kind = mprobe_kind_parse(optarg, &ok);
 			if (!ok) {
-				fprintf(stderr, "sipgw-ua: --probe: '%s' is not milliwatt, echo, dtmf, talk, reflect or listen\n", optarg);
+				fprintf(stderr, "sipgw-ua: --probe: '%s' is not milliwatt, echo, dtmf, talk, reflect, listen, "
+						"data, data-reflect, fax or fax-recv\n", optarg);
 				return 2;
 			}
 			break;
@@ -650,6 +750,18 @@ int main(int argc, char **argv)
 			}
 			break;
 		case O_ANNEXB: t.annexb = true; break;
+		case O_T38:
+			if (!strcmp(optarg, "accept"))
+				t.t38 = 0;
+			else if (!strcmp(optarg, "refuse"))
+				t.t38 = 1;
+			else if (!strcmp(optarg, "offer"))
+				t.t38 = 2;
+			else {
+				fprintf(stderr, "sipgw-ua: --t38: '%s' is not accept, refuse or offer\n", optarg);
+				return 2;
+			}
+			break;
 		case O_HEADER: {
 			size_t n = strlen(t.headers);
 

@@ -60,7 +60,7 @@ tests_unit_test_sip_limits_LDADD = $(SIP_LIBS) $(CMOCKA_LIBS)
 
 bin_PROGRAMS += sipgw-ua
 sipgw_ua_SOURCES = gw/ua_tool.c gw/mprobe.c gw/mprobe.h
-sipgw_ua_CFLAGS = $(AM_CFLAGS) $(SPANDSP_CFLAGS) $(BCG729_CFLAGS)
+sipgw_ua_CFLAGS = $(AM_CFLAGS) $(SPANDSP_CFLAGS) $(BCG729_CFLAGS) $(TIFF_CFLAGS)
 sipgw_ua_LDADD = dsp/libdsp.a $(RTP_LIBS) $(SIP_LIBS) $(SPANDSP_LIBS) $(BCG729_LIBS) $(TIFF_LIBS)
 
 bin_PROGRAMS += sipgw-msgcheck
