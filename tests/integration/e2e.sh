@@ -11,7 +11,8 @@
 # (183 with SDP -> PROGRESS -> 183 with SDP), all channels busy (503),
 # SIP to SIP calls through the bridge (audio, DTMF both ways, a status
 # passed through as it came, cancel), overlap dialling passed on to SIP as
-# RFC 3578 INVITEs (484 until the number is complete), and two gateways
+# RFC 3578 INVITEs (484 until the number is complete), a fax as T.38 on
+# both SIP legs and modems on the cable, and two gateways
 # back to back over the cross-process cable.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/ua_lib.sh"
@@ -19,7 +20,7 @@ if ! command -v sipp >/dev/null 2>&1; then
 	echo "1..0 # SKIP sipp is not installed (scripts/setup installs sip-tester)"
 	exit 0
 fi
-plan 27
+plan 28
 port=$("$SOCKUTIL" free-port)
 far=$("$SOCKUTIL" free-port)
 far2=$("$SOCKUTIL" free-port)
@@ -184,6 +185,18 @@ diag "$(grep 'data:' "$SCRATCH/phone.out")"
 dn=$(sed -n 's/.*data: \([0-9]*\) octets back compared, \([0-9]*\) as sent, [0-9]* lost, \([0-9]*\) altered.*/\1 \2 \3/p' "$SCRATCH/phone.out")
 check "a data call SIP -> ISDN -> SIP: CLEARMODE both trunks, octets back bit-exact ($dn: compared, as sent, altered)" sh -c \
 	"$SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '[.calls[] | select(.called == \"5551001\" and .codec == \"CLEARMODE\")] | length == 2' >/dev/null && set -- $dn && [ \"\$1\" -ge 8000 ] && [ \"\$3\" -eq 0 ] && [ \$((\$2 * 2)) -ge \"\$1\" ]"
+
+# fax end to end: the phone's fax machine sends the test page; the gateway
+# moves the phone's leg to T.38 (CNG heard) and carries the fax as audio
+# between span 1 and span 2 (a T.38 gateway on each end of the cable),
+# and the far trunk's leg moves to T.38 too; the far end's fax machine
+# gets the page whole (every row as sent)
+far --probe fax-recv --timeout 90
+phone 5551001 --timeout 90 --hold 80000 --probe fax
+wait_uas far
+diag "$(grep -h -E 'fax' "$SCRATCH/phone.out" "$SCRATCH/far.log")"
+check "fax SIP -> ISDN -> SIP: T.38 on both trunks' legs, modems on the cable, the far end gets the page whole" sh -c \
+	"grep -q 'fax: ok, 1 page(s) sent at [0-9]* bit/s over T.38' '$SCRATCH/phone.out' && grep -q 'fax: ok, 1 page(s) received at [0-9]* bit/s over T.38, 300 rows, 0 not as the test page' '$SCRATCH/far.log' && $SIPGWCTL -s $SCRATCH/ctl.sock show calls --recent --json | jq -e '[.calls[] | select(.called == \"5551001\" and .t38)] | length == 2' >/dev/null"
 
 far --ring 800
 phone 5551002 --hold 300
