@@ -46,6 +46,7 @@
 #define RESIDUAL_AUDIBLE 400.0f /* -58 dBm0 */
 #define STEADY_BLOCKS 50 /* 200 ms of steady sin since the far end fell silent: noise */
 #define CHECKPOINT_BLOCKS 50 /* 200 ms of good cancelling make a checkpoint */
+#define LEARNING_BLOCKS 5 /* 20 ms after the foreground took the background: it is still learning */
 
 struct cplx {
 	float re, im;
@@ -58,6 +59,7 @@ struct ec {
 	struct cplx *ws;      /* P x K: the last foreground known good (a checkpoint) */
 	bool have_ws;
 	unsigned good_run;    /* blocks in a row the foreground cancelled 20 dB, alone */
+	unsigned since_transfer; /* blocks since the foreground last took the background */
 	float *pxx;	     /* K: sum over partitions of |X|^2 */
 	float *gp;	     /* P: proportionate gains of the partitions */
 	unsigned xi;	     /* index of the newest input spectrum */
@@ -558,6 +560,7 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 			if (++ec->good >= (ec->dt ? 25u : 2u)) { /* take it */
 				memcpy(ec->wf, ec->wb, sizeof(struct cplx) * K * ec->P);
 				ec->transfers++;
+				ec->since_transfer = 0;
 				ec->good = 0;
 				ec->pef = ec->peb;
 			}
@@ -660,11 +663,22 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 
 		/* this very block's residual decides at once; the hold keeps
 		 * the NLP off through the gaps of near-end speech */
-		if (((ec->pef > 4.0f * expected + floor && !(ec->pef < 0.05f * ec->pd)) ||
-		     ec->pef > 8.0f * expected + floor) &&
-		    ec->pef < ec->pd)
+		/* while the foreground keeps taking the background (a transfer
+		 * within 20 ms) the filters are still learning this echo: a
+		 * residual the background already removes is echo, not a near
+		 * end, and sin the estimate does not yet explain is the same
+		 * learning, so the correlation detector waits (on speech behind
+		 * 80-100 ms of bulk delay it held the NLP off at talkspurt
+		 * starts and the echo leaked past the first second) */
+		bool learning = ec->since_transfer < LEARNING_BLOCKS;
+		float res = learning ? fminf(ec->pef, ec->peb) : ec->pef;
+
+		if (ec->since_transfer < LEARNING_BLOCKS)
+			ec->since_transfer++;
+		if (((res > 4.0f * expected + floor && !(res < 0.05f * ec->pd)) || res > 8.0f * expected + floor) &&
+		    res < ec->pd)
 			ec->nlp_hold = NLP_HOLD;
-		else if (rho2(ec) < RHO_NEAR && ec->erle_peak >= RHO_ERLE &&
+		else if (rho2(ec) < RHO_NEAR && ec->erle_peak >= RHO_ERLE && !learning &&
 			 ec->pd > 4.0f * ec->noise_pow + RHO_MIN_POWER)
 			ec->nlp_hold = NLP_HOLD; /* sin is not (only) the echo estimate: a near end */
 		else if (ec->nlp_hold)
