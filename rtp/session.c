@@ -81,7 +81,7 @@ static uint64_t realtime_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static bool same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+bool rtp_same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
 {
 	if (a->ss_family != b->ss_family)
 		return false;
@@ -362,9 +362,9 @@ static bool source_ok(struct rtp_session *s, const struct sockaddr_storage *from
 		struct sockaddr_storage a = *from;
 
 		set_port(&a, get_port(&s->remote));
-		return same_addr(&a, &s->remote);
+		return rtp_same_addr(&a, &s->remote);
 	}
-	return same_addr(from, &s->remote);
+	return rtp_same_addr(from, &s->remote);
 }
 
 static void rtp_in(struct rtp_session *s, uint8_t *buf, size_t len, uint64_t now)

@@ -72,6 +72,8 @@ struct rtp_session_stats {
 /* Bind a UDP socket (two: port and port + 1, when pair) on local's address
  * at an even port of port_min..port_max (0, 0: 30000-39999), tried from a
  * random place.  0, or -EADDRINUSE when every port is taken. */
+/* Same family, address and port. */
+bool rtp_same_addr(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
 int rtp_bind_ports(const struct sockaddr_storage *local, uint16_t port_min, uint16_t port_max, bool pair,
 		   int *fd, int *fd2, uint16_t *port);
 

@@ -215,7 +215,7 @@ struct udptl_session {
 	struct sockaddr_storage remote;
 	socklen_t remote_len;
 	bool latched;
-	uint64_t sent, send_errors;
+	uint64_t sent, send_errors, wrong_source;
 };
 
 static void on_readable(struct loop *loop, struct loop_watch *w, uint32_t events)
@@ -232,8 +232,17 @@ static void on_readable(struct loop *loop, struct loop_watch *w, uint32_t events
 
 		if (n < 0)
 			break;
+		/* nothing counts before the peer is known (its SDP); then the
+		 * first good packet latches its source (symmetric: a peer
+		 * behind NAT is answered where it sends from), and packets
+		 * from anywhere else are dropped: no stranger writes into the
+		 * fax */
+		if (!s->remote_len || (s->latched && !rtp_same_addr(&from, &s->remote))) {
+			s->wrong_source++;
+			continue;
+		}
 		if (udptl_decode(&s->rx, buf, (size_t)n, s->fn, s->arg) == 0 && !s->latched) {
-			s->remote = from; /* symmetric: answer where the peer sends from */
+			s->remote = from;
 			s->remote_len = flen;
 			s->latched = true;
 		}
@@ -316,5 +325,6 @@ void udptl_session_stats(const struct udptl_session *s, struct udptl_session_sta
 {
 	st->sent = s->sent;
 	st->send_errors = s->send_errors;
+	st->wrong_source = s->wrong_source;
 	st->rx = s->rx.st;
 }

@@ -76,7 +76,8 @@ int udptl_decode(struct udptl_rx *rx, const uint8_t *pkt, size_t len, udptl_ifp_
  * each IFP packet as one UDPTL datagram with redundancy to the peer's
  * address from SDP, or to where its packets come from once they come
  * (symmetric, as a peer behind NAT needs); what arrives goes through
- * udptl_decode to fn, in the socket's thread. */
+ * udptl_decode to fn, in the socket's thread: only once the peer is set,
+ * and after the first good packet only from its source. */
 struct loop;
 struct udptl_session;
 struct sockaddr;
@@ -84,6 +85,7 @@ struct sockaddr_storage;
 
 struct udptl_session_stats {
 	uint64_t sent, send_errors;
+	uint64_t wrong_source; /* datagrams dropped: before the peer was known, or not from it */
 	struct udptl_rx_stats rx;
 };
 

@@ -6,7 +6,11 @@
 #include "rtp/udptl.h"
 #include "testutil.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 struct got {
 	uint16_t seq[64];
@@ -202,6 +206,86 @@ static void sequence_wraps(void **state)
 	assert_int_equal(rx.st.dropped + rx.st.lost, 0);
 }
 
+static uint64_t wrong_source(const struct udptl_session *s)
+{
+	struct udptl_session_stats st;
+
+	udptl_session_stats(s, &st);
+	return st.wrong_source;
+}
+
+static void local_v4(struct sockaddr_storage *ss, uint16_t port)
+{
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	a->sin_family = AF_INET;
+	a->sin_port = htons(port);
+	inet_pton(AF_INET, "127.0.0.1", &a->sin_addr);
+}
+
+/* two sessions over loopback: IFP packets arrive in order; a stranger's
+ * well-formed datagrams (before the peer is known, and from another port
+ * once it is) are dropped and counted, never handed to T.38 */
+static void sessions_over_loopback(void **state)
+{
+	struct loop *lp;
+	struct udptl_session *a, *b;
+	struct sockaddr_storage local, to_a, to_b;
+	struct got got_a = {0}, got_b = {0};
+	struct udptl_session_stats st;
+	struct udptl_tx stx;
+	uint8_t pkt[64];
+	const uint8_t ifp[3] = {0x22, 0x01, 0x02};
+	int stranger, n;
+
+	(void)state;
+	assert_int_equal(loop_new(&lp), 0);
+	local_v4(&local, 0);
+	assert_int_equal(udptl_session_new(lp, &local, 0, 0, collect, &got_a, &a), 0);
+	assert_int_equal(udptl_session_new(lp, &local, 0, 0, collect, &got_b, &b), 0);
+	assert_true(udptl_session_port(a) >= 30000 && udptl_session_port(a) % 2 == 0);
+	assert_true((stranger = socket(AF_INET, SOCK_DGRAM, 0)) >= 0);
+	local_v4(&to_a, udptl_session_port(a));
+	local_v4(&to_b, udptl_session_port(b));
+	udptl_tx_init(&stx, 0, 0);
+	n = udptl_encode(&stx, ifp, sizeof(ifp), pkt, sizeof(pkt));
+	/* b does not know its peer yet: the stranger's packet is dropped */
+	assert_true(sendto(stranger, pkt, (size_t)n, 0, (struct sockaddr *)&to_b, sizeof(struct sockaddr_in)) == n);
+	SGW_RUN_UNTIL(lp, wrong_source(b) == 1, 2000);
+	assert_int_equal(wrong_source(b), 1);
+	assert_int_equal(udptl_session_send(a, ifp, sizeof(ifp), 1), -ENOTCONN);
+	assert_int_equal(udptl_session_set_remote(a, (struct sockaddr *)&to_b, sizeof(struct sockaddr_in), 400, 3), 0);
+	assert_int_equal(udptl_session_set_remote(b, (struct sockaddr *)&to_a, sizeof(struct sockaddr_in), 400, 3), 0);
+	for (int i = 0; i < 3; i++) {
+		uint8_t p[2] = {(uint8_t)(0x30 + i), 0x00};
+
+		assert_int_equal(udptl_session_send(a, p, sizeof(p), i == 2 ? 3 : 1), 0);
+	}
+	SGW_RUN_UNTIL(lp, got_b.n == 3, 2000);
+	/* latched to a: the stranger's next packet goes nowhere */
+	n = udptl_encode(&stx, ifp, sizeof(ifp), pkt, sizeof(pkt));
+	assert_true(sendto(stranger, pkt, (size_t)n, 0, (struct sockaddr *)&to_b, sizeof(struct sockaddr_in)) == n);
+	assert_int_equal(udptl_session_send(b, ifp, sizeof(ifp), 1), 0);
+	SGW_RUN_UNTIL(lp, got_a.n == 1 && wrong_source(b) == 2, 2000);
+	assert_int_equal(got_b.n, 3);
+	for (unsigned i = 0; i < 3; i++) {
+		assert_int_equal(got_b.seq[i], i);
+		assert_int_equal(got_b.first[i], 0x30 + i);
+	}
+	assert_int_equal(got_a.n, 1);
+	udptl_session_stats(b, &st);
+	assert_int_equal(st.wrong_source, 2);
+	assert_int_equal(st.rx.dropped, 2); /* the repeats of the third */
+	assert_int_equal(st.sent, 1);
+	udptl_session_stats(a, &st);
+	assert_int_equal(st.sent, 5);
+	close(stranger);
+	udptl_session_free(a);
+	udptl_session_free(b);
+	loop_free(lp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +296,7 @@ int main(void)
 		SGW_TEST(fec_packets_give_their_primary),
 		SGW_TEST(malformed_refused),
 		SGW_TEST(sequence_wraps),
+		SGW_TEST(sessions_over_loopback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
