@@ -82,7 +82,7 @@ tests_fuzz_fuzz_sdp_LDFLAGS = $(FUZZ_FLAGS)
 tests_fuzz_fuzz_sdp_LDADD = $(SIP_LIBS)
 tests_fuzz_fuzz_udptl_SOURCES = tests/fuzz/fuzz_udptl.c
 tests_fuzz_fuzz_udptl_LDFLAGS = $(FUZZ_FLAGS)
-tests_fuzz_fuzz_udptl_LDADD = $(RTP_LIBS)
+tests_fuzz_fuzz_udptl_LDADD = $(RTP_LIBS) $(DSP_LIBS)
 endif
 # make check-fuzz: the fuzz run through the test harness, so it is counted.
 check-fuzz:

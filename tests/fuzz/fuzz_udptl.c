@@ -2,9 +2,11 @@
  * Any bytes: a datagram is refused whole or handed on as IFP packets that
  * lie inside it, in sequence order; the receiver keeps going after any
  * refusal.  Every IFP packet handed on is sent again through a sender and
- * must come back the same. */
+ * must come back the same, and goes into a T.38 gateway (SpanDSP's T.38
+ * decoder, dsp/t38gw.c) as a call's would, with its audio clock running. */
 #include "config.h"
 
+#include "dsp/t38gw.h"
 #include "rtp/udptl.h"
 
 #include <errno.h>
@@ -18,7 +20,15 @@ struct ctx {
 	const uint8_t *data;
 	size_t size;
 	unsigned n;
+	struct dsp_t38gw *gw;
 };
+
+static void gw_out(void *arg, const uint8_t *ifp, size_t len, int count)
+{
+	(void)arg;
+	if (!ifp || len == 0 || count < 1)
+		abort();
+}
 
 static void back(void *arg, const uint8_t *ifp, size_t len, uint16_t seq)
 {
@@ -40,6 +50,13 @@ static void check(void *arg, const uint8_t *ifp, size_t len, uint16_t seq)
 	if (ifp < c->data || ifp + len > c->data + c->size || len == 0)
 		abort(); /* an IFP packet from outside the datagram */
 	c->n++;
+	if (c->gw) {
+		int16_t pcm[160] = {0};
+
+		dsp_t38gw_ifp(c->gw, ifp, len, seq);
+		dsp_t38gw_to_line(c->gw, pcm, 160);
+		dsp_t38gw_from_line(c->gw, pcm, 160);
+	}
 	udptl_tx_init(&tx, 2, 0);
 	tx.seq = seq;
 	n = udptl_encode(&tx, ifp, len, out, sizeof(out));
@@ -57,8 +74,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct udptl_rx rx;
 	struct ctx c = {.data = data, .size = size};
+	struct dsp_t38gw_params p = {.version = 0, .max_bitrate = 14400, .max_datagram = 400, .ecm = true};
 	size_t half = size / 2;
 
+	c.gw = dsp_t38gw_new(&p, gw_out, NULL);
 	udptl_rx_init(&rx);
 	/* the whole input as one datagram, then its halves as two more */
 	if (udptl_decode(&rx, data, size, check, &c) < 0 && c.n)
@@ -67,5 +86,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	udptl_decode(&rx, data + half, size - half, check, &c);
 	if (rx.st.malformed + rx.st.packets != 3)
 		abort();
+	dsp_t38gw_free(c.gw);
 	return 0;
 }
