@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "dsp/t38gw.h"
+#include "dsp/dtmf.h"
 #include "lib/log.h"
 #include "lib/mem.h"
 
@@ -15,22 +16,12 @@ struct dsp_t38gw {
 	uint64_t sent, received, refused;
 };
 
-/* SpanDSP's messages (one line each, with its own newline) into our log */
-static void spandsp_msg(int level, const char *text)
-{
-	size_t n = strlen(text);
-
-	(void)level;
-	while (n && (text[n - 1] == '\n' || text[n - 1] == '\r'))
-		n--;
-	LOGP(LOGC_DSP, LOGL_DEBUG, "t38: %.*s", (int)n, text);
-}
-
+/* SpanDSP's messages go through ours (dsp_init's handler): at debug level
+ * when LOGC_DSP logs debug, else none */
 static void log_through_ours(logging_state_t *l)
 {
 	if (!l)
 		return;
-	span_log_set_message_handler(l, spandsp_msg);
 	span_log_set_level(l, log_enabled(LOGC_DSP, LOGL_DEBUG)
 				      ? SPAN_LOG_SHOW_SEVERITY | SPAN_LOG_SHOW_PROTOCOL | SPAN_LOG_FLOW
 				      : SPAN_LOG_NONE);
@@ -54,6 +45,7 @@ struct dsp_t38gw *dsp_t38gw_new(const struct dsp_t38gw_params *p, dsp_t38gw_tx_f
 	t38_core_state_t *core;
 	int modems = T30_SUPPORT_V27TER;
 
+	dsp_init();
 	if (!g)
 		return NULL;
 	g->tx = tx;
