@@ -41,6 +41,7 @@
 #define RHO_SMOOTH 0.1f	  /* per block: the correlation looks back about 40 ms */
 #define RHO_NEAR 0.9f	  /* sin x echo estimate correlation^2 under this: a near end */
 #define RHO_ERLE 20.0f	  /* dB of ERLE of late before the correlation is trusted */
+#define RHOB_ECHO 0.9f	  /* sin x background echo estimate correlation^2 over this: echo only */
 #define RHO_MIN_POWER 6300.0f /* -46 dBm0: quieter sin says nothing (A-law grain) */
 #define NOISE_FIRST 128.0f /* -63 dBm0: the most the first noise estimate may be */
 #define RESIDUAL_AUDIBLE 400.0f /* -58 dBm0 */
@@ -72,6 +73,7 @@ struct ec {
 	/* levels, smoothed per block */
 	float pd, pef, peb, px, pyf, pd_slow;
 	float rdy, rdd, ryy; /* sin x foreground echo estimate: correlation, powers */
+	float bdy, bdd, byy; /* the same with the background's echo estimate */
 	unsigned worse;	     /* blocks in a row the foreground added echo */
 	unsigned silent;     /* blocks since the far end (and its echo) went silent */
 	unsigned nlp_hold;   /* blocks the NLP must stay off */
@@ -341,6 +343,7 @@ void ec_reset(struct ec *ec)
 	ec->xi = ec->cp = ec->bn = 0;
 	ec->pd = ec->pef = ec->peb = ec->px = ec->pyf = 0;
 	ec->rdy = ec->rdd = ec->ryy = 0;
+	ec->bdy = ec->bdd = ec->byy = 0;
 	memset(ec->blkmax, 0, sizeof(ec->blkmax));
 	memset(ec->blkpow, 0, sizeof(ec->blkpow));
 	ec->blk = 0;
@@ -474,8 +477,18 @@ static float rho2(const struct ec *ec)
 	return ec->rdy > 0 ? ec->rdy * ec->rdy / (ec->rdd * ec->ryy + 1.0f) : 0.0f;
 }
 
+/* The same with the background's estimate.  The background keeps learning
+ * through double talk and follows a new talkspurt's spectrum within a few
+ * blocks, where the foreground (which takes it only when clearly better)
+ * lags: with the echo alone it explains sin at once, but a near end is no
+ * function of rin and no filter explains it. */
+static float rhob2(const struct ec *ec)
+{
+	return ec->bdy > 0 ? ec->bdy * ec->bdy / (ec->bdd * ec->byy + 1.0f) : 0.0f;
+}
+
 static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, float eyf, float maxd,
-		   float maxx, float edy)
+		   float maxx, float edy, float eyb, float edyb)
 {
 	unsigned nblk = ec->P;
 	float xmax = 0;
@@ -505,6 +518,14 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 		ec->rdd += RHO_SMOOTH * (ed - ec->rdd);
 		ec->ryy += RHO_SMOOTH * (eyf - ec->ryy);
 	}
+	/* (only blocks where sin holds something: at a talkspurt's start
+	 * behind a long bulk delay the estimate comes before the echo, and
+	 * that says nothing of what explains sin) */
+	if (ed > (4.0f * ec->noise_pow + 100.0f) * N) {
+		ec->bdy += RHO_SMOOTH * (edyb - ec->bdy);
+		ec->bdd += RHO_SMOOTH * (ed - ec->bdd);
+		ec->byy += RHO_SMOOTH * (eyb - ec->byy);
+	}
 	/* the far end talked within the tail: its echo may still be coming */
 	far_active = xpow > FAR_ACTIVE;
 	/* near-end speech: sin peaks above any echo of rin could (Geigel,
@@ -513,6 +534,13 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 	near = ec->converged ? ec->pef > 0.25f * ec->pd && ec->pd > 1.5f * ec->pyf
 			     : maxd > GEIGEL * xmax;
 	near = near && ed / N > ec->noise_pow * 4.0f + 100.0f;
+	/* ... unless the background explains sin: a foreground that has not
+	 * yet taken what the background learnt of a new talkspurt's spectrum
+	 * (behind 80-100 ms of bulk delay it lagged for a whole talkspurt)
+	 * leaves more of sin than it "should", and the level rule took that
+	 * for a near end and kept the NLP off while the echo leaked */
+	if (near && rhob2(ec) > RHOB_ECHO)
+		near = false;
 	if (near)
 		ec->dt_hang = DT_HANG;
 	else if (ec->dt_hang > 0)
@@ -683,7 +711,10 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 			ec->nlp_hold = NLP_HOLD; /* sin is not (only) the echo estimate: a near end */
 		else if (ec->nlp_hold)
 			ec->nlp_hold--;
-		ec->nlp = ec->nlp_on && far_active && !ec->dt && ec->converged && !ec->nlp_hold;
+		/* (before convergence too: the Geigel detector guards a near
+		 * end louder than any echo, and the echo of a filter still
+		 * learning is what the NLP is for) */
+		ec->nlp = ec->nlp_on && far_active && !ec->dt && !ec->nlp_hold;
 	}
 	ec->far_recent = far_active;
 }
@@ -692,7 +723,7 @@ static void block(struct ec *ec, const int16_t *rin, const int16_t *sin, int16_t
 {
 	float xt[M], y[M], eb[N], ef[N], t[M];
 	struct cplx Y[K], E[K], G[K];
-	float ed = 0, eef = 0, eeb = 0, ex = 0, eyf = 0, maxd = 0, maxx = 0, edy = 0;
+	float ed = 0, eef = 0, eeb = 0, ex = 0, eyf = 0, maxd = 0, maxx = 0, edy = 0, eyb = 0, edyb = 0;
 	struct cplx *X;
 
 	/* the newest input spectrum, over the last 2N samples */
@@ -714,8 +745,11 @@ static void block(struct ec *ec, const int16_t *rin, const int16_t *sin, int16_t
 	/* both filters' echo estimates: the last N samples of the inverse */
 	filter(ec, ec->wb, Y, ec->gp);
 	irfft(Y, y);
-	for (unsigned i = 0; i < N; i++)
+	for (unsigned i = 0; i < N; i++) {
 		eb[i] = (float)sin[i] - y[N + i];
+		eyb += y[N + i] * y[N + i];
+		edyb += (float)sin[i] * y[N + i];
+	}
 	filter(ec, ec->wf, Y, NULL);
 	irfft(Y, y);
 	for (unsigned i = 0; i < N; i++) {
@@ -761,7 +795,7 @@ static void block(struct ec *ec, const int16_t *rin, const int16_t *sin, int16_t
 		constrain(ec, ec->cp);
 		ec->cp = (ec->cp + 1) % ec->P;
 	}
-	decide(ec, ed, eef, eeb, ex, eyf, maxd, maxx, edy);
+	decide(ec, ed, eef, eeb, ex, eyf, maxd, maxx, edy, eyb, edyb);
 	/* never worse than no canceller: a block whose residual is louder than
 	 * what came in goes out as it came */
 	if (eef > 2.0f * ed + 1000.0f * N)
