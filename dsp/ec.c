@@ -43,7 +43,7 @@
 #define RHO_ERLE 20.0f	  /* dB of ERLE of late before the correlation is trusted */
 #define RHOB_ECHO 0.9f	  /* sin x background echo estimate correlation^2 over this: echo only */
 #define RHO_MIN_POWER 6300.0f /* -46 dBm0: quieter sin says nothing (A-law grain) */
-#define NOISE_FIRST 128.0f /* -63 dBm0: the most the first noise estimate may be */
+#define NOISE_FIRST 128.0f /* -63 dBm0: a first noise estimate louder than this (and not steady) is a near end */
 #define RESIDUAL_AUDIBLE 400.0f /* -58 dBm0 */
 #define STEADY_BLOCKS 50 /* 200 ms of steady sin since the far end fell silent: noise */
 #define CHECKPOINT_BLOCKS 50 /* 200 ms of good cancelling make a checkpoint */
@@ -558,8 +558,12 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 		 * of sin.  Up only once the far end and its echo have been
 		 * silent for 100 ms: at once to a level sin has kept within
 		 * 3 dB for 200 ms (noise is steady; a near end talking alone
-		 * is not), else slowly (2 dB a second, from -63 dBm0 at first),
-		 * and not at the start of a burst (this block twice as loud) */
+		 * is not), else slowly (2 dB a second), and not at the start of
+		 * a burst (this block twice as loud).  The first estimate only
+		 * from a sin under -63 dBm0: anything louder that is not steady
+		 * is a near end talking alone, and taken as the line's noise it
+		 * made comfort noise of -63 dBm0 on a u-law line that is
+		 * silent (22 dB of combined loss for a far end at -30 dBm0) */
 		if (ec->silent <= 1 || p < ec->steady_min) {
 			ec->steady_min = p;
 			ec->steady_max = fmaxf(ec->steady_max * (ec->silent > 1), p);
@@ -571,7 +575,7 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 		else if (ec->silent > STEADY_BLOCKS && ec->steady_max < 2.0f * ec->steady_min)
 			ec->noise_pow = ec->steady_min;
 		else if (ec->silent > 25 && ed / N < 2.0f * p)
-			ec->noise_pow = ec->noise_pow == 0 ? fminf(p, NOISE_FIRST) : fminf(ec->noise_pow * 1.002f, p);
+			ec->noise_pow = ec->noise_pow == 0 ? (p <= NOISE_FIRST ? p : 0) : fminf(ec->noise_pow * 1.002f, p);
 	}
 	if (far_active && !ec->dt) {
 		ec->erle_db += 0.1f * (db(ec->pd / (ec->pef + 1.0f)) - ec->erle_db);
