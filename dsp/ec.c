@@ -20,7 +20,9 @@
  * detector missed) goes back to it once.  Double talk is detected from
  * the levels and, once the filter has cancelled 20 dB, from how little of
  * sin the echo estimate explains (their correlation); both keep the NLP
- * away from near-end speech.  Decisions are made per block (4 ms). */
+ * away from near-end speech.  Neither counts while the background's
+ * estimate explains sin: it follows a new talkspurt faster than the
+ * foreground, and no filter explains a near end.  Decisions are made per block (4 ms). */
 #include "config.h"
 
 #include "dsp/ec.h"
