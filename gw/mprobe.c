@@ -75,6 +75,7 @@ struct mprobe {
 	struct udptl_session *ut;
 	char fax_path[40];
 	bool fax_over, fax_t38;
+	bool audio_again; /* back on audio after T.38: silence goes out again */
 	int fax_code;
 	unsigned fax_pages, fax_bit_rate;
 	struct dsp_faxpage_check fax_chk;
@@ -211,7 +212,7 @@ static void tick(struct timer *t, void *arg)
 	if (p->term) /* T.38: the terminal's clock; no RTP while the audio rests */
 		t38_terminal_send_timeout(p->term, FRAME);
 	/* (an RFC 4733 packet takes the frame's place while a digit goes out) */
-	if (p->fax_t38) {
+	if (p->fax_t38 && !p->audio_again) {
 		/* nothing on the audio stream */
 	} else if (octets(p)) {
 		for (unsigned i = 0; i < FRAME; i++) /* data-reflect: the last 20 ms that came */
@@ -381,6 +382,12 @@ int mprobe_t38_start(struct mprobe *p, const char *host, uint16_t port, unsigned
 	p->fax_t38 = true;
 	rtp_session_set_hold(p->s, true);
 	return 0;
+}
+
+void mprobe_audio_again(struct mprobe *p)
+{
+	p->audio_again = true;
+	rtp_session_set_hold(p->s, false);
 }
 
 int mprobe_new(struct loop *loop, enum mprobe_kind kind, const char *addr, const char *digits,

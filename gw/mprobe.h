@@ -94,6 +94,8 @@ void mprobe_set_done(struct mprobe *p, void (*fn)(void *arg), void *arg);
 int mprobe_t38_open(struct mprobe *p, uint16_t *port);
 int mprobe_t38_start(struct mprobe *p, const char *host, uint16_t port, unsigned max_datagram, bool redundancy);
 /* Analyse what came so far. */
+/* The call is back on audio after T.38: RTP (silence) is sent again. */
+void mprobe_audio_again(struct mprobe *p);
 void mprobe_result(const struct mprobe *p, struct mprobe_result *r);
 /* The result as text lines ("audio: ..."), written into buf. */
 void mprobe_report(const struct mprobe *p, char *buf, size_t size);

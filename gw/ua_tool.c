@@ -49,7 +49,8 @@ struct tool {
 	bool early;		  /* UAS: 183 with the answer's SDP before ringing/answering */
 	const struct dsp_codec_info *codec; /* --codec: the only one offered and taken */
 	bool annexb;		  /* --annexb: G.729 annex B offered and used when agreed */
-	int t38;		  /* --t38: 0 accept a T.38 re-INVITE, 1 refuse it (488), 2 offer T.38 */
+	int t38;		  /* --t38: 0 accept a T.38 re-INVITE, 1 refuse it (488), 2 offer T.38,
+				   * 3 accept it and go back to audio after the fax */
 	enum mprobe_kind probe_kind;
 	const char *digits;
 	char headers[512];	  /* UAC: extra header lines of the INVITE (--header) */
@@ -69,11 +70,13 @@ struct call_ctx {
 	struct timer ring, hold, reinvite, cancel;
 	int answered_status;
 	bool reinvite_ok, reinvite_sent, t38_offered;
+	bool back_sent, back_ok; /* --t38 back: our audio re-INVITE after the fax, its answer */
+	uint64_t rx_at_back;	 /* RTP packets received when the peer took audio again */
 	uint64_t t_start_ns;
 	uint32_t sdp_version;
 	struct mprobe *mp;
 	char answer[4096]; /* UAS: what we answer with */
-	char t38_sdp[2048]; /* our T.38 offer (--t38 offer) */
+	char t38_sdp[2048]; /* our T.38 offer (--t38 offer), our audio offer after it (--t38 back) */
 	int t38_sdp_len;
 	int answer_len;	   /* < 0: the offer had nothing we take */
 };
@@ -271,14 +274,32 @@ static void on_reinvite(struct timer *tm, void *arg)
 		fprintf(stderr, "sipgw-ua: call %ld: re-INVITE not sent\n", cc->n);
 }
 
-/* the fax is over: hang up a moment later (the last frames drain) */
+/* the fax is over: hang up a moment later (the last frames drain); with
+ * --t38 back, a fax that went as T.38 first takes the call back to audio
+ * (the answer's handler hangs up 2 s later, or the 10 s here) */
 static void on_fax_done(void *arg)
 {
 	struct call_ctx *cc = arg;
 	struct clock *k = loop_clock(cc->tool->loop);
+	struct mprobe_result r;
 
 	clock_timer_stop(k, &cc->hold);
 	clock_timer_stop(k, &cc->reinvite);
+	mprobe_result(cc->mp, &r);
+	if (cc->tool->t38 == 3 && r.fax_t38 && !cc->back_sent) {
+		struct sv o;
+
+		cc->sdp_version++;
+		o = make_offer(cc, SDP_DIR_SENDRECV, cc->t38_sdp, sizeof(cc->t38_sdp));
+		if (o.len && sip_call_reinvite(cc->call, o) == 0) {
+			cc->t38_sdp_len = (int)o.len;
+			cc->back_sent = cc->reinvite_sent = true;
+			say(cc->tool, "call %ld: re-INVITE back to audio\n", cc->n);
+			clock_timer_start_ms(k, &cc->hold, 10000);
+			return;
+		}
+		fprintf(stderr, "sipgw-ua: call %ld: the re-INVITE back to audio was not sent\n", cc->n);
+	}
 	if (cc->tool->target)
 		clock_timer_start_ms(k, &cc->hold, 500);
 }
@@ -425,6 +446,27 @@ static void ua_reoffer_done(void *arg, struct sip_call *c, int status, struct sv
 	cc->reinvite_ok = status >= 200 && status < 300;
 	say(cc->tool, "call %ld: re-INVITE %d%s\n", cc->n, status,
 	    body.len && memmem(body.p, body.len, "a=recvonly", 10) ? " (peer holds: recvonly)" : "");
+	if (cc->back_sent && !cc->back_ok && cc->reinvite_ok) { /* audio again: RTP both ways */
+		struct sdp_local l = local_sdp(cc);
+		struct sdp_session o, a;
+		struct sdp_negotiated neg;
+		struct sdp_error e;
+		struct mprobe_result r;
+
+		if (sdp_parse(&o, cc->t38_sdp, (size_t)cc->t38_sdp_len, &e) < 0 || sdp_parse(&a, body.p, body.len, &e) < 0 ||
+		    sdp_answer_process(&o, &a, &l, &neg, &e) < 0 || !neg.audio || neg.t38) {
+			fprintf(stderr, "sipgw-ua: call %ld: the answer to our audio re-INVITE takes no audio\n", cc->n);
+			cc->reinvite_ok = false;
+		} else {
+			cc->back_ok = true;
+			mprobe_result(cc->mp, &r);
+			cc->rx_at_back = r.received;
+			mprobe_audio_again(cc->mp);
+			say(cc->tool, "call %ld: back to audio\n", cc->n);
+		}
+		clock_timer_stop(loop_clock(cc->tool->loop), &cc->hold);
+		clock_timer_start_ms(loop_clock(cc->tool->loop), &cc->hold, 2000);
+	}
 	if (cc->t38_offered && cc->reinvite_ok) {
 		struct sdp_local l = local_sdp(cc);
 		struct sdp_session o, a;
@@ -467,6 +509,13 @@ static void ua_ended(void *arg, struct sip_call *c, int status, const char *why)
 		if (!r.fax_over || r.fax_code != 0 || r.fax_pages == 0 ||
 		    (t->probe_kind == MPROBE_FAX_RECV && r.fax_bad_rows))
 			good = false;
+		if (cc->back_sent) { /* --t38 back: RTP came again after the fax */
+			say(t, "call %ld: back to audio: %s, %llu RTP packets received since\n", cc->n,
+			    cc->back_ok ? "answered" : "not answered",
+			    (unsigned long long)(r.received - cc->rx_at_back));
+			if (!cc->back_ok || r.received == cc->rx_at_back)
+				good = false;
+		}
 	}
 	say(t, "call %ld: ended %d (%s) after %ld ms: %s\n", cc->n, status, why, ms, good ? "ok" : "FAILED");
 	if (cc->mp) {
@@ -623,7 +672,8 @@ static void usage(FILE *f)
 		"                      it and checks every row; the call ends with the fax\n"
 		"  --t38 MODE          fax probes: accept (default) or refuse (488) the peer's\n"
 		"                      T.38 re-INVITE, or offer: re-INVITE to T.38 --reinvite MS\n"
-		"                      after the answer\n"
+		"                      after the answer; back: accept, and after the fax\n"
+		"                      re-INVITE back to audio (RTP must come again)\n"
 		"  --digits DIGITS     what --probe dtmf sends\n"
 		"                      UAS: --probe reflect sends back what arrives (the far end\n"
 		"                      of an echo test), data-reflect the same for a data call\n"
@@ -757,8 +807,10 @@ int main(int argc, char **argv)
 				t.t38 = 1;
 			else if (!strcmp(optarg, "offer"))
 				t.t38 = 2;
+			else if (!strcmp(optarg, "back"))
+				t.t38 = 3;
 			else {
-				fprintf(stderr, "sipgw-ua: --t38: '%s' is not accept, refuse or offer\n", optarg);
+				fprintf(stderr, "sipgw-ua: --t38: '%s' is not accept, refuse, offer or back\n", optarg);
 				return 2;
 			}
 			break;

@@ -12,7 +12,7 @@
 # cable ending the call, the ladder and the call records.
 . "$top_srcdir/tests/integration/lib.sh"
 UA="$top_builddir/sipgw-ua"
-plan 42
+plan 43
 port=$("$SOCKUTIL" free-port)
 sed -e "s#^socket = .*#socket = $SCRATCH/ctl.sock#" \
 	-e "s#^state_dir = .*#state_dir = $SCRATCH\ncdr = $SCRATCH/cdr.csv#" \
@@ -113,13 +113,14 @@ check "data call through the ISDN-to-ISDN hairpin: out again as unrestricted dig
 # every row).  Three calls at once, told apart by their calling numbers:
 # the gateway hears CNG and moves the call to T.38 by re-INVITE; the phone
 # refuses T.38 (488) and the fax stays G.711 pass-through; the phone
-# offers T.38 itself.  Each way the page must arrive whole.
+# offers T.38 itself.  Each way the page must arrive whole.  The first
+# phone, once its fax is over, takes the call back to audio by re-INVITE.
 fax_call() { who=$1; shift; "$UA" -l udp:127.0.0.1:0 --timeout 90 --hold 80000 --probe fax --from "sip:$who@127.0.0.1" "$@" "sip:9991030@127.0.0.1:$port" > "$SCRATCH/fax.$who" 2>&1; }
-fax_call 5551 & f1=$!
+fax_call 5551 --t38 back & f1=$!
 fax_call 5552 --t38 refuse & f2=$!
 fax_call 5553 --t38 offer --reinvite 200 & f3=$!
 wait $f1 $f2 $f3
-for w in 5551 5552 5553; do diag "$w: $(grep -E 'fax|ended' "$SCRATCH/fax.$w" | tr '\n' ' ')"; done
+for w in 5551 5552 5553; do diag "$w: $(grep -E 'fax|ended|audio' "$SCRATCH/fax.$w" | tr '\n' ' ')"; done
 faxrec() { $SIPGWCTL -s "$SCRATCH/ctl.sock" show calls --recent --json | jq -c "[.calls[] | select(.calling == \"$1\" and .direction == \"$2\")][0]"; }
 fax_line_ok() { faxrec "$1" isdn-to-test | jq -e '.fax_result == 0 and .fax_pages == 1 and .fax_rows == 300 and .fax_bad_rows == 0' >/dev/null; }
 diag "$(for w in 5551 5552 5553; do faxrec $w sip-to-isdn | jq -c '{calling, codec, t38, fax_pages, udptl_sent, udptl_received}'; faxrec $w isdn-to-test | jq -c '{calling, fax_result, fax_pages, fax_rows, fax_bad_rows}'; done)"
@@ -128,6 +129,8 @@ ctl show call "$id1" > "$SCRATCH/fax.ladder" 2>&1
 check "fax as T.38: CNG heard, the gateway re-INVITEs to T.38 and relays it; the faxrx line gets the page whole (300 rows as sent)" sh -c \
 	"grep -q 'fax: ok, 1 page(s) sent at [0-9]* bit/s over T.38' '$SCRATCH/fax.5551' && grep -q 'fax/modem CNG heard' '$SCRATCH/fax.ladder' && grep -q -- '-> re-INVITE (T.38 on UDPTL port' '$SCRATCH/fax.ladder' && grep -q '<- 200: T.38' '$SCRATCH/fax.ladder' && $SIPGWCTL -s '$SCRATCH/ctl.sock' show calls --recent --json | jq -e '[.calls[] | select(.calling == \"5551\" and .direction == \"sip-to-isdn\")][0] | .t38 and .fax_pages == 1 and .udptl_sent > 0 and .udptl_received > 0' >/dev/null"
 check "fax as T.38 (cont.): the faxrx line's T.30 ended well with the page as sent" fax_line_ok 5551
+check "after the T.38 fax the phone's audio re-INVITE ends the relay: answered with audio, RTP from the line again" sh -c \
+	"grep -q 'back to audio: answered, [1-9][0-9]* RTP packets received since' '$SCRATCH/fax.5551' && grep -q 'ended 0 .*: ok' '$SCRATCH/fax.5551' && grep -q 'audio again: T.38 over' '$SCRATCH/fax.ladder'"
 check "fax, T.38 refused by the phone (488): G.711 pass-through, the page arrives whole" sh -c \
 	"grep -q 'fax: ok, 1 page(s) sent at [0-9]* bit/s over G.711' '$SCRATCH/fax.5552' && $SIPGWCTL -s '$SCRATCH/ctl.sock' show calls --recent --json | jq -e '[.calls[] | select(.calling == \"5552\")] | (map(select(.direction == \"sip-to-isdn\"))[0] | .t38 == false and .codec == \"PCMA\") and (map(select(.direction == \"isdn-to-test\"))[0] | .fax_result == 0 and .fax_rows == 300 and .fax_bad_rows == 0)' >/dev/null"
 check "fax, the phone's own T.38 re-INVITE accepted: relayed, the page arrives whole" sh -c \
