@@ -44,6 +44,8 @@
 #define RHO_NEAR 0.9f	  /* sin x echo estimate correlation^2 under this: a near end */
 #define RHO_ERLE 20.0f	  /* dB of ERLE of late before the correlation is trusted */
 #define RHOB_ECHO 0.9f	  /* sin x background echo estimate correlation^2 over this: echo only */
+#define RHOB_NEAR 0.75f	  /* ... under this, with the foreground's under RHOF_NEAR: a near end */
+#define RHOF_NEAR 0.85f
 #define RHO_MIN_POWER 6300.0f /* -46 dBm0: quieter sin says nothing (A-law grain) */
 #define NOISE_FIRST 128.0f /* -63 dBm0: a first noise estimate louder than this (and not steady) is a near end */
 #define RESIDUAL_AUDIBLE 400.0f /* -58 dBm0 */
@@ -715,6 +717,13 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 		else if (rho2(ec) < RHO_NEAR && ec->erle_peak >= RHO_ERLE && !learning &&
 			 ec->pd > 4.0f * ec->noise_pow + RHO_MIN_POWER)
 			ec->nlp_hold = NLP_HOLD; /* sin is not (only) the echo estimate: a near end */
+		else if (ec->converged && !learning && rhob2(ec) < RHOB_NEAR && rho2(ec) < RHOF_NEAR &&
+			 ec->pd > 4.0f * ec->noise_pow + RHO_MIN_POWER)
+			/* neither filter explains sin, the foreground's ERLE too
+			 * low to arm the detector above: a near end starting as
+			 * the far end's talkspurt does, under a filter that
+			 * cancels only 13-15 dB */
+			ec->nlp_hold = NLP_HOLD;
 		else if (ec->nlp_hold)
 			ec->nlp_hold--;
 		/* (before convergence too: the Geigel detector guards a near
