@@ -22,7 +22,8 @@
  * sin the echo estimate explains (their correlation); both keep the NLP
  * away from near-end speech.  Neither counts while the background's
  * estimate explains sin: it follows a new talkspurt faster than the
- * foreground, and no filter explains a near end.  Decisions are made per block (4 ms). */
+ * foreground, and no filter explains a near end.  Decisions are made per
+ * block (4 ms). */
 #include "config.h"
 
 #include "dsp/ec.h"

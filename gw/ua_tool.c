@@ -436,6 +436,18 @@ static int ua_reoffer(void *arg, struct sip_call *c, struct sv offer, char *ans,
 	return make_answer(cc, offer, ans, size);
 }
 
+/* what the peer's answer agreed to our re-INVITE's offer (kept in t38_sdp) */
+static int our_offer_answered(struct call_ctx *cc, struct sv answer, struct sdp_negotiated *neg)
+{
+	struct sdp_local l = local_sdp(cc);
+	struct sdp_session o, a;
+	struct sdp_error e;
+
+	if (sdp_parse(&o, cc->t38_sdp, (size_t)cc->t38_sdp_len, &e) < 0 || sdp_parse(&a, answer.p, answer.len, &e) < 0)
+		return -1;
+	return sdp_answer_process(&o, &a, &l, neg, &e);
+}
+
 static void ua_reoffer_done(void *arg, struct sip_call *c, int status, struct sv body)
 {
 	struct call_ctx *cc = sip_call_user(c);
@@ -447,14 +459,10 @@ static void ua_reoffer_done(void *arg, struct sip_call *c, int status, struct sv
 	say(cc->tool, "call %ld: re-INVITE %d%s\n", cc->n, status,
 	    body.len && memmem(body.p, body.len, "a=recvonly", 10) ? " (peer holds: recvonly)" : "");
 	if (cc->back_sent && !cc->back_ok && cc->reinvite_ok) { /* audio again: RTP both ways */
-		struct sdp_local l = local_sdp(cc);
-		struct sdp_session o, a;
 		struct sdp_negotiated neg;
-		struct sdp_error e;
 		struct mprobe_result r;
 
-		if (sdp_parse(&o, cc->t38_sdp, (size_t)cc->t38_sdp_len, &e) < 0 || sdp_parse(&a, body.p, body.len, &e) < 0 ||
-		    sdp_answer_process(&o, &a, &l, &neg, &e) < 0 || !neg.audio || neg.t38) {
+		if (our_offer_answered(cc, body, &neg) < 0 || !neg.audio || neg.t38) {
 			fprintf(stderr, "sipgw-ua: call %ld: the answer to our audio re-INVITE takes no audio\n", cc->n);
 			cc->reinvite_ok = false;
 		} else {
@@ -468,14 +476,10 @@ static void ua_reoffer_done(void *arg, struct sip_call *c, int status, struct sv
 		clock_timer_start_ms(loop_clock(cc->tool->loop), &cc->hold, 2000);
 	}
 	if (cc->t38_offered && cc->reinvite_ok) {
-		struct sdp_local l = local_sdp(cc);
-		struct sdp_session o, a;
 		struct sdp_negotiated neg;
-		struct sdp_error e;
 
 		cc->t38_offered = false;
-		if (sdp_parse(&o, cc->t38_sdp, (size_t)cc->t38_sdp_len, &e) < 0 || sdp_parse(&a, body.p, body.len, &e) < 0 ||
-		    sdp_answer_process(&o, &a, &l, &neg, &e) < 0 || t38_go(cc, &neg) < 0) {
+		if (our_offer_answered(cc, body, &neg) < 0 || t38_go(cc, &neg) < 0) {
 			fprintf(stderr, "sipgw-ua: call %ld: the answer to our T.38 offer takes no T.38\n", cc->n);
 			cc->reinvite_ok = false;
 		}
