@@ -22,8 +22,10 @@
  * sin the echo estimate explains (their correlation); both keep the NLP
  * away from near-end speech.  Neither counts while the background's
  * estimate explains sin: it follows a new talkspurt faster than the
- * foreground, and no filter explains a near end.  Decisions are made per
- * block (4 ms). */
+ * foreground, and no filter explains a near end.  A near end starting
+ * under loud echo shows as the residual rising against a steady echo
+ * estimate; that too keeps the NLP off.  Decisions are made per block
+ * (4 ms). */
 #include "config.h"
 
 #include "dsp/ec.h"
@@ -52,6 +54,10 @@
 #define RESIDUAL_AUDIBLE 400.0f /* -58 dBm0 */
 #define STEADY_BLOCKS 50 /* 200 ms of steady sin since the far end fell silent: noise */
 #define CHECKPOINT_BLOCKS 50 /* 200 ms of good cancelling make a checkpoint */
+#define CHECKPOINT_LOSS 30.0f /* ... by 15 dB or more */
+#define ONSET_RISE 16.0f  /* residual over echo estimate 12 dB above its floor: a near end starts */
+#define ONSET_FLOOR_RISE 1.01f /* the floor of that ratio rises 11 dB a second */
+#define ONSET_RHOB 0.98f  /* ... unless the background explains sin this well */
 #define LEARNING_BLOCKS 5 /* 20 ms after the foreground took the background: it is still learning */
 
 struct cplx {
@@ -77,6 +83,8 @@ struct ec {
 	/* output of the last block, handed out sample by sample */
 	/* levels, smoothed per block */
 	float pd, pef, peb, px, pyf, pd_slow;
+	float pyf_slow;	     /* the echo estimate's power over about 40 ms */
+	float ratio_floor;   /* the residual's least power against the echo estimate of late */
 	float rdy, rdd, ryy; /* sin x foreground echo estimate: correlation, powers */
 	float bdy, bdd, byy; /* the same with the background's echo estimate */
 	unsigned worse;	     /* blocks in a row the foreground added echo */
@@ -358,6 +366,7 @@ void ec_reset(struct ec *ec)
 	ec->erle_sin = ec->erle_res = 0;
 	ec->good = ec->bad = ec->poor = ec->worse = 0;
 	ec->pd_slow = 0;
+	ec->pyf_slow = ec->ratio_floor = 0;
 	ec->silent = 0;
 	ec->nlp_hold = 0;
 	ec->noise_pow = 0;
@@ -640,10 +649,13 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 	}
 	/* the foreground adds echo instead of removing it (residual above sin
 	 * for 100 ms): no double talk does that, the echo path has changed */
-	/* the checkpoint: a foreground that has cancelled 20 dB, no double
+	/* the checkpoint: a foreground that has cancelled 15 dB, no double
 	 * talk, for 200 ms; one that adds 3 dB for 20 ms goes back to it (once:
-	 * an echo path that changed is learnt anew) */
-	if (far_active && !ec->dt && ec->converged && ec->pef * 100.0f < ec->pd) {
+	 * an echo path that changed is learnt anew).  (At 20 dB a filter
+	 * that had reached only 19 dB before a double talk spoilt it had no
+	 * checkpoint and was learnt from nothing: the echo was back 0.6 s
+	 * after the near end stopped.) */
+	if (far_active && !ec->dt && ec->converged && ec->pef * CHECKPOINT_LOSS < ec->pd) {
 		if (++ec->good_run >= CHECKPOINT_BLOCKS) {
 			memcpy(ec->ws, ec->wf, sizeof(struct cplx) * K * ec->P);
 			ec->have_ws = true;
@@ -710,20 +722,48 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 		bool learning = ec->since_transfer < LEARNING_BLOCKS;
 		float res = learning ? fminf(ec->pef, ec->peb) : ec->pef;
 
+		/* the residual against the echo estimate: its floor follows it
+		 * down at once (and while the filters are learning) and rises
+		 * slowly */
+		float ratio = ec->pef / (ec->pyf + 1.0f);
+
+		ec->pyf_slow += 0.1f * (ec->pyf - ec->pyf_slow);
 		if (ec->since_transfer < LEARNING_BLOCKS)
 			ec->since_transfer++;
+		if (far_active && ec->pyf > 4.0f * ec->noise_pow + 1000.0f) {
+			if (ec->ratio_floor == 0 || ratio < ec->ratio_floor || learning)
+				ec->ratio_floor = ratio;
+			else
+				ec->ratio_floor *= ONSET_FLOOR_RISE;
+		}
 		if (((res > 4.0f * expected + floor && !(res < 0.05f * ec->pd)) || res > 8.0f * expected + floor) &&
 		    res < ec->pd)
 			ec->nlp_hold = NLP_HOLD;
-		else if (rho2(ec) < RHO_NEAR && ec->erle_peak >= RHO_ERLE && !learning &&
+		else if (ec->converged && !learning && ec->erle_peak >= RHO_ERLE && ec->ratio_floor > 0 &&
+			 ratio > ONSET_RISE * ec->ratio_floor && ec->pyf < 2.0f * ec->pyf_slow &&
+			 rhob2(ec) < ONSET_RHOB && ec->peb > 0.7f * ec->pef && ec->pef > floor && ec->pef < ec->pd)
+			/* a near end starting 10-20 dB under loud echo: the residual
+			 * rises 12 dB against the echo estimate within a talkspurt
+			 * (the estimate steady, not a new talkspurt's spectrum the
+			 * filter has yet to learn), the background no better (it
+			 * would learn an echo it had not), and the ERLE the rule
+			 * above weighs the residual against falls with it, so
+			 * that the rule never fired: the NLP clipped the syllable */
+			ec->nlp_hold = NLP_HOLD;
+		else if (rho2(ec) < RHO_NEAR && ec->erle_peak >= RHO_ERLE && !learning && ec->pef < ec->pd &&
 			 ec->pd > 4.0f * ec->noise_pow + RHO_MIN_POWER)
 			ec->nlp_hold = NLP_HOLD; /* sin is not (only) the echo estimate: a near end */
 		else if (ec->converged && !learning && rhob2(ec) < RHOB_NEAR && rho2(ec) < RHOF_NEAR &&
+			 ec->pef < ec->pd && ec->pef > 0.25f * (1.0f - rho2(ec)) * ec->pd &&
 			 ec->pd > 4.0f * ec->noise_pow + RHO_MIN_POWER)
 			/* neither filter explains sin, the foreground's ERLE too
 			 * low to arm the detector above: a near end starting as
 			 * the far end's talkspurt does, under a filter that
-			 * cancels only 13-15 dB */
+			 * cancels only 13-15 dB.  Not while the residual is louder
+			 * than sin (a filter blown up, no near end) nor far
+			 * quieter than what the correlation leaves unexplained
+			 * (the correlation looks back 40 ms: just after a filter
+			 * learnt anew it lags, and held the NLP off on echo) */
 			ec->nlp_hold = NLP_HOLD;
 		else if (ec->nlp_hold)
 			ec->nlp_hold--;
