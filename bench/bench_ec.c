@@ -14,7 +14,7 @@
  * and 32 runs.  Prints how many pass.  An argument offsets the seeds
  * (bench_ec 40000): sets that no tuning saw.
  *
- * Chain cost per 20 ms frame (one core, 8 kHz):
+ * Chain cost per 20 ms frame (one core, 8 kHz; the best of five runs):
  *   dsp.g711.channels_per_core          G.711 A-law decode and encode both ways
  *   dsp.ec128.channels_per_core         + our canceller at 128 ms + DTMF detection
  *   dsp.g729.channels_per_core          + G.729A encode and decode (bcg729)
@@ -220,6 +220,24 @@ static double chain(int with_ec, int with_g729, int spandsp)
 	return (t1 - t0) * 1e6 / FRAMES;
 }
 
+/* the best of five runs: one run is 40 s of audio, well under a second of
+ * CPU, and a busy neighbour on the VM made the same canceller 36 us in one
+ * bench and 55 us in the next */
+#define RUNS 5
+
+static double chain_best(int with_ec, int with_g729, int spandsp)
+{
+	double best = chain(with_ec, with_g729, spandsp);
+
+	for (int r = 1; r < RUNS; r++) {
+		double t = chain(with_ec, with_g729, spandsp);
+
+		if (t < best)
+			best = t;
+	}
+	return best;
+}
+
 int main(int argc, char **argv)
 {
 	int devnull = open("/dev/null", O_WRONLY), saved;
@@ -245,15 +263,15 @@ int main(int argc, char **argv)
 	saved = dup(1);
 	dup2(devnull, 1);
 	matrix(&spandsp_ec, &t_sp);
-	sp = chain(0, 0, 1);
+	sp = chain_best(0, 0, 1);
 	fflush(stdout);
 	dup2(saved, 1);
 	close(saved);
 	report("sipgw", &t_ours);
 	report("spandsp", &t_sp);
-	g711 = chain(0, 0, 0);
-	ec = chain(1, 0, 0);
-	g729 = chain(1, 1, 0);
+	g711 = chain_best(0, 0, 0);
+	ec = chain_best(1, 0, 0);
+	g729 = chain_best(1, 1, 0);
 	printf("dsp.g711.us_per_frame: %.2f us\n", g711);
 	printf("dsp.g711.channels_per_core: %.0f channels\n", 20000 / g711);
 	printf("dsp.ec128.us_per_frame: %.1f us\n", ec);

@@ -751,8 +751,13 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 			 * that the rule never fired: the NLP clipped the syllable */
 			ec->nlp_hold = NLP_HOLD;
 		else if (rho2(ec) < RHO_NEAR && ec->erle_peak >= RHO_ERLE && !learning && ec->pef < ec->pd &&
-			 ec->pd > 4.0f * ec->noise_pow + RHO_MIN_POWER)
-			ec->nlp_hold = NLP_HOLD; /* sin is not (only) the echo estimate: a near end */
+			 ec->pef > 1.5f * expected && ec->pd > 4.0f * ec->noise_pow + RHO_MIN_POWER)
+			/* sin is not (only) the echo estimate: a near end.  (Only
+			 * with a residual above what the filter is expected to
+			 * leave: a filter whose ERLE fell to 7-10 dB on a new
+			 * talkspurt's spectrum explains sin no better than 0.87-0.9
+			 * by its own error, and held the NLP off on echo.) */
+			ec->nlp_hold = NLP_HOLD;
 		else if (ec->converged && !learning && rhob2(ec) < RHOB_NEAR && rho2(ec) < RHOF_NEAR &&
 			 ec->pef < ec->pd && ec->pef > 0.25f * (1.0f - rho2(ec)) * ec->pd &&
 			 ec->pd > 4.0f * ec->noise_pow + RHO_MIN_POWER)
