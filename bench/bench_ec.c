@@ -221,8 +221,9 @@ static double chain(int with_ec, int with_g729, int spandsp)
 }
 
 /* the best of five runs: one run is 40 s of audio, well under a second of
- * CPU, and a busy neighbour on the VM made the same canceller 36 us in one
- * bench and 55 us in the next */
+ * CPU, and other work on the 2-core VM (a process on the other core slows
+ * this one by a third) made the same canceller 36 us in one bench and
+ * 55 us in the next */
 #define RUNS 5
 
 static double chain_best(int with_ec, int with_g729, int spandsp)

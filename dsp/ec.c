@@ -702,7 +702,9 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 	 * under the echo, whose first syllable the NLP would otherwise clip.
 	 * A residual louder than sin is the filter's own error (say, taps
 	 * that learnt the far end's correlation ahead of a long bulk delay,
-	 * heard before the echo comes), never a near end. */
+	 * heard before the echo comes), never a near end; so is one under an
+	 * echo estimate louder than sin (a near end only adds to sin: at the
+	 * ends of talkspurts behind 80 ms such taps held the NLP off). */
 	{
 		float expected = ec->pyf * powf(10.0f, -ec->erle_db / 10.0f);
 		/* a residual under -58 dBm0 (or twice the line's noise) is no
@@ -737,7 +739,7 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 				ec->ratio_floor *= ONSET_FLOOR_RISE;
 		}
 		if (((res > 4.0f * expected + floor && !(res < 0.05f * ec->pd)) || res > 8.0f * expected + floor) &&
-		    res < ec->pd)
+		    res < ec->pd && ec->pyf < ec->pd)
 			ec->nlp_hold = NLP_HOLD;
 		else if (ec->converged && !learning && ec->erle_peak >= RHO_ERLE && ec->ratio_floor > 0 &&
 			 ratio > ONSET_RISE * ec->ratio_floor && ec->pyf < 2.0f * ec->pyf_slow &&
@@ -867,6 +869,12 @@ static void block(struct ec *ec, const int16_t *rin, const int16_t *sin, int16_t
 		float target = ec->nlp ? 0.0f : 1.0f;
 
 		ec->nlp_gain += (target - ec->nlp_gain) * 0.08f;
+		/* (at the target once within 1e-6: the approach would otherwise
+		 * end on the least denormal float, which x * 0.92 rounds back
+		 * to, and multiply every sample by a denormal for as long as
+		 * the NLP stays on) */
+		if (fabsf(target - ec->nlp_gain) < 1e-6f)
+			ec->nlp_gain = target;
 		sout[i] = sat16(ec->nlp_gain * ef[i] + (1.0f - ec->nlp_gain) * comfort_noise(ec));
 	}
 }
