@@ -148,18 +148,26 @@ static void path_change_relearnt_within_a_second(void **state)
 		fail_msg("D.6 -> D.9: echo gone %.2f s after the change", t);
 }
 
+/* the bench's double-talk run: ERL 6 behind 20 ms; 3 s of far end alone,
+ * 3 s with a near end at near dBm0, 2 s of far end alone again */
+static void run_double_talk(int model, double far, double near, bool alaw, uint32_t seed)
+{
+	struct g168_scenario s = {.taps = 1024, .model = model, .delay_ms = 20, .erl_db = 6, .alaw = alaw,
+				  .noise_dbm0 = -100, .seed = seed,
+				  .phase = {{3.0, G168_FAR_SPEECH, far, false, 0, 0},
+					    {3.0, G168_FAR_SPEECH, far, true, near, 0},
+					    {2.0, G168_FAR_SPEECH, far, false, 0, 0}},
+				  .nphases = 3};
+
+	assert_int_equal(g168_run(&s, &g168_sipgw_ec, &run), 0);
+}
+
 static void double_talk_passes_near_end(void **state)
 {
-	struct g168_scenario s = {.taps = 1024, .model = 2, .delay_ms = 20, .erl_db = 6, .alaw = true,
-				  .noise_dbm0 = -100, .seed = 7,
-				  .phase = {{3.0, G168_FAR_SPEECH, -10, false, 0, 0},
-					    {3.0, G168_FAR_SPEECH, -10, true, -10, 0},
-					    {2.0, G168_FAR_SPEECH, -10, false, 0, 0}},
-				  .nphases = 3};
 	double hit;
 
 	(void)state;
-	assert_int_equal(g168_run(&s, &g168_sipgw_ec, &run), 0);
+	run_double_talk(2, -10, -10, true, 7);
 	hit = g168_near_hit(&run, 1);
 	if (hit < -1.0 || hit > 1.0)
 		fail_msg("near-end speech changed by %.2f dB during double talk", hit);
@@ -182,15 +190,9 @@ static void double_talk_near_as_quiet_as_the_echo(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct g168_scenario s = {.taps = 1024, .model = cases[i].model, .delay_ms = 20, .erl_db = 6,
-					  .alaw = true, .noise_dbm0 = -100, .seed = cases[i].seed,
-					  .phase = {{3.0, G168_FAR_SPEECH, cases[i].far, false, 0, 0},
-						    {3.0, G168_FAR_SPEECH, cases[i].far, true, cases[i].far - 6, 0},
-						    {2.0, G168_FAR_SPEECH, cases[i].far, false, 0, 0}},
-					  .nphases = 3};
 		double hit, loss;
 
-		assert_int_equal(g168_run(&s, &g168_sipgw_ec, &run), 0);
+		run_double_talk(cases[i].model, cases[i].far, cases[i].far - 6, true, cases[i].seed);
 		hit = g168_near_hit(&run, 1);
 		loss = g168_min_loss(&run, 2, 0.5);
 		if (hit < -1.0 || hit > 1.0 || loss < 40)
@@ -216,15 +218,9 @@ static void near_end_onset_under_loud_echo_not_clipped(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct g168_scenario s = {.taps = 1024, .model = cases[i].model, .delay_ms = 20, .erl_db = 6,
-					  .alaw = cases[i].alaw, .noise_dbm0 = -100, .seed = cases[i].seed,
-					  .phase = {{3.0, G168_FAR_SPEECH, cases[i].far, false, 0, 0},
-						    {3.0, G168_FAR_SPEECH, cases[i].far, true, cases[i].far - 6, 0},
-						    {2.0, G168_FAR_SPEECH, cases[i].far, false, 0, 0}},
-					  .nphases = 3};
 		double hit;
 
-		assert_int_equal(g168_run(&s, &g168_sipgw_ec, &run), 0);
+		run_double_talk(cases[i].model, cases[i].far, cases[i].far - 6, cases[i].alaw, cases[i].seed);
 		hit = g168_near_hit(&run, 1);
 		if (hit < -1.0 || hit > 1.0)
 			fail_msg("model %d, far %.0f dBm0, seed %u: near end changed by %.2f dB", cases[i].model,
@@ -238,16 +234,10 @@ static void near_end_onset_under_loud_echo_not_clipped(void **state)
  * run: 31.9 dB of combined loss). */
 static void spoilt_filter_back_within_half_a_second(void **state)
 {
-	struct g168_scenario s = {.taps = 1024, .model = 4, .delay_ms = 20, .erl_db = 6, .alaw = true,
-				  .noise_dbm0 = -100, .seed = 20113,
-				  .phase = {{3.0, G168_FAR_SPEECH, -30, false, 0, 0},
-					    {3.0, G168_FAR_SPEECH, -30, true, -36, 0},
-					    {2.0, G168_FAR_SPEECH, -30, false, 0, 0}},
-				  .nphases = 3};
 	double loss;
 
 	(void)state;
-	assert_int_equal(g168_run(&s, &g168_sipgw_ec, &run), 0);
+	run_double_talk(4, -30, -36, true, 20113);
 	loss = g168_min_loss(&run, 2, 0.5);
 	if (loss < 40)
 		fail_msg("combined loss from 0.5 s after the double talk: %.1f dB", loss);
@@ -258,15 +248,8 @@ static void spoilt_filter_back_within_half_a_second(void **state)
  * used to come out 34 dB louder than it went in. */
 static void never_worse_than_no_canceller(void **state)
 {
-	struct g168_scenario s = {.taps = 1024, .model = 3, .delay_ms = 20, .erl_db = 6, .alaw = true,
-				  .noise_dbm0 = -100, .seed = 95,
-				  .phase = {{3.0, G168_FAR_SPEECH, -20, false, 0, 0},
-					    {3.0, G168_FAR_SPEECH, -20, true, -26, 0},
-					    {2.0, G168_FAR_SPEECH, -20, false, 0, 0}},
-				  .nphases = 3};
-
 	(void)state;
-	assert_int_equal(g168_run(&s, &g168_sipgw_ec, &run), 0);
+	run_double_talk(3, -20, -26, true, 95);
 	if (g168_min_loss(&run, 2, 0.0) < 6.0)
 		fail_msg("after double talk the combined loss fell to %.1f dB (the line's own ERL is 6)",
 			 g168_min_loss(&run, 2, 0.0));
