@@ -59,6 +59,7 @@
 #define ONSET_FLOOR_RISE 1.01f /* the floor of that ratio rises 11 dB a second */
 #define ONSET_RHOB 0.98f  /* ... unless the background explains sin this well */
 #define LEARNING_BLOCKS 5 /* 20 ms after the foreground took the background: it is still learning */
+#define WARY_ERLE 25.0f	  /* dB of best ERLE of late: a held NLP means a near end to the transfers */
 
 struct cplx {
 	float re, im;
@@ -599,11 +600,18 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 	}
 	if (far_active) {
 		/* during double talk only a background far better for 100 ms
-		 * counts: that is the echo path changing, not the near end */
-		bool better = ec->dt ? ec->peb < 0.25f * ec->pef : ec->peb < 0.7f * ec->pef;
+		 * counts: that is the echo path changing, not the near end.  So
+		 * too while the NLP is held off for a near end once the filter
+		 * has cancelled 25 dB: a near end 12 dB under the echo does not
+		 * trip the level rule, the background learns it, and the
+		 * foreground that took it every few blocks fell from 30 to 5 dB
+		 * of ERLE, so that the near end's next syllables could no longer
+		 * be told from the echo and were clipped (-4.9 dB) */
+		bool wary = ec->dt || (ec->nlp_hold && ec->converged && ec->erle_peak >= WARY_ERLE);
+		bool better = wary ? ec->peb < 0.25f * ec->pef : ec->peb < 0.7f * ec->pef;
 
 		if (better && ec->peb < ec->pd) {
-			if (++ec->good >= (ec->dt ? 25u : 2u)) { /* take it */
+			if (++ec->good >= (wary ? 25u : 2u)) { /* take it */
 				memcpy(ec->wf, ec->wb, sizeof(struct cplx) * K * ec->P);
 				ec->transfers++;
 				ec->since_transfer = 0;

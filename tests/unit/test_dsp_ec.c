@@ -162,6 +162,30 @@ static void run_double_talk(int model, double far, double near, bool alaw, uint3
 	assert_int_equal(g168_run(&s, &g168_sipgw_ec, &run), 0);
 }
 
+/* one of the bench's double-talk runs, the near end 6 dB under the far end */
+struct dt_case {
+	int model;
+	double far;
+	bool alaw;
+	uint32_t seed;
+};
+
+/* each run passes the near end within 1 dB (and, with after_loss, has the
+ * echo gone again from 0.5 s after the double talk) */
+static void expect_near_end_kept(const struct dt_case *c, size_t n, bool after_loss)
+{
+	for (size_t i = 0; i < n; i++) {
+		double hit, loss;
+
+		run_double_talk(c[i].model, c[i].far, c[i].far - 6, c[i].alaw, c[i].seed);
+		hit = g168_near_hit(&run, 1);
+		loss = after_loss ? g168_min_loss(&run, 2, 0.5) : 99;
+		if (hit < -1.0 || hit > 1.0 || loss < 40)
+			fail_msg("model %d, far %.0f dBm0, seed %u: near end changed by %.2f dB, loss after %.1f dB",
+				 c[i].model, c[i].far, c[i].seed, hit, loss);
+	}
+}
+
 static void double_talk_passes_near_end(void **state)
 {
 	double hit;
@@ -179,26 +203,14 @@ static void double_talk_passes_near_end(void **state)
  * misses it; the correlation of sin with the echo estimate does not. */
 static void double_talk_near_as_quiet_as_the_echo(void **state)
 {
-	static const struct {
-		int model;
-		double far;
-		uint32_t seed;
-	} cases[] = {{7, -10, 142}, {8, -20, 160}, {5, -20, 121},
-		     /* near-end syllables starting 13 dB and more under the echo:
-		      * the NLP used to clip them (-1.2 and -1.7 dB) */
-		     {6, -10, 129}, {2, -10, 77}};
+	static const struct dt_case cases[] = {{7, -10, true, 142}, {8, -20, true, 160}, {5, -20, true, 121},
+					       /* near-end syllables starting 13 dB and more under
+						* the echo: the NLP used to clip them (-1.2 and
+						* -1.7 dB) */
+					       {6, -10, true, 129}, {2, -10, true, 77}};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		double hit, loss;
-
-		run_double_talk(cases[i].model, cases[i].far, cases[i].far - 6, true, cases[i].seed);
-		hit = g168_near_hit(&run, 1);
-		loss = g168_min_loss(&run, 2, 0.5);
-		if (hit < -1.0 || hit > 1.0 || loss < 40)
-			fail_msg("model %d, far %.0f dBm0: near end changed by %.2f dB, loss after %.1f dB",
-				 cases[i].model, cases[i].far, hit, loss);
-	}
+	expect_near_end_kept(cases, sizeof(cases) / sizeof(cases[0]), true);
 }
 
 /* Near-end syllables that start 10-20 dB under loud echo, 3 dB over what
@@ -209,23 +221,24 @@ static void double_talk_near_as_quiet_as_the_echo(void **state)
  * off. */
 static void near_end_onset_under_loud_echo_not_clipped(void **state)
 {
-	static const struct {
-		int model;
-		double far;
-		bool alaw;
-		uint32_t seed;
-	} cases[] = {{3, -10, false, 10090}, {2, -30, true, 20087}, {5, -10, false, 30116}, {8, -30, true, 10165}};
+	static const struct dt_case cases[] = {{3, -10, false, 10090}, {2, -30, true, 20087}, {5, -10, false, 30116}, {8, -30, true, 10165}};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		double hit;
+	expect_near_end_kept(cases, sizeof(cases) / sizeof(cases[0]), false);
+}
 
-		run_double_talk(cases[i].model, cases[i].far, cases[i].far - 6, cases[i].alaw, cases[i].seed);
-		hit = g168_near_hit(&run, 1);
-		if (hit < -1.0 || hit > 1.0)
-			fail_msg("model %d, far %.0f dBm0, seed %u: near end changed by %.2f dB", cases[i].model,
-				 cases[i].far, cases[i].seed, hit);
-	}
+/* A near end 12 dB under the echo does not trip the level rule: the
+ * background learnt it, the foreground took the background every few
+ * blocks and fell from 30 to 5 dB of ERLE, and the near end's later
+ * syllables, no longer told from the echo, were clipped (bench runs: near
+ * end -4.9 and -1.2 dB).  While the NLP is held off for a near end the
+ * foreground now takes only a background far better for 100 ms. */
+static void near_end_under_echo_does_not_spoil_filter(void **state)
+{
+	static const struct dt_case cases[] = {{3, -10, false, 30090}, {6, -30, true, 10139}};
+
+	(void)state;
+	expect_near_end_kept(cases, sizeof(cases) / sizeof(cases[0]), false);
 }
 
 /* A filter spoilt during double talk that had cancelled only 15-19 dB
@@ -336,6 +349,7 @@ int main(void)
 		SGW_TEST(double_talk_passes_near_end),
 		SGW_TEST(double_talk_near_as_quiet_as_the_echo),
 		SGW_TEST(near_end_onset_under_loud_echo_not_clipped),
+		SGW_TEST(near_end_under_echo_does_not_spoil_filter),
 		SGW_TEST(spoilt_filter_back_within_half_a_second),
 		SGW_TEST(never_worse_than_no_canceller),
 		SGW_TEST(comfort_noise_at_line_level),
