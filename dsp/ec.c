@@ -46,6 +46,7 @@
 #define RHO_SMOOTH 0.1f	  /* per block: the correlation looks back about 40 ms */
 #define RHO_NEAR 0.9f	  /* sin x echo estimate correlation^2 under this: a near end */
 #define RHO_ERLE 20.0f	  /* dB of ERLE of late before the correlation is trusted */
+#define LEVEL_ERLE 10.0f  /* ... before the residual's level against sin is */
 #define RHOB_ECHO 0.9f	  /* sin x background echo estimate correlation^2 over this: echo only */
 #define RHOB_NEAR 0.75f	  /* ... under this, with the foreground's under RHOF_NEAR: a near end */
 #define RHOF_NEAR 0.85f
@@ -546,8 +547,14 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 	/* near-end speech: sin peaks above any echo of rin could (Geigel,
 	 * before convergence); once converged, sin carries more than the echo
 	 * estimate explains and the residual is no longer small against it */
-	near = ec->converged ? ec->pef > 0.25f * ec->pd && ec->pd > 1.5f * ec->pyf
-			     : maxd > GEIGEL * xmax;
+	/* (the level rule only once the filter has cancelled 10 dB of late:
+	 * a residual within 6 dB of sin is all a filter that has not leaves
+	 * of the echo.  At a talkspurt's start behind 80-100 ms, after the
+	 * filter had added the output of taps ahead of the delay to a silent
+	 * sin, it took a new spectrum's echo for a near end and held the NLP
+	 * off: 23.7 dB of combined loss 1 s into the call) */
+	near = ec->converged && ec->erle_peak >= LEVEL_ERLE ? ec->pef > 0.25f * ec->pd && ec->pd > 1.5f * ec->pyf
+							    : maxd > GEIGEL * xmax;
 	near = near && ed / N > ec->noise_pow * 4.0f + 100.0f;
 	/* ... unless the background explains sin: a foreground that has not
 	 * yet taken what the background learnt of a new talkspurt's spectrum
