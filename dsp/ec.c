@@ -41,6 +41,8 @@
 #define GEIGEL 0.5f	  /* echo is at least 6 dB below the far end */
 #define DT_HANG 10	  /* blocks (40 ms) double talk is held after the last sign */
 #define NLP_HOLD 10	  /* blocks (40 ms) the NLP stays off after near-end energy */
+#define NLP_HOLD_DT 30	  /* ... 120 ms within 200 ms (DT_RECENT) of double talk */
+#define DT_RECENT 50
 #define FAR_ACTIVE 5000.0f /* far-end power (-47 dBm0) below which it is silent */
 #define TONE_MIN_POWER 204000.0f /* -31 dBm0, per sample */
 #define RHO_SMOOTH 0.1f	  /* per block: the correlation looks back about 40 ms */
@@ -92,6 +94,7 @@ struct ec {
 	unsigned worse;	     /* blocks in a row the foreground added echo */
 	unsigned silent;     /* blocks since the far end (and its echo) went silent */
 	unsigned nlp_hold;   /* blocks the NLP must stay off */
+	unsigned since_dt;   /* blocks since the last double talk (saturating) */
 	float blkmax[EC_MAX_TAPS / N];
 	float blkpow[EC_MAX_TAPS / N]; /* far-end power of the blocks within the tail */
 	unsigned blk;
@@ -371,6 +374,7 @@ void ec_reset(struct ec *ec)
 	ec->pyf_slow = ec->ratio_floor = 0;
 	ec->silent = 0;
 	ec->nlp_hold = 0;
+	ec->since_dt = DT_RECENT;
 	ec->noise_pow = 0;
 	ec->steady_min = ec->steady_max = 0;
 	ec->nlp_gain = 1;
@@ -738,11 +742,19 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 		 * starts and the echo leaked past the first second) */
 		bool learning = ec->since_transfer < LEARNING_BLOCKS;
 		float res = learning ? fminf(ec->pef, ec->peb) : ec->pef;
+		/* the hold: longer while the near end has talked of late, so
+		 * that it outlasts a syllable's tail (a near end falling to
+		 * 17-19 dB under the echo was cut for a whole 50 ms window
+		 * just after the double talk was last seen) */
+		unsigned hold;
 
 		/* the residual against the echo estimate: its floor follows it
 		 * down at once (and while the filters are learning) and rises
 		 * slowly */
 		float ratio = ec->pef / (ec->pyf + 1.0f);
+
+		ec->since_dt = ec->dt ? 0 : ec->since_dt + (ec->since_dt < DT_RECENT);
+		hold = ec->since_dt < DT_RECENT ? NLP_HOLD_DT : NLP_HOLD;
 
 		ec->pyf_slow += 0.1f * (ec->pyf - ec->pyf_slow);
 		if (ec->since_transfer < LEARNING_BLOCKS)
@@ -755,7 +767,7 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 		}
 		if (((res > 4.0f * expected + floor && !(res < 0.05f * ec->pd)) || res > 8.0f * expected + floor) &&
 		    res < ec->pd && ec->pyf < ec->pd)
-			ec->nlp_hold = NLP_HOLD;
+			ec->nlp_hold = hold;
 		else if (ec->converged && !learning && ec->erle_peak >= RHO_ERLE && ec->ratio_floor > 0 &&
 			 ratio > ONSET_RISE * ec->ratio_floor && ec->pyf < 2.0f * ec->pyf_slow &&
 			 rhob2(ec) < ONSET_RHOB && ec->peb > 0.7f * ec->pef && ec->pef > floor && ec->pef < ec->pd)
@@ -766,7 +778,7 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 			 * would learn an echo it had not), and the ERLE the rule
 			 * above weighs the residual against falls with it, so
 			 * that the rule never fired: the NLP clipped the syllable */
-			ec->nlp_hold = NLP_HOLD;
+			ec->nlp_hold = hold;
 		else if (rho2(ec) < RHO_NEAR && ec->erle_peak >= RHO_ERLE && !learning && ec->pef < ec->pd &&
 			 ec->pef > 1.5f * expected && ec->pd > 4.0f * ec->noise_pow + RHO_MIN_POWER)
 			/* sin is not (only) the echo estimate: a near end.  (Only
@@ -774,7 +786,7 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 			 * leave: a filter whose ERLE fell to 7-10 dB on a new
 			 * talkspurt's spectrum explains sin no better than 0.87-0.9
 			 * by its own error, and held the NLP off on echo.) */
-			ec->nlp_hold = NLP_HOLD;
+			ec->nlp_hold = hold;
 		else if (ec->converged && !learning && rhob2(ec) < RHOB_NEAR && rho2(ec) < RHOF_NEAR &&
 			 ec->pef < ec->pd && ec->pef > 0.25f * (1.0f - rho2(ec)) * ec->pd &&
 			 ec->pd > 4.0f * ec->noise_pow + RHO_MIN_POWER)
@@ -786,7 +798,7 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 			 * quieter than what the correlation leaves unexplained
 			 * (the correlation looks back 40 ms: just after a filter
 			 * learnt anew it lags, and held the NLP off on echo) */
-			ec->nlp_hold = NLP_HOLD;
+			ec->nlp_hold = hold;
 		else if (ec->nlp_hold)
 			ec->nlp_hold--;
 		/* (before convergence too: the Geigel detector guards a near
