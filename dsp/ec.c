@@ -43,6 +43,7 @@
 #define NLP_HOLD 10	  /* blocks (40 ms) the NLP stays off after near-end energy */
 #define NLP_HOLD_DT 30	  /* ... 120 ms within 200 ms (DT_RECENT) of double talk */
 #define DT_RECENT 50
+#define DT_SPOKE 125	  /* blocks (500 ms) after double talk the near end is still in the call */
 #define FAR_ACTIVE 5000.0f /* far-end power (-47 dBm0) below which it is silent */
 #define TONE_MIN_POWER 204000.0f /* -31 dBm0, per sample */
 #define RHO_SMOOTH 0.1f	  /* per block: the correlation looks back about 40 ms */
@@ -61,6 +62,7 @@
 #define ONSET_RISE 16.0f  /* residual over echo estimate 12 dB above its floor: a near end starts */
 #define ONSET_FLOOR_RISE 1.01f /* the floor of that ratio rises 11 dB a second */
 #define ONSET_RHOB 0.98f  /* ... unless the background explains sin this well */
+#define ONSET_RHOB_DT 0.99f /* ... this well, within DT_SPOKE of double talk */
 #define LEARNING_BLOCKS 5 /* 20 ms after the foreground took the background: it is still learning */
 #define WARY_ERLE 25.0f	  /* dB of best ERLE of late: a held NLP means a near end to the transfers */
 
@@ -374,7 +376,7 @@ void ec_reset(struct ec *ec)
 	ec->pyf_slow = ec->ratio_floor = 0;
 	ec->silent = 0;
 	ec->nlp_hold = 0;
-	ec->since_dt = DT_RECENT;
+	ec->since_dt = DT_SPOKE;
 	ec->noise_pow = 0;
 	ec->steady_min = ec->steady_max = 0;
 	ec->nlp_gain = 1;
@@ -753,7 +755,7 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 		 * slowly */
 		float ratio = ec->pef / (ec->pyf + 1.0f);
 
-		ec->since_dt = ec->dt ? 0 : ec->since_dt + (ec->since_dt < DT_RECENT);
+		ec->since_dt = ec->dt ? 0 : ec->since_dt + (ec->since_dt < DT_SPOKE);
 		hold = ec->since_dt < DT_RECENT ? NLP_HOLD_DT : NLP_HOLD;
 
 		ec->pyf_slow += 0.1f * (ec->pyf - ec->pyf_slow);
@@ -770,14 +772,18 @@ static void decide(struct ec *ec, float ed, float eef, float eeb, float ex, floa
 			ec->nlp_hold = hold;
 		else if (ec->converged && !learning && ec->erle_peak >= RHO_ERLE && ec->ratio_floor > 0 &&
 			 ratio > ONSET_RISE * ec->ratio_floor && ec->pyf < 2.0f * ec->pyf_slow &&
-			 rhob2(ec) < ONSET_RHOB && ec->peb > 0.7f * ec->pef && ec->pef > floor && ec->pef < ec->pd)
+			 rhob2(ec) < (ec->since_dt < DT_SPOKE ? ONSET_RHOB_DT : ONSET_RHOB) &&
+			 ec->peb > 0.7f * ec->pef && ec->pef > floor && ec->pef < ec->pd)
 			/* a near end starting 10-20 dB under loud echo: the residual
 			 * rises 12 dB against the echo estimate within a talkspurt
 			 * (the estimate steady, not a new talkspurt's spectrum the
 			 * filter has yet to learn), the background no better (it
 			 * would learn an echo it had not), and the ERLE the rule
 			 * above weighs the residual against falls with it, so
-			 * that the rule never fired: the NLP clipped the syllable */
+			 * that the rule never fired: the NLP clipped the syllable.
+			 * Within 500 ms of double talk the background may explain
+			 * sin to 0.99: a near end starting 19-21 dB under the echo
+			 * leaves it that high, and was cut for a 50 ms window */
 			ec->nlp_hold = hold;
 		else if (rho2(ec) < RHO_NEAR && ec->erle_peak >= RHO_ERLE && !learning && ec->pef < ec->pd &&
 			 ec->pef > 1.5f * expected && ec->pd > 4.0f * ec->noise_pow + RHO_MIN_POWER)
