@@ -36,8 +36,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static struct g168_run run;
-
 static void *s_new(unsigned taps)
 {
 	return echo_can_init((int)taps, ECHO_CAN_USE_ADAPTION | ECHO_CAN_USE_NLP | ECHO_CAN_USE_CNG |
@@ -57,91 +55,20 @@ static void s_run(void *e, const int16_t *rin, const int16_t *sin, int16_t *sout
 
 static const struct g168_ec_ops spandsp_ec = {"spandsp", s_new, s_free, s_run, NULL};
 
-static const int models[] = {2, 3, 4, 5, 6, 7, 8, 9};
 #define SEED_SETS 4
 #define SEED_STEP 10000u /* between the sets' seeds */
-static const double levels[] = {-10, -20, -30};
-
-struct tally {
-	unsigned conv, nconv, dt, ndt, pc, npc;
-	double worst_hit, cpu;
-};
-
-/* the matrix with one set of signals: seeds offset by set */
-static void matrix_set(const struct g168_ec_ops *ops, uint32_t set, struct tally *r)
-{
-	static const unsigned delays[] = {0, 40, 80, 100};
-	static const double erls[] = {6, 10, 20};
-
-	for (int mi = 0; mi < 8; mi++)
-		for (int di = 0; di < 4; di++)
-			for (int ei = 0; ei < 3; ei++)
-				for (int li = 0; li < 3; li++)
-					for (int f = 0; f < 2; f++) {
-						struct g168_scenario s = {
-							.taps = 1024, .model = models[mi], .delay_ms = delays[di],
-							.erl_db = erls[ei], .alaw = (mi + li) % 2 == 0,
-							.noise_dbm0 = -100,
-							.seed = set + (uint32_t)(1000 + mi * 97 + di * 31 + ei * 7 + li * 3 + f),
-							.phase = {{3.0, f ? G168_FAR_NOISE : G168_FAR_SPEECH, levels[li],
-								   false, 0, 0}},
-							.nphases = 1};
-						double t;
-
-						if (g168_run(&s, ops, &run) < 0)
-							continue;
-						t = g168_time_to_loss(&run, 0, 40);
-						r->nconv++;
-						r->cpu += run.cpu_us_per_frame;
-						r->conv += t >= 0 && t <= 1.0 && g168_min_loss(&run, 0, 1.0) >= 40;
-					}
-	for (int mi = 0; mi < 8; mi++)
-		for (int li = 0; li < 3; li++)
-			for (int ni = 0; ni < 3; ni++) {
-				double nl = levels[li] + (ni - 1) * 6.0, hit;
-				struct g168_scenario s = {
-					.taps = 1024, .model = models[mi], .delay_ms = 20, .erl_db = 6,
-					.alaw = (mi + li + ni) % 2 == 0,
-					.noise_dbm0 = -100, .seed = set + (uint32_t)(77 + mi * 13 + li * 5 + ni),
-					.phase = {{3.0, G168_FAR_SPEECH, levels[li], false, 0, 0},
-						  {3.0, G168_FAR_SPEECH, levels[li], true, nl, 0},
-						  {2.0, G168_FAR_SPEECH, levels[li], false, 0, 0}},
-					.nphases = 3};
-
-				g168_run(&s, ops, &run);
-				r->ndt++;
-				hit = g168_near_hit(&run, 1);
-				if (hit < r->worst_hit)
-					r->worst_hit = hit;
-				r->dt += fabs(hit) <= 1.0 && g168_min_loss(&run, 2, 0.5) >= 40;
-			}
-	for (int mi = 0; mi < 8; mi++) {
-		struct g168_scenario s = {
-			.taps = 1024, .model = models[mi], .delay_ms = 30, .erl_db = 10, .alaw = mi % 2 == 0,
-			.noise_dbm0 = -100, .seed = set + (uint32_t)(5 + mi),
-			.phase = {{3.0, G168_FAR_SPEECH, -15, false, 0, 0},
-				  {3.0, G168_FAR_SPEECH, -15, false, 0, models[(mi + 3) % 8]}},
-			.nphases = 2};
-		double t;
-
-		g168_run(&s, ops, &run);
-		r->npc++;
-		t = g168_time_to_loss(&run, 1, 40);
-		r->pc += t >= 0 && t <= 1.0;
-	}
-}
 
 static uint32_t seed_base; /* argv[1]: other sets of signals than the usual four */
 
-static void matrix(const struct g168_ec_ops *ops, struct tally *r)
+static void matrix(const struct g168_ec_ops *ops, struct g168_tally *r)
 {
-	*r = (struct tally){0};
+	*r = (struct g168_tally){0};
 	for (uint32_t set = 0; set < SEED_SETS * SEED_STEP; set += SEED_STEP)
-		matrix_set(ops, seed_base + set, r);
+		g168_matrix_set(ops, seed_base + set, r, NULL);
 	r->cpu /= r->nconv; /* us per frame, averaged over the convergence runs */
 }
 
-static void report(const char *name, const struct tally *r)
+static void report(const char *name, const struct g168_tally *r)
 {
 	printf("ec.%s.g168_convergence_pass: %u of %u\n", name, r->conv, r->nconv);
 	printf("ec.%s.g168_double_talk_pass: %u of %u (worst near-end change %.1f dB)\n", name, r->dt,
@@ -243,7 +170,7 @@ int main(int argc, char **argv)
 {
 	int devnull = open("/dev/null", O_WRONLY), saved;
 	double g711, ec, g729, sp;
-	struct tally t_ours, t_sp;
+	struct g168_tally t_ours, t_sp;
 
 	if (devnull < 0)
 		return 1;

@@ -19,12 +19,15 @@ G168_CFLAGS = $(SPANDSP_CFLAGS) -I$(top_srcdir)/tests/g168
 
 UNIT_TESTS += tests/unit/test_dsp_ec tests/unit/test_dsp_dtmf tests/unit/test_dsp_codec \
 	tests/unit/test_dsp_tones tests/unit/test_dsp_level tests/unit/test_dsp_chain \
-	tests/unit/test_dsp_t38
+	tests/unit/test_dsp_t38 tests/unit/test_dsp_g168
 tests_unit_test_dsp_t38_CFLAGS = $(UNIT_CFLAGS) $(SPANDSP_CFLAGS) $(TIFF_CFLAGS)
 tests_unit_test_dsp_t38_LDADD = $(RTP_LIBS) $(DSP_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_dsp_ec_SOURCES = tests/unit/test_dsp_ec.c $(G168_SOURCES)
 tests_unit_test_dsp_ec_CFLAGS = $(UNIT_CFLAGS) $(G168_CFLAGS)
 tests_unit_test_dsp_ec_LDADD = $(DSP_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_dsp_g168_SOURCES = tests/unit/test_dsp_g168.c $(G168_SOURCES)
+tests_unit_test_dsp_g168_CFLAGS = $(UNIT_CFLAGS) $(G168_CFLAGS)
+tests_unit_test_dsp_g168_LDADD = $(DSP_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_dsp_dtmf_SOURCES = tests/unit/test_dsp_dtmf.c $(G168_SOURCES)
 tests_unit_test_dsp_dtmf_CFLAGS = $(UNIT_CFLAGS) $(G168_CFLAGS)
 tests_unit_test_dsp_dtmf_LDADD = $(DSP_LIBS) $(CMOCKA_LIBS)

@@ -391,3 +391,109 @@ double g168_mean_sout(const struct g168_run *r, unsigned phase, double after)
 	}
 	return n ? 10 * log10(e / n) : -100;
 }
+
+/* ---- the bench's matrix ------------------------------------------------------------- */
+
+static const int matrix_models[] = {2, 3, 4, 5, 6, 7, 8, 9};
+static const double matrix_levels[] = {-10, -20, -30};
+
+static void matrix_convergence(const struct g168_ec_ops *ops, uint32_t set, struct g168_tally *r, FILE *fails)
+{
+	static const unsigned delays[] = {0, 40, 80, 100};
+	static const double erls[] = {6, 10, 20};
+	static struct g168_run run;
+
+	for (int mi = 0; mi < 8; mi++)
+		for (int di = 0; di < 4; di++)
+			for (int ei = 0; ei < 3; ei++)
+				for (int li = 0; li < 3; li++)
+					for (int f = 0; f < 2; f++) {
+						struct g168_scenario s = {
+							.taps = 1024, .model = matrix_models[mi], .delay_ms = delays[di],
+							.erl_db = erls[ei], .alaw = (mi + li) % 2 == 0,
+							.noise_dbm0 = -100,
+							.seed = set + (uint32_t)(1000 + mi * 97 + di * 31 + ei * 7 + li * 3 + f),
+							.phase = {{3.0, f ? G168_FAR_NOISE : G168_FAR_SPEECH,
+								   matrix_levels[li], false, 0, 0}},
+							.nphases = 1};
+						double t, min;
+						bool pass;
+
+						if (g168_run(&s, ops, &run) < 0)
+							continue;
+						t = g168_time_to_loss(&run, 0, 40);
+						min = g168_min_loss(&run, 0, 1.0);
+						pass = t >= 0 && t <= 1.0 && min >= 40;
+						r->nconv++;
+						r->cpu += run.cpu_us_per_frame;
+						r->conv += pass;
+						if (!pass && fails)
+							fprintf(fails, "convergence D.%d %u ms ERL %.0f %s %.0f dBm0 %s (seed %u): "
+								       "echo gone after %.2f s, least loss after 1 s %.1f dB\n",
+								s.model, s.delay_ms, s.erl_db, f ? "noise" : "speech",
+								matrix_levels[li], s.alaw ? "A-law" : "u-law", s.seed, t, min);
+					}
+}
+
+static void matrix_double_talk(const struct g168_ec_ops *ops, uint32_t set, struct g168_tally *r, FILE *fails)
+{
+	static struct g168_run run;
+
+	for (int mi = 0; mi < 8; mi++)
+		for (int li = 0; li < 3; li++)
+			for (int ni = 0; ni < 3; ni++) {
+				double nl = matrix_levels[li] + (ni - 1) * 6.0, hit, after;
+				struct g168_scenario s = {
+					.taps = 1024, .model = matrix_models[mi], .delay_ms = 20, .erl_db = 6,
+					.alaw = (mi + li + ni) % 2 == 0,
+					.noise_dbm0 = -100, .seed = set + (uint32_t)(77 + mi * 13 + li * 5 + ni),
+					.phase = {{3.0, G168_FAR_SPEECH, matrix_levels[li], false, 0, 0},
+						  {3.0, G168_FAR_SPEECH, matrix_levels[li], true, nl, 0},
+						  {2.0, G168_FAR_SPEECH, matrix_levels[li], false, 0, 0}},
+					.nphases = 3};
+				bool pass;
+
+				g168_run(&s, ops, &run);
+				r->ndt++;
+				hit = g168_near_hit(&run, 1);
+				after = g168_min_loss(&run, 2, 0.5);
+				if (hit < r->worst_hit)
+					r->worst_hit = hit;
+				pass = fabs(hit) <= 1.0 && after >= 40;
+				r->dt += pass;
+				if (!pass && fails)
+					fprintf(fails, "double talk D.%d far %.0f near %.0f dBm0 %s (seed %u): near end "
+						       "changed by %.2f dB, least loss 0.5 s after %.1f dB\n",
+						s.model, matrix_levels[li], nl, s.alaw ? "A-law" : "u-law", s.seed, hit, after);
+			}
+}
+
+static void matrix_path_change(const struct g168_ec_ops *ops, uint32_t set, struct g168_tally *r, FILE *fails)
+{
+	static struct g168_run run;
+
+	for (int mi = 0; mi < 8; mi++) {
+		struct g168_scenario s = {
+			.taps = 1024, .model = matrix_models[mi], .delay_ms = 30, .erl_db = 10, .alaw = mi % 2 == 0,
+			.noise_dbm0 = -100, .seed = set + (uint32_t)(5 + mi),
+			.phase = {{3.0, G168_FAR_SPEECH, -15, false, 0, 0},
+				  {3.0, G168_FAR_SPEECH, -15, false, 0, matrix_models[(mi + 3) % 8]}},
+			.nphases = 2};
+		double t;
+
+		g168_run(&s, ops, &run);
+		r->npc++;
+		t = g168_time_to_loss(&run, 1, 40);
+		r->pc += t >= 0 && t <= 1.0;
+		if (!(t >= 0 && t <= 1.0) && fails)
+			fprintf(fails, "path change D.%d -> D.%d (seed %u): echo gone again after %.2f s\n", s.model,
+				matrix_models[(mi + 3) % 8], s.seed, t);
+	}
+}
+
+void g168_matrix_set(const struct g168_ec_ops *ops, uint32_t set, struct g168_tally *t, FILE *fails)
+{
+	matrix_convergence(ops, set, t, fails);
+	matrix_double_talk(ops, set, t, fails);
+	matrix_path_change(ops, set, t, fails);
+}

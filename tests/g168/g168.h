@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define G168_RATE 8000
 #define G168_WINDOW 400 /* 50 ms */
@@ -108,5 +109,20 @@ void g168_speech(float *out, bool *active, size_t n, double dbm0, uint32_t seed,
 
 /* dBm0 of n samples (-100 for silence). */
 double g168_dbm0(const int16_t *x, size_t n);
+
+/* The bench's matrix with one set of signals (seeds offset by `set`):
+ * echo paths D.2-D.9 behind 0, 40, 80 and 100 ms, ERL 6/10/20 dB, far end
+ * -10/-20/-30 dBm0 speech-like and noise, A- and u-law lines (576
+ * convergence runs: echo gone within 1 s and held); double talk with the
+ * near end 6 dB under, level with and 6 dB over the far end (72 runs: near
+ * end within 1 dB, echo gone again 0.5 s after); path changes (8 runs:
+ * echo gone again within 1 s).  Adds to the tally; with fails, names each
+ * run that fails there, one line each. */
+struct g168_tally {
+	unsigned conv, nconv, dt, ndt, pc, npc;
+	double worst_hit; /* dB: the double-talk run that took most of the near end */
+	double cpu;	  /* us per 20 ms frame, summed over the convergence runs */
+};
+void g168_matrix_set(const struct g168_ec_ops *ops, uint32_t set, struct g168_tally *t, FILE *fails);
 
 #endif
